@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * State shared by the tc and tracepoint programs. The objects are linked
+ * into one by `bpftool gen object`; __weak lets each file see one copy.
+ */
+#ifndef LNWATCH_COMMON_BPF_H
+#define LNWATCH_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "lnwatch.h"
+
+#define LNW_LOOPBACK_IFINDEX 1
+#define LNW_IFF_LOOPBACK 0x8
+#define LNW_NFCT_PTRMASK (~7UL)
+
+/* Settings, written by the loader before load. */
+const volatile __u32 own_netns __weak = 0;     /* netns the loader watches */
+const volatile bool all_netns __weak = false;  /* report every namespace */
+const volatile bool force_infer __weak = false; /* test the pre-6.13 path */
+const volatile __u32 wake_bytes __weak = 0;    /* wake reader past this */
+/* IPV4_DEVCONF_ROUTE_LOCALNET - 1: the enum is anonymous, so CO-RE cannot
+ * name it; the loader resolves it from the kernel's BTF. */
+const volatile __u32 rl_devconf_idx __weak = 25;
+
+/* The packet this CPU is receiving, as tc ingress saw it. */
+struct lnw_inflight {
+	__u64 skb;      /* kernel sk_buff address, 0 without the kfunc */
+	__u32 ifindex;
+	__u32 saddr;
+	__u32 daddr;    /* on the wire, before any DNAT */
+	__u32 len;
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 armed;     /* 1 until a verdict consumes it */
+	__u8 pad[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lnw_inflight);
+} inflight SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct lnw_counter_key);
+	__type(value, struct lnw_counter_val);
+} counters SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LNW_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20); /* resized by the loader */
+} events SEC(".maps") __weak;
+
+static __always_inline bool lnw_is_loopback(__u32 be_addr)
+{
+	return (bpf_ntohl(be_addr) >> 24) == 127;
+}
+
+static __always_inline void lnw_stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline void lnw_count(__u32 netns, __u32 ifindex, __u8 verdict,
+				      __u16 reason, __u32 bytes)
+{
+	struct lnw_counter_key key = {
+		.netns = netns, .ifindex = ifindex,
+		.verdict = verdict, .reason = reason,
+	};
+	struct lnw_counter_val *val, init = { .packets = 1, .bytes = bytes };
+
+	val = bpf_map_lookup_elem(&counters, &key);
+	if (val) {
+		val->packets += 1; /* per-CPU value: no atomics needed */
+		val->bytes += bytes;
+		return;
+	}
+	if (bpf_map_update_elem(&counters, &key, &init, BPF_NOEXIST)) {
+		/* lost the race to another program on this CPU, or full */
+		val = bpf_map_lookup_elem(&counters, &key);
+		if (val) {
+			val->packets += 1;
+			val->bytes += bytes;
+		} else {
+			lnw_stat_inc(LNW_STAT_CNT_FULL);
+		}
+	}
+}
+
+static __always_inline __u32 lnw_dev_netns(struct net_device *dev)
+{
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
+/* route_localnet exactly as ip_route_input_slow() evaluates it. */
+static __always_inline void lnw_read_flags(struct net_device *dev,
+					   struct lnw_event *e)
+{
+	__u32 idx = rl_devconf_idx;
+	struct ipv4_devconf *all = BPF_CORE_READ(dev, nd_net.net, ipv4.devconf_all);
+	struct in_device *in_dev = BPF_CORE_READ(dev, ip_ptr);
+	unsigned long data_off = bpf_core_field_offset(struct ipv4_devconf, data);
+	int v_all = 0, v_dev = 0;
+
+	if (idx > 63)
+		return;
+	if (all)
+		bpf_probe_read_kernel(&v_all, sizeof(v_all),
+				      (char *)all + data_off + idx * sizeof(int));
+	if (in_dev)
+		bpf_probe_read_kernel(&v_dev, sizeof(v_dev),
+				      (char *)in_dev +
+				      bpf_core_field_offset(struct in_device, cnf) +
+				      data_off + idx * sizeof(int));
+	e->rl_all = v_all != 0;
+	e->rl_dev = v_dev != 0;
+	e->rl_eff = e->rl_all || e->rl_dev;
+}
+
+/* Addresses and ports from an skb whose headers ip_rcv_core() has set. */
+static __always_inline void lnw_read_skb_tuple(struct sk_buff *skb,
+					       struct lnw_event *e)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u16 th = BPF_CORE_READ(skb, transport_header);
+	struct iphdr iph = {};
+	__u16 ports[2] = {};
+
+	if (bpf_probe_read_kernel(&iph, sizeof(iph), head + nh))
+		return;
+	e->saddr = iph.saddr;
+	e->daddr = iph.daddr;
+	e->proto = iph.protocol;
+	if ((iph.protocol == IPPROTO_TCP || iph.protocol == IPPROTO_UDP) &&
+	    !(iph.frag_off & bpf_htons(0x1fff)) && th != nh &&
+	    !bpf_probe_read_kernel(ports, sizeof(ports), head + th)) {
+		e->sport = bpf_ntohs(ports[0]);
+		e->dport = bpf_ntohs(ports[1]);
+	}
+}
+
+/* Conntrack's original destination, when NAT rewrote the packet. */
+static __always_inline void lnw_read_ct_orig(struct sk_buff *skb,
+					     struct lnw_event *e)
+{
+	struct nf_conn *ct;
+	__u32 daddr;
+	__u16 dport;
+
+	if (!bpf_core_type_exists(struct nf_conn))
+		return;
+	ct = (struct nf_conn *)(BPF_CORE_READ(skb, _nfct) & LNW_NFCT_PTRMASK);
+	if (!ct)
+		return;
+	daddr = BPF_CORE_READ(ct, tuplehash[0].tuple.dst.u3.ip);
+	dport = bpf_ntohs(BPF_CORE_READ(ct, tuplehash[0].tuple.dst.u.all));
+	if (daddr && (daddr != e->daddr || dport != e->dport)) {
+		e->orig_daddr = daddr;
+		e->orig_dport = dport;
+		e->orig_src = LNW_ORIG_CONNTRACK;
+	}
+}
+
+/* The original destination is what tc ingress saw, if the join holds. */
+static __always_inline void lnw_orig_from_ingress(const struct lnw_inflight *in,
+						  struct lnw_event *e)
+{
+	if (in->daddr != e->daddr || in->dport != e->dport) {
+		e->orig_daddr = in->daddr;
+		e->orig_dport = in->dport;
+		e->orig_src = LNW_ORIG_INGRESS;
+	}
+}
+
+static __always_inline void lnw_submit(struct lnw_event *e)
+{
+	struct lnw_event *slot = bpf_ringbuf_reserve(&events, sizeof(*slot), 0);
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!slot) {
+		lnw_stat_inc(LNW_STAT_RB_LOST);
+		return;
+	}
+	__builtin_memcpy(slot, e, sizeof(*slot));
+	/* No wakeup per event (it halves throughput); the reader drains on a
+	 * timer and is woken only when the ring gets full. */
+	if (wake_bytes && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(slot, flags);
+}
+
+#endif /* LNWATCH_COMMON_BPF_H */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* What crosses the BPF/user boundary: fixed-width types only. */
+#ifndef LNWATCH_H
+#define LNWATCH_H
+
+#define LNW_IFNAMSIZ 16
+#define LNW_FLAG_UNKNOWN 0xff /* rl_* value the BPF side could not read */
+
+/* Verdicts, as counted and as reported. */
+enum lnw_verdict {
+	LNW_SEEN = 0,        /* arrived at tc ingress with 127/8 on the wire */
+	LNW_MARTIAN_DST = 1, /* route input dropped it: dst in 127/8, flag off */
+	LNW_MARTIAN_SRC = 2, /* route input dropped it: src in 127/8, flag off */
+	LNW_ACCEPT = 3,      /* route input looked it up: the flag let it in */
+	LNW_VERDICT_MAX,
+};
+
+/* How the martian reason was established (event.reason_src). */
+enum lnw_reason_src {
+	LNW_REASON_NONE = 0,     /* no drop reason: not a drop */
+	LNW_REASON_KERNEL = 1,   /* the kernel passed it (IP_LOCALNET) */
+	LNW_REASON_INFERRED = 2, /* kernel lacks IP_LOCALNET: inferred */
+};
+
+/* Where the original (pre-NAT) destination came from (event.orig_src). */
+enum lnw_orig_src {
+	LNW_ORIG_NONE = 0,      /* no NAT seen: original == current */
+	LNW_ORIG_INGRESS = 1,   /* what tc ingress saw on the wire */
+	LNW_ORIG_CONNTRACK = 2, /* conntrack's original tuple */
+};
+
+struct lnw_counter_key {
+	__u32 netns;   /* network namespace inode */
+	__u32 ifindex; /* receiving device, in that namespace */
+	__u8 verdict;  /* enum lnw_verdict */
+	__u8 pad;
+	__u16 reason;  /* kernel enum skb_drop_reason value, 0 if none */
+};
+
+struct lnw_counter_val {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Indexes into the per-CPU "stats" array: the tool's own health. */
+enum lnw_stat {
+	LNW_STAT_RB_LOST = 0,     /* events that could not be reserved */
+	LNW_STAT_CNT_FULL = 1,    /* counter map full: a key was not added */
+	LNW_STAT_MAX,
+};
+
+struct lnw_event {
+	__u64 ts_ns;          /* bpf_ktime_get_ns() at the verdict */
+	__u32 netns;
+	__u32 ifindex;
+	__u32 saddr;          /* network byte order, as routed */
+	__u32 daddr;          /* network byte order, as routed (after DNAT) */
+	__u32 orig_daddr;     /* network byte order, before DNAT */
+	__u16 sport;          /* host byte order; 0 if not TCP/UDP */
+	__u16 dport;
+	__u16 orig_dport;
+	__u16 reason;         /* kernel enum skb_drop_reason value */
+	__u32 len;            /* skb->len at the verdict */
+	__u32 fib_table;      /* accept: table that answered */
+	__u32 fib_oif;        /* accept: ifindex of the result's device */
+	__u8 proto;           /* IPPROTO_* */
+	__u8 verdict;         /* enum lnw_verdict */
+	__u8 reason_src;      /* enum lnw_reason_src */
+	__u8 orig_src;        /* enum lnw_orig_src */
+	__u8 rl_all;          /* net.ipv4.conf.all.route_localnet */
+	__u8 rl_dev;          /* net.ipv4.conf.<dev>.route_localnet */
+	__u8 rl_eff;          /* all || dev: what the route input uses */
+	__u8 join;            /* 1: joined to tc ingress by skb pointer */
+	char ifname[LNW_IFNAMSIZ];
+};
+
+#endif /* LNWATCH_H */

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * tc ingress: sees the frame as it came off the wire, before netfilter.
+ * It only reads: every path returns LNW_TC_PASS with the packet untouched.
+ */
+#include "common.bpf.h"
+
+/* TC_ACT_UNSPEC (clsact) and TCX_NEXT (tcx) are both -1: "as if absent". */
+#define LNW_TC_PASS (-1)
+#define LNW_ETH_P_IP 0x0800
+#define LNW_ETH_P_8021Q 0x8100
+#define LNW_ETH_P_8021AD 0x88A8
+#define LNW_MAX_VLAN_TAGS 2
+
+extern void *bpf_cast_to_kern_ctx(void *) __ksym __weak;
+
+struct lnw_vlan_hdr {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct lnw_inflight *in;
+	struct iphdr *iph;
+	__u32 off = sizeof(*eth), zero = 0, ihl;
+	__u16 proto, *ports;
+	int i;
+
+	if ((void *)(eth + 1) > data_end)
+		return LNW_TC_PASS;
+	proto = eth->h_proto;
+#pragma unroll
+	for (i = 0; i < LNW_MAX_VLAN_TAGS; i++) {
+		struct lnw_vlan_hdr *vh = data + off;
+
+		if (proto != bpf_htons(LNW_ETH_P_8021Q) &&
+		    proto != bpf_htons(LNW_ETH_P_8021AD))
+			break;
+		if ((void *)(vh + 1) > data_end)
+			return LNW_TC_PASS;
+		proto = vh->encap_proto;
+		off += sizeof(*vh);
+	}
+	if (proto != bpf_htons(LNW_ETH_P_IP))
+		return LNW_TC_PASS;
+	iph = data + off;
+	if ((void *)(iph + 1) > data_end || iph->version != 4)
+		return LNW_TC_PASS;
+	ihl = iph->ihl * 4;
+	if (ihl < sizeof(*iph))
+		return LNW_TC_PASS;
+
+	/* Every IPv4 packet is remembered: a DNAT in PREROUTING may still
+	 * turn it into a packet to 127/8 before the route decision. */
+	in = bpf_map_lookup_elem(&inflight, &zero);
+	if (!in)
+		return LNW_TC_PASS;
+	in->skb = use_kfunc ? (__u64)bpf_cast_to_kern_ctx(ctx) : 0;
+	in->ifindex = ctx->ifindex;
+	in->saddr = iph->saddr;
+	in->daddr = iph->daddr;
+	in->len = ctx->len;
+	in->proto = iph->protocol;
+	in->sport = 0;
+	in->dport = 0;
+	in->armed = 1;
+	ports = (void *)iph + ihl;
+	if ((iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP) &&
+	    !(iph->frag_off & bpf_htons(0x1fff)) &&
+	    (void *)(ports + 2) <= data_end) {
+		in->sport = bpf_ntohs(ports[0]);
+		in->dport = bpf_ntohs(ports[1]);
+	}
+
+	if (!lnw_is_loopback(iph->daddr) && !lnw_is_loopback(iph->saddr))
+		return LNW_TC_PASS;
+	if (use_kfunc) {
+		struct sk_buff *skb = bpf_cast_to_kern_ctx(ctx);
+
+		lnw_count(lnw_dev_netns(skb->dev), ctx->ifindex, LNW_SEEN, 0,
+			  ctx->len);
+	} else {
+		lnw_count(own_netns, ctx->ifindex, LNW_SEEN, 0, ctx->len);
+	}
+	return LNW_TC_PASS;
+}
+
+/* Linux >= 6.3: the kfunc gives the sk_buff the tracepoints will see. */
+SEC("tc")
+int lnw_tc_ingress(struct __sk_buff *ctx)
+{
+	return lnw_ingress(ctx, true);
+}
+
+/* Older kernels: join to the verdict by interface and addresses. */
+SEC("tc")
+int lnw_tc_ingress_compat(struct __sk_buff *ctx)
+{
+	return lnw_ingress(ctx, false);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* tc ingress: a tcx link (fd-owned, gone when we die) or clsact (not). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+
+/* UAPI value (Linux 6.6); Debian 12's headers predate it. */
+#define LNW_BPF_TCX_INGRESS 46
+
+const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
+{
+	switch (kind) {
+	case LNW_ATT_TCX: return "tcx";
+	case LNW_ATT_CLSACT: return "clsact";
+	default: return "none";
+	}
+}
+
+static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
+			 size_t errlen)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = att->ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
+	int ret;
+
+	ret = bpf_tc_hook_create(&hook);
+	if (ret && ret != -EEXIST) {
+		snprintf(err, errlen, "%s: cannot create clsact qdisc: %s",
+			 att->ifname, strerror(-ret));
+		return ret;
+	}
+	/* Someone else's qdisc is theirs: we will only remove our filter. */
+	att->qdisc_created = ret == 0;
+	ret = bpf_tc_attach(&hook, &opts);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot attach tc filter: %s",
+			 att->ifname, strerror(-ret));
+		if (att->qdisc_created)
+			bpf_tc_hook_destroy(&hook);
+		att->qdisc_created = false;
+		return ret;
+	}
+	att->handle = opts.handle;
+	att->priority = opts.priority;
+	att->kind = LNW_ATT_CLSACT;
+	return 0;
+}
+
+int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
+		  struct lnw_tc_att *att, char *err, size_t errlen)
+{
+	memset(att, 0, sizeof(*att));
+	att->ifindex = ifindex;
+	att->link_fd = -1;
+	snprintf(att->ifname, sizeof(att->ifname), "%s", ifname);
+	if (try_tcx) {
+		int fd = bpf_link_create(prog_fd, ifindex, LNW_BPF_TCX_INGRESS, NULL);
+
+		if (fd >= 0) {
+			att->link_fd = fd;
+			att->kind = LNW_ATT_TCX;
+			return 0;
+		}
+		if (fd != -EINVAL && fd != -EOPNOTSUPP) {
+			snprintf(err, errlen, "%s: tcx attach failed: %s", ifname,
+				 strerror(-fd));
+			return fd;
+		}
+		/* kernel without tcx for this device: fall through */
+	}
+	return attach_clsact(prog_fd, att, err, errlen);
+}
+
+void lnw_tc_detach(struct lnw_tc_att *att)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = att->ifindex,
+			    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts);
+
+	switch (att->kind) {
+	case LNW_ATT_TCX:
+		close(att->link_fd);
+		att->link_fd = -1;
+		break;
+	case LNW_ATT_CLSACT:
+		opts.handle = att->handle;
+		opts.priority = att->priority;
+		bpf_tc_detach(&hook, &opts); /* ENOENT: the device is gone */
+		if (att->qdisc_created)
+			bpf_tc_hook_destroy(&hook);
+		break;
+	default:
+		break;
+	}
+	att->kind = LNW_ATT_NONE;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_ATTACH_H
+#define LNW_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+
+enum lnw_attach_kind { LNW_ATT_NONE, LNW_ATT_TCX, LNW_ATT_CLSACT };
+
+/* One tc ingress attachment, and exactly what we must undo. */
+struct lnw_tc_att {
+	int ifindex;
+	char ifname[IF_NAMESIZE];
+	enum lnw_attach_kind kind;
+	int link_fd;          /* tcx: the link; closing it detaches */
+	bool qdisc_created;   /* clsact: we made the qdisc, we remove it */
+	unsigned int handle;  /* clsact: our filter */
+	unsigned int priority;
+};
+
+/* Attach prog_fd at ingress of ifindex: tcx when try_tcx, else (or when
+ * tcx is refused) clsact. Returns 0 or -errno with a message in err. */
+int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
+		  struct lnw_tc_att *att, char *err, size_t errlen);
+/* Undo exactly what lnw_tc_attach did. Safe to call twice. */
+void lnw_tc_detach(struct lnw_tc_att *att);
+const char *lnw_attach_kind_name(enum lnw_attach_kind kind);
+
+#endif

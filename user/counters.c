@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Exact counters: per-CPU maps, summed here. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "counters.h"
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct lnw_counter_key *x = &((const struct lnw_counter_row *)a)->key;
+	const struct lnw_counter_key *y = &((const struct lnw_counter_row *)b)->key;
+
+	if (x->netns != y->netns)
+		return x->netns < y->netns ? -1 : 1;
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	if (x->verdict != y->verdict)
+		return x->verdict < y->verdict ? -1 : 1;
+	return (x->reason > y->reason) - (x->reason < y->reason);
+}
+
+int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct lnw_counter_key key, next, *prev = NULL;
+	struct lnw_counter_val *vals;
+	struct lnw_counter_row *out = NULL, *grown;
+	size_t cap = 0, cnt = 0;
+	int err = 0, c;
+
+	*rows = NULL;
+	*n = 0;
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (bpf_map_get_next_key(map_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(map_fd, &key, vals))
+			continue; /* deleted meanwhile */
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 32;
+			grown = realloc(out, cap * sizeof(*out));
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			out = grown;
+		}
+		memset(&out[cnt], 0, sizeof(out[cnt]));
+		out[cnt].key = key;
+		for (c = 0; c < ncpu; c++) {
+			out[cnt].val.packets += vals[c].packets;
+			out[cnt].val.bytes += vals[c].bytes;
+		}
+		cnt++;
+	}
+	free(vals);
+	if (err) {
+		free(out);
+		return err;
+	}
+	if (cnt)
+		qsort(out, cnt, sizeof(*out), row_cmp);
+	*rows = out;
+	*n = cnt;
+	return 0;
+}
+
+unsigned long long lnw_stat_read(int map_fd, unsigned int idx)
+{
+	int ncpu = libbpf_num_possible_cpus(), c;
+	unsigned long long sum = 0;
+	__u64 *vals;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(map_fd, &idx, vals))
+		for (c = 0; c < ncpu; c++)
+			sum += vals[c];
+	free(vals);
+	return sum;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_COUNTERS_H
+#define LNW_COUNTERS_H
+
+#include <stddef.h>
+#include "output.h"
+
+/* Sum the per-CPU counters into rows sorted by netns, ifindex, verdict,
+ * reason. *rows is malloc'd (free it). Returns 0 or -errno. */
+int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n);
+/* Sum of one per-CPU stats slot (enum lnw_stat). */
+unsigned long long lnw_stat_read(int map_fd, unsigned int idx);
+
+#endif

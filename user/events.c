@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Ring buffer reader. The BPF side submits without waking us, so
+ * ring_buffer__poll() alone would sleep through events (libbpf 1.1): we
+ * drain with ring_buffer__consume() after every poll, and stop a drain at
+ * a deadline because a faster producer would keep one call going forever.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <net/if.h>
+#include <bpf/libbpf.h>
+
+#include "events.h"
+#include "kernel.h"
+#include "lnwatch.h"
+#include "output.h"
+
+#define DEADLINE_CHECK_EVERY 256 /* clock_gettime per 256 events */
+
+long long lnw_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long wall_offset_ns(void)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	return rt.tv_sec * 1000000000LL + rt.tv_nsec - lnw_mono_ns();
+}
+
+/* Without the kfunc the BPF side has no device: read the flag here. */
+static int read_flag(const char *ifname)
+{
+	char path[96];
+	FILE *f;
+	int v = LNW_FLAG_UNKNOWN;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
+		 ifname);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = LNW_FLAG_UNKNOWN;
+		fclose(f);
+	}
+	return v;
+}
+
+static void print_event(struct lnw_events *ev, struct lnw_event *e)
+{
+	char ifname[IF_NAMESIZE] = "", line[256];
+	struct lnw_event_view v = { .ev = e, .ifname = ifname };
+
+	memcpy(ifname, e->ifname, sizeof(e->ifname) < sizeof(ifname) ?
+	       sizeof(e->ifname) : sizeof(ifname));
+	ifname[sizeof(ifname) - 1] = '\0';
+	if (!ifname[0] && !if_indextoname(e->ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "if%u", e->ifindex);
+	if (e->rl_all == LNW_FLAG_UNKNOWN) {
+		e->rl_all = (__u8)read_flag("all");
+		e->rl_dev = (__u8)read_flag(ifname);
+	}
+	v.reason = e->reason_src != LNW_REASON_NONE ?
+		   lnw_drop_reason_name(ev->kernel, e->reason) : NULL;
+	v.wall_ns = (long long)e->ts_ns + ev->mono_to_wall_ns;
+	if (ev->json) {
+		lnw_json_emit(ev->out, lnw_event_json(&v));
+	} else {
+		lnw_format_event_line(&v, ev->wide, line, sizeof(line));
+		fprintf(ev->out, "%s\n", line);
+	}
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct lnw_events *ev = ctx;
+	struct lnw_event e;
+
+	if (len < sizeof(e))
+		return 0; /* a foreign record size: skip rather than misread */
+	memcpy(&e, data, sizeof(e));
+	print_event(ev, &e);
+	ev->seen++;
+	/* returning < 0 stops ring_buffer__consume() after this record */
+	if (ev->seen % DEADLINE_CHECK_EVERY == 0 && lnw_mono_ns() > ev->deadline_ns)
+		return -ECANCELED;
+	return 0;
+}
+
+int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,
+		    bool json, bool wide, const struct lnw_kernel *kernel)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->out = out;
+	ev->json = json;
+	ev->wide = wide;
+	ev->kernel = kernel;
+	ev->mono_to_wall_ns = wall_offset_ns();
+	ev->deadline_ns = lnw_mono_ns();
+	ev->rb = ring_buffer__new(ringbuf_fd, on_event, ev, NULL);
+	return ev->rb ? 0 : -errno;
+}
+
+int lnw_events_poll(struct lnw_events *ev, int timeout_ms, int budget_ms)
+{
+	unsigned long long before = ev->seen;
+	int ret;
+
+	ev->deadline_ns = lnw_mono_ns() + (long long)(timeout_ms + budget_ms) * 1000000LL;
+	ret = ring_buffer__poll(ev->rb, timeout_ms);
+	if (ret < 0 && ret != -EINTR && ret != -ECANCELED)
+		return ret;
+	ev->deadline_ns = lnw_mono_ns() + (long long)budget_ms * 1000000LL;
+	ret = ring_buffer__consume(ev->rb);
+	if (ret < 0 && ret != -EINTR && ret != -ECANCELED)
+		return ret;
+	fflush(ev->out);
+	return (int)(ev->seen - before);
+}
+
+void lnw_events_close(struct lnw_events *ev)
+{
+	ring_buffer__free(ev->rb);
+	ev->rb = NULL;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Command line: argp, as in libbpf-tools. */
+#include <argp.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+
+#include "options.h"
+
+const char *argp_program_version = "lnwatch 0.1";
+const char *argp_program_bug_address = "the lnwatch issue tracker";
+
+static const char doc[] =
+"lnwatch: show what the kernel does with IPv4 packets to or from 127.0.0.0/8\n"
+"that arrive on a non-loopback interface (route_localnet verdicts).\n"
+"\n"
+"USAGE: lnwatch [-i IFACE]... [--all-netns] [-j] [-w] [-d SECONDS]\n"
+"\n"
+"EXAMPLES:\n"
+"    lnwatch                  # every non-loopback interface of this netns\n"
+"    lnwatch -i eth0 -i eth1  # only these interfaces\n"
+"    lnwatch -j -d 10         # JSON lines for 10 s, then a summary\n"
+"    lnwatch --all-netns      # also martian drops in other namespaces\n"
+"    ip netns exec node lnwatch --ready-file /run/lnw.ready";
+
+enum {
+	OPT_ALL_NETNS = 0x100,
+	OPT_READY_FILE,
+	OPT_FALLBACK,
+	OPT_RINGBUF,
+};
+
+static const struct argp_option argp_opts[] = {
+	{ "interface", 'i', "IFACE", 0,
+	  "Watch IFACE (repeatable); default: every non-loopback one", 0 },
+	{ "all-netns", OPT_ALL_NETNS, NULL, 0,
+	  "Report events from every network namespace", 0 },
+	{ "json", 'j', NULL, 0, "One JSON object per line", 0 },
+	{ "wide", 'w', NULL, 0, "Wide output: no column is shortened", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS, print summary", 0 },
+	{ "ready-file", OPT_READY_FILE, "PATH", 0,
+	  "Create PATH once everything is attached", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's debug log and paths taken", 0 },
+	{ "ringbuf-kib", OPT_RINGBUF, "KIB", 0,
+	  "Event ring buffer size (power of 2, default 1024)", 0 },
+	{ "fallback", OPT_FALLBACK, "LIST", 0,
+	  "Force old-kernel paths (tests): clsact,addr-join,infer", 0 },
+	{},
+};
+
+int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
+		   unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int lnw_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	/* a week is plenty; the bound keeps the timer arithmetic safe */
+	if (errno || *end || !isfinite(v) || v <= 0 || v > 7 * 24 * 3600.0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int lnw_parse_fallbacks(const char *s, unsigned int *out)
+{
+	static const struct { const char *name; unsigned int bit; } names[] = {
+		{ "clsact", LNW_FB_CLSACT },
+		{ "addr-join", LNW_FB_ADDR_JOIN },
+		{ "infer", LNW_FB_INFER },
+	};
+	unsigned int bits = 0;
+	const char *p = s;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == len &&
+			    !strncmp(p, names[i].name, len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -EINVAL;
+		bits |= names[i].bit;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return -EINVAL;
+	}
+	*out = bits;
+	return 0;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct lnw_options *o = state->input;
+	unsigned int v;
+
+	switch (key) {
+	case 'i':
+		if (strlen(arg) == 0 || strlen(arg) >= IF_NAMESIZE)
+			argp_error(state, "invalid interface name '%s'", arg);
+		if (o->n_ifaces == LNW_MAX_IFACES)
+			argp_error(state, "at most %d interfaces", LNW_MAX_IFACES);
+		o->ifaces[o->n_ifaces++] = arg;
+		break;
+	case OPT_ALL_NETNS:
+		o->all_netns = true;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'w':
+		o->wide = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'd':
+		if (lnw_parse_seconds(arg, &o->duration_s))
+			argp_error(state, "invalid duration '%s': want seconds > 0", arg);
+		break;
+	case OPT_READY_FILE:
+		if (!*arg)
+			argp_error(state, "empty --ready-file path");
+		o->ready_file = arg;
+		break;
+	case OPT_RINGBUF:
+		if (lnw_parse_uint(arg, 4, 1 << 20, &v) || (v & (v - 1)))
+			argp_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
+		o->ringbuf_kib = v;
+		break;
+	case OPT_FALLBACK:
+		if (lnw_parse_fallbacks(arg, &o->fallbacks))
+			argp_error(state, "invalid --fallback '%s': want clsact,addr-join,infer", arg);
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
+{
+	static const struct argp argp = {
+		.options = argp_opts, .parser = parse_opt, .doc = doc,
+	};
+
+	memset(opts, 0, sizeof(*opts));
+	opts->ringbuf_kib = 1024;
+	argp_err_exit_status = LNW_EXIT_USAGE;
+	argp_parse(&argp, argc, argv, 0, NULL, opts);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_OUTPUT_H
+#define LNW_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "lnwatch.h"
+
+struct json_object;
+
+#define LNW_NARROW_COLS 79 /* default output stays under 80 columns */
+
+/* What an event line needs beyond the raw record. */
+struct lnw_event_view {
+	const struct lnw_event *ev;
+	const char *ifname;      /* resolved, never NULL */
+	const char *reason;      /* kernel drop-reason name, or NULL */
+	long long wall_ns;       /* event time, CLOCK_REALTIME */
+};
+
+struct lnw_counter_row {
+	struct lnw_counter_key key;
+	struct lnw_counter_val val;
+	char ifname[LNW_IFNAMSIZ];
+	const char *reason;      /* name, or NULL */
+};
+
+struct lnw_summary {
+	const struct lnw_counter_row *rows;
+	size_t n_rows;
+	unsigned long long lost_events;
+	unsigned long long counter_overflow;
+	double elapsed_s;
+	const char *attach;      /* "tcx" | "clsact" */
+	const char *join;        /* "skb" | "addr" */
+	const char *reason_path; /* "kernel" | "inferred" */
+};
+
+const char *lnw_verdict_name(unsigned int verdict);
+/* Interface names may hold any byte but '/', ':' and spaces: make them
+ * printable for a terminal (\xNN) ... */
+void lnw_name_printable(const char *in, char *out, size_t outlen);
+/* ... and valid UTF-8 for JSON (invalid bytes become U+FFFD). */
+void lnw_name_utf8(const char *in, char *out, size_t outlen);
+
+void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
+		     __u8 proto);
+/* One line, no newline; under 80 columns unless wide. */
+void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
+			   char *buf, size_t len);
+const char *lnw_event_header(bool wide);
+struct json_object *lnw_event_json(const struct lnw_event_view *v);
+struct json_object *lnw_summary_json(const struct lnw_summary *s);
+void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide);
+
+/* Print obj as one line of JSON and release it. */
+void lnw_json_emit(FILE *f, struct json_object *obj);
+/* An error, as {"error": ...} on stdout in JSON mode, else on stderr. */
+void lnw_error(bool json, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
