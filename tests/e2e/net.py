@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""Small socket peers for the end-to-end tests (run inside a test netns).
+
+  udp-server ADDR PORT COUNTFILE   reply "pong" to each datagram; count them
+  tcp-server ADDR PORT COUNTFILE   accept connections; count them
+  udp-client ADDR PORT N TIMEOUT   send N datagrams; print replies received
+  tcp-client ADDR PORT TIMEOUT     print 1 if connect succeeds, else 0
+"""
+import socket
+import sys
+
+
+def write_count(path, n):
+    with open(path + ".tmp", "w") as f:
+        f.write(f"{n}\n")
+    # rename: a reader never sees a half-written file
+    import os
+    os.replace(path + ".tmp", path)
+
+
+def udp_server(addr, port, countfile):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, int(port)))
+    n = 0
+    write_count(countfile, n)
+    while True:
+        _, peer = s.recvfrom(2048)
+        n += 1
+        write_count(countfile, n)
+        try:
+            s.sendto(b"pong", peer)
+        except OSError:
+            pass  # the kernel may refuse the reply route: that is the test
+
+
+def tcp_server(addr, port, countfile):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    s.listen(64)
+    n = 0
+    write_count(countfile, n)
+    while True:
+        c, _ = s.accept()
+        n += 1
+        write_count(countfile, n)
+        c.close()
+
+
+def udp_client(addr, port, n, timeout):
+    got = 0
+    for _ in range(int(n)):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(float(timeout))
+        s.sendto(b"ping", (addr, int(port)))
+        try:
+            s.recv(64)
+            got += 1
+        except OSError:
+            pass
+        s.close()
+    print(got)
+
+
+def tcp_client(addr, port, timeout):
+    s = socket.socket()
+    s.settimeout(float(timeout))
+    try:
+        s.connect((addr, int(port)))
+        print(1)
+    except OSError:
+        print(0)
+    finally:
+        s.close()
+
+
+if __name__ == "__main__":
+    cmds = {"udp-server": udp_server, "tcp-server": tcp_server,
+            "udp-client": udp_client, "tcp-client": tcp_client}
+    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
+        sys.exit(__doc__)
+    cmds[sys.argv[1]](*sys.argv[2:])
