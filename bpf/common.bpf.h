@@ -184,7 +184,8 @@ static __always_inline void lnw_read_ct_orig(struct sk_buff *skb,
 static __always_inline void lnw_orig_from_ingress(const struct lnw_inflight *in,
 						  struct lnw_event *e)
 {
-	if (in->daddr != e->daddr || in->dport != e->dport) {
+	if (in->daddr != e->daddr ||
+	    (in->dport != e->dport && !(e->flags & LNW_EVF_PORTS_UNKNOWN))) {
 		e->orig_daddr = in->daddr;
 		e->orig_dport = in->dport;
 		e->orig_src = LNW_ORIG_INGRESS;

@@ -29,6 +29,13 @@ enum lnw_orig_src {
 	LNW_ORIG_CONNTRACK = 2, /* conntrack's original tuple */
 };
 
+enum lnw_event_flags {
+	LNW_EVF_JOINED = 1 << 0,        /* matched to what tc ingress saw */
+	LNW_EVF_JOIN_SKB = 1 << 1,      /* ... by sk_buff address (exact) */
+	LNW_EVF_PORTS_UNKNOWN = 1 << 2, /* NAT changed the packet and there
+					 * was no sk_buff to read ports from */
+};
+
 struct lnw_counter_key {
 	__u32 netns;   /* network namespace inode */
 	__u32 ifindex; /* receiving device, in that namespace */
@@ -70,7 +77,7 @@ struct lnw_event {
 	__u8 rl_all;          /* net.ipv4.conf.all.route_localnet */
 	__u8 rl_dev;          /* net.ipv4.conf.<dev>.route_localnet */
 	__u8 rl_eff;          /* all || dev: what the route input uses */
-	__u8 join;            /* 1: joined to tc ingress by skb pointer */
+	__u8 flags;           /* enum lnw_event_flags */
 	char ifname[LNW_IFNAMSIZ];
 };
 

@@ -59,9 +59,9 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	if (in && in->armed &&
 	    (in->skb ? in->skb == (__u64)skb :
 		       in->ifindex == e.ifindex && in->saddr == e.saddr))
-		e.join = 1;
+		e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
 	/* Outside --all-netns, only packets that crossed our tc program. */
-	if (!all_netns && !e.join)
+	if (!all_netns && !e.flags)
 		return 0;
 
 	lnw_read_flags(dev, &e);
@@ -76,7 +76,7 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	}
 	e.reason = reason;
 	e.len = BPF_CORE_READ(skb, len);
-	if (e.join) {
+	if (in && e.flags) {
 		lnw_orig_from_ingress(in, &e);
 		in->armed = 0;
 	} else {
@@ -124,7 +124,7 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 		/* A stale slot would name another device: refuse the join. */
 		if (!dev || (__u32)BPF_CORE_READ(dev, ifindex) != iif)
 			return 0;
-		e.join = 1;
+		e.flags = LNW_EVF_JOINED | LNW_EVF_JOIN_SKB;
 		lnw_read_skb_tuple(skb, &e);
 		e.len = BPF_CORE_READ(skb, len);
 		e.netns = lnw_dev_netns(dev);
@@ -132,9 +132,12 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 		BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
 	} else {
 		/* No sk_buff: ports are the wire's, the device is our own. */
+		e.flags = LNW_EVF_JOINED;
 		e.proto = in->proto;
 		e.sport = in->sport;
 		e.dport = in->dport;
+		if (e.daddr != in->daddr)
+			e.flags |= LNW_EVF_PORTS_UNKNOWN; /* DNAT may move ports */
 		e.len = in->len;
 		e.netns = own_netns;
 		/* The lookup itself proves all || dev; which one is unknown. */

@@ -41,8 +41,10 @@ static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
 	if (ret) {
 		snprintf(err, errlen, "%s: cannot attach tc filter: %s",
 			 att->ifname, strerror(-ret));
-		if (att->qdisc_created)
+		if (att->qdisc_created) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 			bpf_tc_hook_destroy(&hook);
+		}
 		att->qdisc_created = false;
 		return ret;
 	}
@@ -92,8 +94,11 @@ void lnw_tc_detach(struct lnw_tc_att *att)
 		opts.handle = att->handle;
 		opts.priority = att->priority;
 		bpf_tc_detach(&hook, &opts); /* ENOENT: the device is gone */
-		if (att->qdisc_created)
+		if (att->qdisc_created) {
+			/* both points: libbpf deletes the qdisc, not just filters */
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 			bpf_tc_hook_destroy(&hook);
+		}
 		break;
 	default:
 		break;

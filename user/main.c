@@ -43,6 +43,17 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 {
 	if (level == LIBBPF_DEBUG && !libbpf_debug)
 		return 0;
+	/* bpf_tc_hook_create() on an existing clsact: expected, handled */
+	if (!libbpf_debug && strstr(fmt, "Kernel error message: %s")) {
+		va_list copy;
+		bool benign;
+
+		va_copy(copy, args);
+		benign = strstr(va_arg(copy, const char *), "Exclusivity flag on");
+		va_end(copy);
+		if (benign)
+			return 0;
+	}
 	return vfprintf(stderr, fmt, args);
 }
 

@@ -116,6 +116,11 @@ static bool nat_changed(const struct lnw_event *e)
 	return e->orig_src != LNW_ORIG_NONE;
 }
 
+static bool dport_unknown(const struct lnw_event *e)
+{
+	return e->flags & LNW_EVF_PORTS_UNKNOWN;
+}
+
 static void format_time(long long wall_ns, bool wide, char *buf, size_t len)
 {
 	time_t secs = (time_t)(wall_ns / 1000000000LL);
@@ -168,6 +173,8 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	lnw_name_printable(v->ifname, name, sizeof(name));
 	lnw_format_addr(src, sizeof(src), e->saddr, e->sport, e->proto);
 	lnw_format_addr(dst, sizeof(dst), e->daddr, e->dport, e->proto);
+	if (dport_unknown(e) && has_ports(e->proto)) /* "127.0.0.1:?" */
+		strcpy(strrchr(dst, ':') + 1, "?");
 	if (nat_changed(e)) {
 		lnw_format_addr(orig, sizeof(orig), e->orig_daddr, e->orig_dport,
 				e->proto);
@@ -242,7 +249,8 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 	json_object_object_add(o, "sport", has_ports(e->proto) ? json_object_new_int(e->sport) : NULL);
 	a.s_addr = e->daddr;
 	json_object_object_add(o, "daddr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
-	json_object_object_add(o, "dport", has_ports(e->proto) ? json_object_new_int(e->dport) : NULL);
+	json_object_object_add(o, "dport", has_ports(e->proto) && !dport_unknown(e) ?
+			       json_object_new_int(e->dport) : NULL);
 	a.s_addr = nat_changed(e) ? e->orig_daddr : e->daddr;
 	json_object_object_add(o, "orig_daddr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
 	json_object_object_add(o, "orig_dport", has_ports(e->proto) ?
@@ -265,7 +273,8 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 		json_object_object_add(fib, "oif", json_object_new_int((int)e->fib_oif));
 		json_object_object_add(o, "fib", fib);
 	}
-	json_object_object_add(o, "join", json_object_new_string(e->join ? "skb" : "addr"));
+	json_object_object_add(o, "join", !(e->flags & LNW_EVF_JOINED) ? NULL :
+			       json_object_new_string(e->flags & LNW_EVF_JOIN_SKB ? "skb" : "addr"));
 	return o;
 }
 
