@@ -39,7 +39,7 @@ SKEL      := $(OUT)/lnwatch.skel.h
 
 .PHONY: all deps run check test unit bpftest e2e vmlinux clean man bench-build
 
-all: $(OUT)/lnwatch
+all: $(OUT)/lnwatch $(OUT)/lnwatch.8
 
 # Install what a fresh Debian 12 lacks; nothing when all is present.
 deps:
@@ -126,3 +126,9 @@ bench-build:
 
 clean:
 	$(Q)rm -rf $(OUT)
+
+# The man page comes from the README: one source for both.
+man: $(OUT)/lnwatch.8
+$(OUT)/lnwatch.8: README.md docs/md2man.awk | $(OUT)
+	$(call msg,MAN,$@)
+	$(Q)awk -v date="$$(date -u -r README.md +%Y-%m-%d)" -f docs/md2man.awk README.md > $@

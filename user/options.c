@@ -15,15 +15,15 @@ const char *argp_program_bug_address = "the lnwatch issue tracker";
 static const char doc[] =
 "lnwatch: show what the kernel does with IPv4 packets to or from 127.0.0.0/8\n"
 "that arrive on a non-loopback interface (route_localnet verdicts).\n"
-"\n"
-"USAGE: lnwatch [-i IFACE]... [--all-netns] [-j] [-w] [-d SECONDS]\n"
-"\n"
+"\v"
 "EXAMPLES:\n"
 "    lnwatch                  # every non-loopback interface of this netns\n"
 "    lnwatch -i eth0 -i eth1  # only these interfaces\n"
 "    lnwatch -j -d 10         # JSON lines for 10 s, then a summary\n"
 "    lnwatch --all-netns      # also martian drops in other namespaces\n"
-"    ip netns exec node lnwatch --ready-file /run/lnw.ready";
+"    ip netns exec node lnwatch --ready-file /run/lnw.ready\n"
+"\n"
+"Exit status: 0 after a clean stop, 1 on an error, 64 on bad arguments.";
 
 enum {
 	OPT_ALL_NETNS = 0x100,

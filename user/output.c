@@ -193,11 +193,16 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	}
 	if (strlen(name) > NARROW_IFNAME) /* -w shows it whole */
 		strcpy(name + NARROW_IFNAME - 1, "~");
+	/* Narrow: give up the source port (ephemeral, mostly) before the
+	 * NAT original; "*" marks a NAT shown only by -w. */
 	if (21 + 1 + strlen(dcol) <= NARROW_ADDRS)
 		snprintf(addrs, sizeof(addrs), "%-21s %s", src, dcol);
 	else if (strlen(src) + 1 + strlen(dcol) <= NARROW_ADDRS)
 		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
-	else /* too long for a narrow line: what the route saw, NAT marked */
+	else if (lnw_format_addr(src, sizeof(src), e->saddr, 0, 0),
+		 strlen(src) + 1 + strlen(dcol) <= NARROW_ADDRS)
+		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
+	else
 		snprintf(addrs, sizeof(addrs), "%-21s %s*", src, dst);
 	snprintf(buf, len, NARROW_FMT "%c  %s", tbuf, name, proto, addrs,
 		 flag_char(e->rl_eff), lnw_verdict_name(e->verdict));

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The tc ingress programs in the running kernel, through BPF_PROG_TEST_RUN:
+ * crafted frames in, then the packet (unchanged?), the return code, the
+ * "counters" map and the per-CPU "inflight" slot are checked. Nothing is
+ * attached; the tracepoint programs are only loaded.
+ *
+ * Output protocol (counted by tests/run-all.sh), one line per test case:
+ *   ok - NAME | FAIL - NAME: WHY | SKIP - NAME: WHY
+ * Exit status 1 if any case failed, else 0. Not root: every case SKIPs.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lnwatch.h"
+#include "lnwatch.skel.h"
+
+/* bpf/common.bpf.h needs vmlinux.h: its slot layout, copied. */
+struct lnw_inflight {
+	__u64 skb;
+	__u32 ifindex;
+	__u32 saddr;
+	__u32 daddr;
+	__u32 len;
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 armed;
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct lnw_inflight) == 32, "lnw_inflight layout");
+
+#define TC_PASS ((__u32)-1) /* TC_ACT_UNSPEC == TCX_NEXT */
+#define FRAME_MAX 256
+#define ETH_HLEN_ 14
+#define MAX_CPUS 4096
+
+/* ---- harness ----------------------------------------------------------- */
+
+static int n_failed;
+static bool cur_failed;
+static char cur_why[512];
+
+static void fail_at(int line, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail_at(int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (cur_failed)
+		return;
+	cur_failed = true;
+	n = snprintf(cur_why, sizeof(cur_why), "line %d: ", line);
+	va_start(ap, fmt);
+	vsnprintf(cur_why + n, sizeof(cur_why) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+#define CHECK(cond, ...) \
+	do { if (!(cond)) fail_at(__LINE__, __VA_ARGS__); } while (0)
+
+static void begin(void)
+{
+	cur_failed = false;
+	cur_why[0] = '\0';
+}
+
+static void end(const char *name)
+{
+	if (cur_failed) {
+		printf("FAIL - %s: %s\n", name, cur_why);
+		n_failed++;
+	} else {
+		printf("ok - %s\n", name);
+	}
+	fflush(stdout);
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+enum l3 { L3_IPV4, L3_IPV6, L3_ARP, L3_NONE };
+
+struct frame_spec {
+	enum l3 l3;
+	__u16 tpids[3];      /* VLAN tags, outermost first; 0 ends */
+	__u16 ethertype;     /* after the tags; 0: by l3 */
+	__u8 version;        /* IPv4 header's version field; 0: 4 */
+	__u8 ihl;            /* 0: 5; 16 for a field of 0 */
+	__u8 proto;          /* 17 when 0 */
+	const char *saddr, *daddr;
+	__u16 frag_off;      /* host order, flags + offset */
+	__u16 sport, dport;
+	size_t cut;          /* truncate the frame to this many bytes; 0: no */
+};
+
+struct frame {
+	__u8 b[FRAME_MAX];
+	size_t len;
+};
+
+static void put16(__u8 *p, __u16 v)
+{
+	p[0] = (__u8)(v >> 8);
+	p[1] = (__u8)v;
+}
+
+static __u32 ip4(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "test bug: bad address '%s'\n", s);
+		exit(2);
+	}
+	return a.s_addr;
+}
+
+/* IPv4 header (+options), then an L4 header with the ports and a payload. */
+static size_t put_ipv4(__u8 *p, const struct frame_spec *s)
+{
+	size_t ihl = (s->ihl ? s->ihl : 5) & 0xf, hl = ihl * 4, l4, i;
+	__u8 proto = s->proto ? s->proto : 17;
+	__u32 sa = ip4(s->saddr), da = ip4(s->daddr);
+
+	l4 = (proto == 6 ? 20 : 8) + 16;
+	if (hl < 20) /* a short ihl still has a full base header on the wire */
+		hl = 20;
+	p[0] = (__u8)(((s->version ? s->version : 4) << 4) | ihl);
+	p[1] = 0;
+	put16(p + 2, (__u16)(hl + l4));
+	put16(p + 4, 0x1234);
+	put16(p + 6, s->frag_off);
+	p[8] = 64;
+	p[9] = proto;
+	memcpy(p + 12, &sa, 4);
+	memcpy(p + 16, &da, 4);
+	for (i = 20; i < hl; i++)
+		p[i] = 1; /* IPOPT_NOOP */
+	put16(p + hl, s->sport);
+	put16(p + hl + 2, s->dport);
+	for (i = 4; i < l4; i++)
+		p[hl + i] = (__u8)(0xa0 + i);
+	return hl + l4;
+}
+
+static size_t put_ipv6(__u8 *p)
+{
+	memset(p, 0, 48);
+	p[0] = 0x60;
+	put16(p + 4, 8);
+	p[6] = 17;
+	p[7] = 64;
+	p[23] = 1;  /* saddr ::1 */
+	p[39] = 1;  /* daddr ::1 */
+	put16(p + 40, 1234);
+	put16(p + 42, 5001);
+	put16(p + 44, 8);
+	return 48;
+}
+
+static size_t put_arp(__u8 *p)
+{
+	static const __u8 arp[28] = {
+		0, 1, 8, 0, 6, 4, 0, 1,                 /* request */
+		2, 0, 0, 0, 0, 2, 10, 0, 0, 2,          /* sender */
+		0, 0, 0, 0, 0, 0, 127, 0, 0, 1,         /* target 127.0.0.1 */
+	};
+
+	memcpy(p, arp, sizeof(arp));
+	return sizeof(arp);
+}
+
+static void build(const struct frame_spec *s, struct frame *f)
+{
+	static const __u16 by_l3[] = {
+		[L3_IPV4] = 0x0800, [L3_IPV6] = 0x86dd, [L3_ARP] = 0x0806,
+		[L3_NONE] = 0x0800,
+	};
+	__u8 *p = f->b;
+	size_t i, n = 0;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(p, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
+	n = 12;
+	for (i = 0; i < 3 && s->tpids[i]; i++) {
+		put16(p + n, s->tpids[i]);
+		put16(p + n + 2, (__u16)(100 + i)); /* TCI: VLAN id */
+		n += 4;
+	}
+	put16(p + n, s->ethertype ? s->ethertype : by_l3[s->l3]);
+	n += 2;
+	if (s->l3 == L3_IPV4)
+		n += put_ipv4(p + n, s);
+	else if (s->l3 == L3_IPV6)
+		n += put_ipv6(p + n);
+	else if (s->l3 == L3_ARP)
+		n += put_arp(p + n);
+	f->len = s->cut && s->cut < n ? s->cut : n;
+}
+
+/* ---- maps ----------------------------------------------------------------- */
+
+static struct lnwatch_bpf *skel;
+static int ncpus;
+static __u32 own_netns;
+static int run_cpu;
+
+static void clear_counters(void)
+{
+	struct lnw_counter_key k, next;
+	int fd = bpf_map__fd(skel->maps.counters);
+
+	while (!bpf_map_get_next_key(fd, NULL, &next)) {
+		k = next;
+		if (bpf_map_delete_elem(fd, &k))
+			break;
+	}
+}
+
+static void clear_inflight(void)
+{
+	static struct lnw_inflight zero[MAX_CPUS];
+	__u32 key = 0;
+
+	CHECK(!bpf_map_update_elem(bpf_map__fd(skel->maps.inflight), &key, zero,
+				   BPF_ANY), "clear inflight: %s", strerror(errno));
+}
+
+/* Every counter key, with its per-CPU values summed. */
+static int read_counters(struct lnw_counter_key *keys,
+			 struct lnw_counter_val *vals, int max)
+{
+	static struct lnw_counter_val percpu[MAX_CPUS];
+	int fd = bpf_map__fd(skel->maps.counters), n = 0, c;
+	struct lnw_counter_key k, *prev = NULL;
+
+	while (n < max && !bpf_map_get_next_key(fd, prev, &k)) {
+		keys[n] = k;
+		memset(&vals[n], 0, sizeof(vals[n]));
+		if (!bpf_map_lookup_elem(fd, &k, percpu))
+			for (c = 0; c < ncpus; c++) {
+				vals[n].packets += percpu[c].packets;
+				vals[n].bytes += percpu[c].bytes;
+			}
+		prev = &keys[n++];
+	}
+	return n;
+}
+
+static void read_inflight(struct lnw_inflight *out)
+{
+	__u32 key = 0;
+
+	CHECK(!bpf_map_lookup_elem(bpf_map__fd(skel->maps.inflight), &key, out),
+	      "read inflight: %s", strerror(errno));
+}
+
+/* ---- cases --------------------------------------------------------------- */
+
+struct expect {
+	bool count;   /* one LNW_SEEN packet counted */
+	bool slot;    /* the inflight slot filled */
+	bool ports;   /* ... with the frame's ports (else 0) */
+};
+
+struct tc_case {
+	const char *name;
+	struct frame_spec spec;
+	struct expect want;
+};
+
+#define UDP(s, d) .l3 = L3_IPV4, .saddr = s, .daddr = d, .sport = 40000, .dport = 5001
+#define Q 0x8100
+#define AD 0x88a8
+#define HIT { .count = true, .slot = true, .ports = true }
+#define MISS { .count = false, .slot = false }
+
+static const struct tc_case cases[] = {
+	{ "udp to 127.0.0.1", { UDP("10.0.0.2", "127.0.0.1") }, HIT },
+	{ "udp from 127.0.0.5 to 10.0.0.1", { UDP("127.0.0.5", "10.0.0.1") }, HIT },
+	{ "udp 10.0.0.2 to 10.0.0.1 (slot only)", { UDP("10.0.0.2", "10.0.0.1") },
+	  { .count = false, .slot = true, .ports = true } },
+	{ "udp to 127.255.255.255", { UDP("10.0.0.2", "127.255.255.255") }, HIT },
+	{ "udp to 128.0.0.1 (not 127/8)", { UDP("10.0.0.2", "128.0.0.1") },
+	  { .count = false, .slot = true, .ports = true } },
+	{ "tcp to 127.0.0.1:5001", { UDP("10.0.0.2", "127.0.0.1"), .proto = 6 }, HIT },
+	{ "icmp to 127.0.0.1 (no ports)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .proto = 1 },
+	  { .count = true, .slot = true, .ports = false } },
+	{ "802.1Q to 127.0.0.1", { UDP("10.0.0.2", "127.0.0.1"), .tpids = { Q } }, HIT },
+	{ "QinQ 802.1ad+802.1Q to 127.0.0.1",
+	  { UDP("10.0.0.2", "127.0.0.1"), .tpids = { AD, Q } }, HIT },
+	{ "three VLAN tags (not parsed)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .tpids = { AD, Q, Q } }, MISS },
+	{ "ip options ihl=7 to 127.0.0.1",
+	  { UDP("10.0.0.2", "127.0.0.1"), .ihl = 7 }, HIT },
+	{ "ip options ihl=15 to 127.0.0.1",
+	  { UDP("10.0.0.2", "127.0.0.1"), .ihl = 15 }, HIT },
+	{ "ihl=4 (ignored)", { UDP("10.0.0.2", "127.0.0.1"), .ihl = 4 }, MISS },
+	{ "ihl=0 (ignored)", { UDP("10.0.0.2", "127.0.0.1"), .ihl = 16 }, MISS },
+	{ "first fragment MF (ports read)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .frag_off = 0x2000 }, HIT },
+	{ "non-first fragment (ports 0)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .frag_off = 0x2000 | 185 },
+	  { .count = true, .slot = true, .ports = false } },
+	{ "fragment offset 8, no MF (ports 0)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .frag_off = 1 },
+	  { .count = true, .slot = true, .ports = false } },
+	{ "DF set (ports read)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .frag_off = 0x4000 }, HIT },
+	{ "ethernet only, ethertype IPv4 (14 bytes)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .cut = 14 }, MISS },
+	{ "ipv4 header cut at 30 bytes",
+	  { UDP("10.0.0.2", "127.0.0.1"), .cut = 30 }, MISS },
+	{ "ipv4 header one byte short (33 bytes)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .cut = 33 }, MISS },
+	{ "udp header cut (counted, ports 0)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .cut = 14 + 20 + 2 },
+	  { .count = true, .slot = true, .ports = false } },
+	{ "udp ports exactly at the end (38 bytes)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .cut = 14 + 20 + 4 }, HIT },
+	{ "ip options past the end (ihl=15, 50 bytes)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .ihl = 15, .cut = 50 },
+	  { .count = true, .slot = true, .ports = false } },
+	{ "vlan tag cut (16 bytes)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .tpids = { Q }, .cut = 16 }, MISS },
+	{ "ipv6 to ::1 (ignored)", { .l3 = L3_IPV6 }, MISS },
+	{ "arp for 127.0.0.1 (ignored)", { .l3 = L3_ARP }, MISS },
+	{ "version 6 with ethertype IPv4 (ignored)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .version = 6 }, MISS },
+	{ "ethertype 0x86dd with an IPv4 header (ignored)",
+	  { UDP("10.0.0.2", "127.0.0.1"), .ethertype = 0x86dd }, MISS },
+};
+
+/* Runs one frame through prog; returns bpf_prog_test_run_opts' result. */
+static int test_run(struct bpf_program *prog, const struct frame *f,
+		    __u32 *retval, __u8 *out, __u32 *out_len, __u32 ifindex)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = f->b,
+		.data_size_in = (__u32)f->len,
+		.data_out = out,
+		.data_size_out = FRAME_MAX * 2,
+		.repeat = 1,
+	);
+	int err;
+
+	if (ifindex) {
+		opts.ctx_in = &ctx;
+		opts.ctx_size_in = sizeof(ctx);
+	}
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	*retval = opts.retval;
+	*out_len = opts.data_size_out;
+	return err ? -errno : 0;
+}
+
+/* The IPv4 header as build() laid it out, for the expected slot. */
+static size_t l3_off(const struct frame_spec *s)
+{
+	size_t n = 14;
+	int i;
+
+	for (i = 0; i < 3 && s->tpids[i]; i++)
+		n += 4;
+	return n;
+}
+
+static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c,
+		       const struct frame *f, bool kfunc, __u32 ifindex)
+{
+	const struct frame_spec *s = &c->spec;
+	static const struct lnw_inflight zero;
+	int cpu, armed = 0;
+
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		const struct lnw_inflight *in = &slots[cpu];
+
+		if (!c->want.slot || cpu != run_cpu) {
+			CHECK(!memcmp(in, &zero, sizeof(zero)),
+			      "slot of cpu %d written (ran on %d)", cpu, run_cpu);
+			continue;
+		}
+		armed++;
+		CHECK(in->armed == 1, "armed %u", in->armed);
+		CHECK(kfunc ? in->skb != 0 : in->skb == 0, "skb %#llx",
+		      (unsigned long long)in->skb);
+		CHECK(in->ifindex == ifindex, "ifindex %u, want %u", in->ifindex,
+		      ifindex);
+		CHECK(in->saddr == ip4(s->saddr) && in->daddr == ip4(s->daddr),
+		      "addresses %#x > %#x", ntohl(in->saddr), ntohl(in->daddr));
+		CHECK(in->len == f->len, "len %u, want %zu", in->len, f->len);
+		CHECK(in->proto == f->b[l3_off(s) + 9], "proto %u", in->proto);
+		CHECK(in->sport == (c->want.ports ? s->sport : 0) &&
+		      in->dport == (c->want.ports ? s->dport : 0),
+		      "ports %u > %u, want %u > %u", in->sport, in->dport,
+		      c->want.ports ? s->sport : 0, c->want.ports ? s->dport : 0);
+		CHECK(!in->pad[0] && !in->pad[1], "pad written");
+	}
+	CHECK(armed == (c->want.slot ? 1 : 0), "%d armed slots, want %d",
+	      armed, c->want.slot);
+}
+
+static void check_counters(const struct tc_case *c, const struct frame *f,
+			   __u32 ifindex)
+{
+	struct lnw_counter_key keys[8];
+	struct lnw_counter_val vals[8];
+	int n = read_counters(keys, vals, 8);
+
+	if (!c->want.count) {
+		CHECK(n == 0, "%d counter keys, want none (first: verdict %u, "
+		      "%llu packets)", n, n ? keys[0].verdict : 0,
+		      n ? (unsigned long long)vals[0].packets : 0ULL);
+		return;
+	}
+	CHECK(n == 1, "%d counter keys, want 1", n);
+	if (n != 1)
+		return;
+	CHECK(keys[0].netns == own_netns, "netns %u, want %u", keys[0].netns,
+	      own_netns);
+	CHECK(keys[0].ifindex == ifindex, "ifindex %u, want %u", keys[0].ifindex,
+	      ifindex);
+	CHECK(keys[0].verdict == LNW_SEEN && keys[0].reason == 0 &&
+	      keys[0].pad == 0, "verdict %u reason %u pad %u", keys[0].verdict,
+	      keys[0].reason, keys[0].pad);
+	CHECK(vals[0].packets == 1 && vals[0].bytes == f->len,
+	      "%llu packets %llu bytes, want 1 and %zu",
+	      (unsigned long long)vals[0].packets,
+	      (unsigned long long)vals[0].bytes, f->len);
+}
+
+/* One frame through one program, every effect checked. */
+static void run_case(struct bpf_program *prog, bool kfunc,
+		     const struct tc_case *c, __u32 ifindex)
+{
+	static struct lnw_inflight slots[MAX_CPUS];
+	__u8 out[FRAME_MAX * 2];
+	struct frame f;
+	__u32 retval = 0, out_len = 0, want_if = ifindex ? ifindex : 1;
+	int err;
+
+	build(&c->spec, &f);
+	clear_counters();
+	clear_inflight();
+	memset(out, 0xee, sizeof(out));
+	err = test_run(prog, &f, &retval, out, &out_len, ifindex);
+	CHECK(!err, "test run: %s", strerror(-err));
+	if (err)
+		return;
+	CHECK(retval == TC_PASS, "retval %#x, want %#x", retval, TC_PASS);
+	CHECK(out_len == f.len && !memcmp(out, f.b, f.len),
+	      "packet changed (%u bytes out, %zu in)", out_len, f.len);
+	check_counters(c, &f, want_if);
+	read_inflight(slots);
+	check_slot(slots, c, &f, kfunc, want_if);
+}
+
+/* The kernel wants at least an Ethernet header (bpf_test_init()). */
+static void run_short(struct bpf_program *prog)
+{
+	struct frame_spec s = { UDP("10.0.0.2", "127.0.0.1"), .cut = 10 };
+	__u8 out[FRAME_MAX * 2];
+	struct frame f;
+	__u32 retval = 0, out_len = 0;
+	struct lnw_counter_key k[1];
+	struct lnw_counter_val v[1];
+	int err;
+
+	build(&s, &f);
+	clear_counters();
+	err = test_run(prog, &f, &retval, out, &out_len, 0);
+	CHECK(err == -EINVAL, "10-byte frame: %s, want EINVAL (kernel needs "
+	      ">= ETH_HLEN)", err ? strerror(-err) : "accepted");
+	if (!err)
+		CHECK(retval == TC_PASS, "retval %#x", retval);
+	CHECK(read_counters(k, v, 1) == 0, "10-byte frame counted");
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static int pin_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return -1;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -1 : cpu;
+}
+
+/* A non-loopback interface, to check ctx->ifindex is what gets counted. */
+static __u32 other_ifindex(char *name, size_t len)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	__u32 idx = 0;
+
+	for (i = ifs; i && i->if_index; i++)
+		if (i->if_index != 1) {
+			idx = i->if_index;
+			snprintf(name, len, "%s", i->if_name);
+			break;
+		}
+	if (ifs)
+		if_freenameindex(ifs);
+	return idx;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static const char *const prog_names[] = { "lnw_tc_ingress", "lnw_tc_ingress_compat" };
+
+static void skip_all(const char *why)
+{
+	size_t p, i;
+
+	printf("SKIP - load skeleton: %s\n", why);
+	for (p = 0; p < 2; p++) {
+		printf("SKIP - %s: 10-byte frame rejected: %s\n", prog_names[p], why);
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			printf("SKIP - %s: %s: %s\n", prog_names[p], cases[i].name, why);
+		printf("SKIP - %s: ctx ifindex counted: %s\n", prog_names[p], why);
+	}
+}
+
+int main(void)
+{
+	struct bpf_program *progs[2];
+	char name[256], ifname[IF_NAMESIZE + 1] = "";
+	struct stat st;
+	__u32 oif;
+	size_t p, i;
+	int err;
+
+	if (geteuid() != 0) {
+		skip_all("not root (BPF_PROG_TEST_RUN needs CAP_BPF+CAP_NET_ADMIN)");
+		return 0;
+	}
+	libbpf_set_print(libbpf_quiet);
+	begin();
+	ncpus = libbpf_num_possible_cpus();
+	CHECK(ncpus > 0 && ncpus <= MAX_CPUS, "possible cpus: %d", ncpus);
+	CHECK(!stat("/proc/self/ns/net", &st), "stat netns: %s", strerror(errno));
+	own_netns = (__u32)st.st_ino;
+	run_cpu = pin_cpu();
+	CHECK(run_cpu >= 0 && run_cpu < ncpus, "pin to a cpu: %s", strerror(errno));
+	if (!cur_failed) {
+		skel = lnwatch_bpf__open();
+		CHECK(skel, "open: %s", strerror(errno));
+	}
+	if (skel) {
+		skel->rodata->own_netns = own_netns;
+		skel->rodata->rl_devconf_idx = 25;
+		err = lnwatch_bpf__load(skel);
+		CHECK(!err, "load: %s", strerror(-err));
+	}
+	end("load skeleton (all four programs)");
+	if (cur_failed) {
+		for (p = 0; p < 2; p++)
+			for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+				printf("SKIP - %s: %s: skeleton not loaded\n",
+				       prog_names[p], cases[i].name);
+		lnwatch_bpf__destroy(skel);
+		return 1;
+	}
+
+	progs[0] = skel->progs.lnw_tc_ingress;
+	progs[1] = skel->progs.lnw_tc_ingress_compat;
+	oif = other_ifindex(ifname, sizeof(ifname));
+	for (p = 0; p < 2; p++) {
+		snprintf(name, sizeof(name), "%s: 10-byte frame rejected", prog_names[p]);
+		begin();
+		run_short(progs[p]);
+		end(name);
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			snprintf(name, sizeof(name), "%s: %s", prog_names[p],
+				 cases[i].name);
+			begin();
+			run_case(progs[p], p == 0, &cases[i], 0);
+			end(name);
+		}
+		snprintf(name, sizeof(name), "%s: ctx ifindex counted", prog_names[p]);
+		if (!oif) {
+			printf("SKIP - %s: no non-loopback interface\n", name);
+			continue;
+		}
+		begin();
+		run_case(progs[p], p == 0, &cases[0], oif);
+		end(name);
+	}
+	lnwatch_bpf__destroy(skel);
+	return n_failed ? 1 : 0;
+}
