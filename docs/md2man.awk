@@ -15,8 +15,6 @@ function inline(s) {
 		s = substr(s, 1, RSTART - 1) "\\fB" substr(s, RSTART + 1, RLENGTH - 2) "\\fR" substr(s, RSTART + RLENGTH)
 	while (match(s, /\*\*[^*]+\*\*/))
 		s = substr(s, 1, RSTART - 1) "\\fB" substr(s, RSTART + 2, RLENGTH - 4) "\\fR" substr(s, RSTART + RLENGTH)
-	while (match(s, /[ (]\*[^* ][^*]*\*/))
-		s = substr(s, 1, RSTART) "\\fI" substr(s, RSTART + 2, RLENGTH - 3) "\\fR" substr(s, RSTART + RLENGTH)
 	if (s ~ /^[.']/)
 		s = "\\&" s
 	return s
