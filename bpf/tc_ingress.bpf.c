@@ -25,8 +25,9 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct lnw_inflight *in;
+	struct sk_buff *skb;
 	struct iphdr *iph;
-	__u32 off = sizeof(*eth), zero = 0, ihl;
+	__u32 off = sizeof(*eth), zero = 0, ihl, ifindex;
 	__u16 proto, *ports;
 	int i;
 
@@ -59,11 +60,14 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 	in = bpf_map_lookup_elem(&inflight, &zero);
 	if (!in)
 		return LNW_TC_PASS;
-	in->skb = use_kfunc ? (__u64)bpf_cast_to_kern_ctx(ctx) : 0;
-	in->ifindex = ctx->ifindex;
+	/* ctx fields are read once: the verifier refuses ctx + offset loads */
+	ifindex = ctx->ifindex;
+	skb = use_kfunc ? bpf_cast_to_kern_ctx(ctx) : NULL;
+	in->skb = (__u64)skb;
+	in->ifindex = ifindex;
 	in->saddr = iph->saddr;
 	in->daddr = iph->daddr;
-	in->len = ctx->len;
+	in->len = ctx->len - off; /* IP length, as the verdicts count it */
 	in->proto = iph->protocol;
 	in->sport = 0;
 	in->dport = 0;
@@ -76,16 +80,9 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 		in->dport = bpf_ntohs(ports[1]);
 	}
 
-	if (!lnw_is_loopback(iph->daddr) && !lnw_is_loopback(iph->saddr))
-		return LNW_TC_PASS;
-	if (use_kfunc) {
-		struct sk_buff *skb = bpf_cast_to_kern_ctx(ctx);
-
-		lnw_count(lnw_dev_netns(skb->dev), ctx->ifindex, LNW_SEEN, 0,
-			  ctx->len);
-	} else {
-		lnw_count(own_netns, ctx->ifindex, LNW_SEEN, 0, ctx->len);
-	}
+	if (lnw_is_loopback(iph->daddr) || lnw_is_loopback(iph->saddr))
+		lnw_count(skb ? lnw_dev_netns(skb->dev) : own_netns,
+			  ifindex, LNW_SEEN, 0, in->len);
 	return LNW_TC_PASS;
 }
 

@@ -37,7 +37,7 @@ dst_case() {
 	else
 		check "$name: reason" "$(evvals '.reason')" null
 	fi
-	check "$name: bytes seen = frames" "$(summ '[.counters[]|select(.verdict=="seen")|.bytes]|add')" $((n * 50))
+	check "$name: bytes seen = frames" "$(summ '[.counters[]|select(.verdict=="seen")|.bytes]|add')" $((n * 36))
 	# What the kernel did: the 127.0.0.1 listener got the frames or not.
 	check "$name: delivered to 127.0.0.1:5000" $(( $(delivered "$TMPD/lo5000") - before )) $want_rx
 }
