@@ -3,11 +3,14 @@
 #include <argp.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 
 #include "options.h"
+#include "output.h"
 
 const char *argp_program_version = "lnwatch 0.1";
 const char *argp_program_bug_address = "the lnwatch issue tracker";
@@ -113,6 +116,35 @@ int lnw_parse_fallbacks(const char *s, unsigned int *out)
 	return 0;
 }
 
+/* Bad arguments: argp's message, or {"error":...} when -j was asked for. */
+__attribute__((format(printf, 2, 3)))
+static void usage_error(struct argp_state *state, const char *fmt, ...)
+{
+	const struct lnw_options *o = state->input;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!o->json)
+		argp_error(state, "%s", msg); /* exits */
+	lnw_error(true, "%s", msg);
+	exit(LNW_EXIT_USAGE);
+}
+
+static bool wants_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") ||
+		    (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i], 'j') &&
+		     strspn(argv[i] + 1, "jwv") == strlen(argv[i] + 1)))
+			return true;
+	return false;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct lnw_options *o = state->input;
@@ -121,9 +153,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'i':
 		if (strlen(arg) == 0 || strlen(arg) >= IF_NAMESIZE)
-			argp_error(state, "invalid interface name '%s'", arg);
+			usage_error(state, "invalid interface name '%s'", arg);
 		if (o->n_ifaces == LNW_MAX_IFACES)
-			argp_error(state, "at most %d interfaces", LNW_MAX_IFACES);
+			usage_error(state, "at most %d interfaces", LNW_MAX_IFACES);
 		o->ifaces[o->n_ifaces++] = arg;
 		break;
 	case OPT_ALL_NETNS:
@@ -140,24 +172,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'd':
 		if (lnw_parse_seconds(arg, &o->duration_s))
-			argp_error(state, "invalid duration '%s': want seconds > 0", arg);
+			usage_error(state, "invalid duration '%s': want seconds > 0", arg);
 		break;
 	case OPT_READY_FILE:
 		if (!*arg)
-			argp_error(state, "empty --ready-file path");
+			usage_error(state, "empty --ready-file path");
 		o->ready_file = arg;
 		break;
 	case OPT_RINGBUF:
 		if (lnw_parse_uint(arg, 4, 1 << 20, &v) || (v & (v - 1)))
-			argp_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
+			usage_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
 		o->ringbuf_kib = v;
 		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))
-			argp_error(state, "invalid --fallback '%s': want clsact,addr-join,infer", arg);
+			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer", arg);
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		usage_error(state, "unexpected argument '%s'", arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -173,6 +205,16 @@ void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
 
 	memset(opts, 0, sizeof(*opts));
 	opts->ringbuf_kib = 1024;
+	/* known before parsing, so every usage error can be JSON */
+	opts->json = wants_json(argc, argv);
 	argp_err_exit_status = LNW_EXIT_USAGE;
-	argp_parse(&argp, argc, argv, 0, NULL, opts);
+	if (!opts->json) {
+		argp_parse(&argp, argc, argv, 0, NULL, opts);
+		return;
+	}
+	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS, NULL, opts)) {
+		lnw_error(true, "invalid arguments (unknown option or missing value): "
+			  "see lnwatch --help");
+		exit(LNW_EXIT_USAGE);
+	}
 }

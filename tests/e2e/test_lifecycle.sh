@@ -73,6 +73,13 @@ out=$($NX "$LNW" -j -i nope0 2>/dev/null); rc=$?
 check "JSON error: exit code" $rc 1
 check "JSON error: an {\"error\"} object" "$(jq -r '.error' <<<"$out" 2>/dev/null | grep -c "unknown interface")" 1
 
+out=$("$LNW" -j -d soon 2>/dev/null); rc=$?
+check "JSON usage error: exit code" $rc 64
+check "JSON usage error: an {\"error\"} object" "$(jq -r '.error' <<<"$out" 2>/dev/null)" "invalid duration 'soon': want seconds > 0"
+out=$("$LNW" --bogus -j 2>/dev/null); rc=$?
+check "JSON unknown option: exit code" $rc 64
+check "JSON unknown option: an {\"error\"} object" "$(jq -r 'has("error")' <<<"$out" 2>/dev/null)" true
+
 # No interface but lo.
 LONE="$TAG-lone"
 netns_add "$LONE"
