@@ -56,9 +56,11 @@ void lnw_name_printable(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
+/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629 table 2:
+ * no overlong forms, no surrogates, nothing above U+10FFFF). */
 static size_t utf8_seq_len(const unsigned char *s)
 {
+	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of 2nd byte */
 	size_t n, i;
 
 	if (s[0] < 0x80)
@@ -71,7 +73,17 @@ static size_t utf8_seq_len(const unsigned char *s)
 		n = 4;
 	else
 		return 0;
-	for (i = 1; i < n; i++)
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return n;
@@ -109,6 +121,22 @@ void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
 		snprintf(buf, len, "%s:%u", ip, port);
 	else
 		snprintf(buf, len, "%s", ip);
+}
+
+/* Narrow columns: cut a printable name to NARROW_IFNAME with a '~', never
+ * inside a \xNN escape. */
+static void shorten_name(char *name)
+{
+	size_t cut = NARROW_IFNAME - 1, k;
+
+	if (strlen(name) <= NARROW_IFNAME)
+		return;
+	for (k = 1; k <= 3; k++)
+		if (name[cut - k] == '\\') {
+			cut -= k;
+			break;
+		}
+	strcpy(name + cut, "~");
 }
 
 static bool nat_changed(const struct lnw_event *e)
@@ -191,8 +219,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 			 v->reason ? v->reason : "", v->reason ? ")" : "");
 		return;
 	}
-	if (strlen(name) > NARROW_IFNAME) /* -w shows it whole */
-		strcpy(name + NARROW_IFNAME - 1, "~");
+	shorten_name(name); /* -w shows it whole */
 	/* Narrow: give up the source port (ephemeral, mostly) before the
 	 * NAT original; "*" marks a NAT shown only by -w. */
 	if (21 + 1 + strlen(dcol) <= NARROW_ADDRS)
@@ -203,7 +230,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 		 strlen(src) + 1 + strlen(dcol) <= NARROW_ADDRS)
 		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
 	else
-		snprintf(addrs, sizeof(addrs), "%-21s %s*", src, dst);
+		snprintf(addrs, sizeof(addrs), "%s %s*", src, dst);
 	snprintf(buf, len, NARROW_FMT "%c  %s", tbuf, name, proto, addrs,
 		 flag_char(e->rl_eff), lnw_verdict_name(e->verdict));
 }
@@ -327,8 +354,8 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 		const struct lnw_counter_row *r = &s->rows[i];
 
 		lnw_name_printable(r->ifname, name, sizeof(name));
-		if (!wide && strlen(name) > NARROW_IFNAME)
-			strcpy(name + NARROW_IFNAME - 1, "~");
+		if (!wide)
+			shorten_name(name);
 		fprintf(f, "%-10u %-*s %-11s %-14.14s %10llu %12llu\n", r->key.netns,
 			wide ? 15 : 7, name, lnw_verdict_name(r->key.verdict),
 			r->reason ? r->reason : "-",

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * tc_cost: what lnw_tc_ingress costs per packet, next to an empty tc
+ * program (the floor: BPF_PROG_TEST_RUN's own loop). Crafted frames go
+ * through BPF_PROG_TEST_RUN with a large repeat count; the programs are
+ * loaded, never attached. Programs alternate within each round so that a
+ * slow spell of the machine hits all of them alike.
+ *
+ * usage: tc_cost [-n REPEAT] [-r ROUNDS] [-o JSON]
+ * Prints a table; writes the same numbers as JSON (default
+ * build/bench-tc.json). Exit status 0, or 1 on any error.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lnwatch.h"
+#include "lnwatch.skel.h"
+#include "bench_empty.skel.h"
+
+#define TC_PASS ((__u32)-1) /* TC_ACT_UNSPEC: what every program returns */
+#define MAX_ROUNDS 1000
+#define MAX_CPUS 4096
+#define FRAME_MAX 64
+
+struct bench_case {
+	const char *name;
+	const char *saddr, *daddr;
+	bool vlan;    /* one 802.1Q tag before the IPv4 header */
+	bool counted; /* lnw_tc_ingress counts it in the "counters" map */
+};
+
+static const struct bench_case cases[] = {
+	{ "udp 10.0.0.2>10.0.0.1", "10.0.0.2", "10.0.0.1", false, false },
+	{ "udp 10.0.0.2>127.0.0.1", "10.0.0.2", "127.0.0.1", false, true },
+	{ "802.1Q udp 10.0.0.2>127.0.0.1", "10.0.0.2", "127.0.0.1", true, true },
+};
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+enum { P_EMPTY, P_LNW, P_COMPAT, N_PROGS };
+static const char *const prog_names[N_PROGS] = {
+	"empty", "lnw_tc_ingress", "lnw_tc_ingress_compat",
+};
+
+struct result {
+	__u32 ns[MAX_ROUNDS]; /* opts.duration of each round: ns per run */
+	__u32 min;
+	double median;
+};
+
+static struct result results[N_CASES][N_PROGS];
+
+/* Ethernet [+ 802.1Q] + IPv4 + UDP + 8 bytes, as tests/e2e/pktgen sends. */
+static int build_frame(const struct bench_case *c, __u8 *f, __u32 *len)
+{
+	static const __u8 macs[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+	__u32 off = 12, sa, da;
+	__u8 *ip, *udp;
+
+	if (inet_pton(AF_INET, c->saddr, &sa) != 1 ||
+	    inet_pton(AF_INET, c->daddr, &da) != 1)
+		return -EINVAL;
+	memset(f, 0, FRAME_MAX);
+	memcpy(f, macs, sizeof(macs));
+	if (c->vlan) {
+		f[off] = 0x81; f[off + 1] = 0x00;     /* TPID 802.1Q */
+		f[off + 2] = 0x00; f[off + 3] = 100;  /* VLAN id 100 */
+		off += 4;
+	}
+	f[off] = 0x08; f[off + 1] = 0x00;             /* IPv4 */
+	ip = f + off + 2;
+	udp = ip + 20;
+	ip[0] = 0x45;
+	ip[3] = 20 + 8 + 8;                           /* tot_len */
+	ip[8] = 64;                                   /* ttl */
+	ip[9] = 17;                                   /* UDP */
+	memcpy(ip + 12, &sa, 4);
+	memcpy(ip + 16, &da, 4);
+	udp[0] = 40000 >> 8; udp[1] = 40000 & 0xff;   /* sport */
+	udp[2] = 5001 >> 8; udp[3] = 5001 & 0xff;     /* dport */
+	udp[5] = 8 + 8;                               /* len; checksum 0 */
+	memcpy(udp + 8, "lnwatch!", 8);
+	*len = (__u32)(udp + 16 - f);
+	return 0;
+}
+
+/* One BPF_PROG_TEST_RUN of REPEAT runs; *ns is the kernel's average. */
+static int time_prog(struct bpf_program *prog, const __u8 *frame, __u32 len,
+		     __u32 repeat, __u32 *ns)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = frame,
+		.data_size_in = len,
+		.repeat = repeat,
+	);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(prog), &opts))
+		return -errno;
+	if (opts.retval != TC_PASS)
+		return -EPROTO; /* not the program we meant to measure */
+	*ns = opts.duration;
+	return 0;
+}
+
+/* Packets in the "counters" map, summed over keys and CPUs. */
+static __u64 counted_packets(struct lnwatch_bpf *skel, int ncpus)
+{
+	static struct lnw_counter_val percpu[MAX_CPUS];
+	int fd = bpf_map__fd(skel->maps.counters), c;
+	struct lnw_counter_key k, prev, *p = NULL;
+	__u64 sum = 0;
+
+	while (!bpf_map_get_next_key(fd, p, &k)) {
+		if (!bpf_map_lookup_elem(fd, &k, percpu))
+			for (c = 0; c < ncpus; c++)
+				sum += percpu[c].packets;
+		prev = k;
+		p = &prev;
+	}
+	return sum;
+}
+
+static void clear_counters(struct lnwatch_bpf *skel)
+{
+	int fd = bpf_map__fd(skel->maps.counters);
+	struct lnw_counter_key k;
+
+	while (!bpf_map_get_next_key(fd, NULL, &k) && !bpf_map_delete_elem(fd, &k))
+		;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void summarize(struct result *r, int rounds)
+{
+	__u32 sorted[MAX_ROUNDS];
+
+	memcpy(sorted, r->ns, rounds * sizeof(sorted[0]));
+	qsort(sorted, rounds, sizeof(sorted[0]), cmp_u32);
+	r->min = sorted[0];
+	r->median = rounds % 2 ? sorted[rounds / 2] :
+		    (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2.0;
+}
+
+/* Every round runs each program once; the first one rotates per round. */
+static int run_case(size_t ci, struct bpf_program *progs[N_PROGS],
+		    struct lnwatch_bpf *skel, int ncpus, __u32 repeat, int rounds)
+{
+	const struct bench_case *c = &cases[ci];
+	__u64 want = c->counted ? 2ULL * rounds * repeat : 0, got;
+	__u8 frame[FRAME_MAX];
+	__u32 len;
+	int r, k, p, err;
+
+	err = build_frame(c, frame, &len);
+	if (err)
+		return err;
+	clear_counters(skel);
+	for (r = 0; r < rounds; r++)
+		for (k = 0; k < N_PROGS; k++) {
+			p = (r + k) % N_PROGS;
+			err = time_prog(progs[p], frame, len, repeat,
+					&results[ci][p].ns[r]);
+			if (err) {
+				fprintf(stderr, "%s, %s: test run: %s\n", c->name,
+					prog_names[p], strerror(-err));
+				return err;
+			}
+		}
+	/* The case must take the path it is named after. */
+	got = counted_packets(skel, ncpus);
+	if (got != want) {
+		fprintf(stderr, "%s: %llu packets counted, want %llu\n", c->name,
+			(unsigned long long)got, (unsigned long long)want);
+		return -EPROTO;
+	}
+	for (p = 0; p < N_PROGS; p++)
+		summarize(&results[ci][p], rounds);
+	return 0;
+}
+
+static double ratio(size_t ci, int p)
+{
+	double floor = results[ci][P_EMPTY].median;
+
+	return floor > 0 ? results[ci][p].median / floor : 0;
+}
+
+static void print_table(void)
+{
+	size_t ci;
+	int p;
+
+	printf("%-30s %-22s %8s %8s %9s\n", "case", "program", "min ns",
+	       "med ns", "lnw/empty");
+	for (ci = 0; ci < N_CASES; ci++)
+		for (p = 0; p < N_PROGS; p++)
+			printf("%-30s %-22s %8u %8.1f %9.2f\n", cases[ci].name,
+			       prog_names[p], results[ci][p].min,
+			       results[ci][p].median, ratio(ci, p));
+}
+
+/* Names are the constants above: nothing in them needs JSON escaping. */
+static int write_json(const char *path, __u32 repeat, int rounds, int cpu,
+		      int stats_enabled)
+{
+	struct utsname u;
+	size_t ci;
+	int p, r;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	uname(&u);
+	fprintf(f, "{\"bench\":\"tc_cost\",\"kernel\":\"%s\",\"repeat\":%u,"
+		"\"rounds\":%d,\"cpu\":%d,\"bpf_stats_enabled\":%d,"
+		"\"unit\":\"ns per run\",\"cases\":[", u.release, repeat, rounds,
+		cpu, stats_enabled);
+	for (ci = 0; ci < N_CASES; ci++) {
+		fprintf(f, "%s{\"case\":\"%s\",\"programs\":[", ci ? "," : "",
+			cases[ci].name);
+		for (p = 0; p < N_PROGS; p++) {
+			const struct result *res = &results[ci][p];
+
+			fprintf(f, "%s{\"program\":\"%s\",\"min\":%u,"
+				"\"median\":%.1f,\"ratio_to_empty\":%.3f,\"runs\":[",
+				p ? "," : "", prog_names[p], res->min,
+				res->median, ratio(ci, p));
+			for (r = 0; r < rounds; r++)
+				fprintf(f, "%s%u", r ? "," : "", res->ns[r]);
+			fprintf(f, "]}");
+		}
+		fprintf(f, "]}");
+	}
+	fprintf(f, "]}\n");
+	return fclose(f) ? -errno : 0;
+}
+
+/* Stats add two clock reads to every run: the numbers are not comparable. */
+static int read_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int pin_cpu(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		return -1;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -1 : cpu;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int parse_u32(const char *s, unsigned long min, unsigned long max,
+		     __u32 *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || *s == '-' || v < min || v > max)
+		return -1;
+	*out = (__u32)v;
+	return 0;
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr, "usage: %s [-n REPEAT] [-r ROUNDS (>= 5)] [-o JSON]\n",
+		argv0);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *json = "build/bench-tc.json";
+	struct bpf_program *progs[N_PROGS];
+	struct lnwatch_bpf *skel = NULL;
+	struct bench_empty *empty = NULL;
+	__u32 repeat = 1000000, rounds = 7;
+	struct stat st;
+	int opt, cpu, ncpus, stats, err = -EINVAL;
+	size_t ci;
+
+	while ((opt = getopt(argc, argv, "n:r:o:")) != -1) {
+		switch (opt) {
+		case 'n':
+			if (parse_u32(optarg, 1, UINT32_MAX, &repeat))
+				usage(argv[0]);
+			break;
+		case 'r':
+			if (parse_u32(optarg, 5, MAX_ROUNDS, &rounds))
+				usage(argv[0]);
+			break;
+		case 'o':
+			json = optarg;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (optind != argc)
+		usage(argv[0]);
+	libbpf_set_print(libbpf_quiet);
+	ncpus = libbpf_num_possible_cpus();
+	cpu = pin_cpu(); /* per-CPU maps and caches: stay on one CPU */
+	if (ncpus <= 0 || ncpus > MAX_CPUS || cpu < 0 ||
+	    stat("/proc/self/ns/net", &st)) {
+		fprintf(stderr, "setup: cpus %d, cpu %d: %s\n", ncpus, cpu,
+			strerror(errno));
+		return 1;
+	}
+	stats = read_stats_enabled();
+	if (stats > 0)
+		fprintf(stderr, "warning: kernel.bpf_stats_enabled=%d inflates every "
+			"number below\n", stats);
+
+	skel = lnwatch_bpf__open();
+	empty = bench_empty__open_and_load();
+	if (!skel || !empty) {
+		fprintf(stderr, "open: %s\n", strerror(errno));
+		goto out;
+	}
+	skel->rodata->own_netns = (__u32)st.st_ino;
+	skel->rodata->rl_devconf_idx = 25;
+	err = lnwatch_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "load lnwatch: %s\n", strerror(-err));
+		goto out;
+	}
+	progs[P_EMPTY] = empty->progs.bench_empty_tc;
+	progs[P_LNW] = skel->progs.lnw_tc_ingress;
+	progs[P_COMPAT] = skel->progs.lnw_tc_ingress_compat;
+
+	for (ci = 0; ci < N_CASES; ci++) {
+		err = run_case(ci, progs, skel, ncpus, repeat, (int)rounds);
+		if (err)
+			goto out;
+	}
+	printf("tc test_run, %u runs x %u rounds per program, cpu %d\n",
+	       repeat, rounds, cpu);
+	print_table();
+	err = write_json(json, repeat, (int)rounds, cpu, stats);
+	if (err)
+		fprintf(stderr, "%s: %s\n", json, strerror(-err));
+out:
+	bench_empty__destroy(empty);
+	lnwatch_bpf__destroy(skel);
+	return err ? 1 : 0;
+}
