@@ -7,12 +7,12 @@ ARCH     ?= x86
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
-PKGS     := libbpf libelf zlib libmnl json-c
+PKGS     := libbpf libelf zlib libmnl json-c libnftables
 
 # Debian 12 packages that `make deps` installs when missing (see README).
 DEB_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
-	    libjson-c-dev pkg-config make gcc iproute2 jq nftables iptables \
-	    python3 libclang-rt-14-dev
+	    libjson-c-dev libnftables-dev pkg-config make gcc iproute2 jq \
+	    nftables iptables python3 libclang-rt-14-dev $(EXTRA_DEB_PKGS)
 
 ifeq ($(V),1)
 Q :=
@@ -26,7 +26,7 @@ WARN      := -Wall -Wextra -Werror
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) $(WARN) -I$(OUT) -Ibpf -Iuser \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 
@@ -37,7 +37,7 @@ USER_OBJS := $(patsubst user/%.c,$(OUT)/%.o,$(USER_SRCS))
 USER_SAN  := $(patsubst user/%.c,$(OUT)/san/%.o,$(USER_SRCS))
 SKEL      := $(OUT)/lnwatch.skel.h
 
-.PHONY: all deps run check test unit bpftest e2e vmlinux clean man bench-build
+.PHONY: all deps run check test vmlinux clean man bench-build check-kernels
 
 all: $(OUT)/lnwatch $(OUT)/lnwatch.8
 
@@ -122,8 +122,6 @@ $(OUT)/pktgen: tests/e2e/pktgen.c | $(OUT)
 .PHONY: tests-build
 tests-build: $(OUT)/lnwatch-san $(OUT)/test_unit $(OUT)/test_tc_run $(OUT)/pktgen
 
-bench-build:
-
 clean:
 	$(Q)rm -rf $(OUT)
 
@@ -132,3 +130,8 @@ man: $(OUT)/lnwatch.8
 $(OUT)/lnwatch.8: README.md docs/md2man.awk | $(OUT)
 	$(call msg,MAN,$@)
 	$(Q)awk -v date="$$(date -u -r README.md +%Y-%m-%d)" -f docs/md2man.awk README.md > $@
+
+# Benchmarks (tests/bench) and the kernel matrix (tests/kernels) keep their
+# rules beside their code; each defines bench-build / check-kernels.
+include tests/bench/bench.mk
+include tests/kernels/kernels.mk

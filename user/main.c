@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
+#include "audit.h"
 #include "counters.h"
 #include "events.h"
 #include "ifaces.h"
@@ -308,6 +309,8 @@ int main(int argc, char **argv)
 	char err[512] = "";
 	int ret;
 
+	if (argc > 1 && !strcmp(argv[1], "audit"))
+		return lnw_audit_main(argc - 1, argv + 1);
 	lnw_parse_args(argc, argv, &app.opts);
 	libbpf_debug = app.opts.verbose;
 	libbpf_set_print(libbpf_print);

@@ -1,0 +1,2 @@
+# Benchmarks: tests/bench (issue 5).
+bench-build:

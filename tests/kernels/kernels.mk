@@ -1,0 +1,2 @@
+# Kernel matrix under qemu (issue 6).
+check-kernels:
