@@ -9,8 +9,9 @@ BPFTOOL  ?= bpftool
 CC       ?= cc
 PKGS     := libbpf libelf zlib libmnl json-c libnftables
 
-# Debian 12 packages that `make deps` installs when missing (see README).
-DEB_PKGS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
+# Debian 12 packages that `make deps` installs when missing (see README);
+# the included fragments add theirs to EXTRA_DEB_PKGS.
+DEB_PKGS  = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
 	    libjson-c-dev libnftables-dev pkg-config make gcc iproute2 jq \
 	    nftables iptables python3 libclang-rt-14-dev $(EXTRA_DEB_PKGS)
 
