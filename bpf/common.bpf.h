@@ -15,6 +15,8 @@
 #define LNW_LOOPBACK_IFINDEX 1
 #define LNW_IFF_LOOPBACK 0x8
 #define LNW_NFCT_PTRMASK (~7UL)
+/* ring buffer space of one event: 8-byte header, 8-byte aligned */
+#define LNW_RB_RECORD ((sizeof(struct lnw_event) + 8 + 7) & ~7UL)
 
 /* Settings, written by the loader before load. */
 const volatile __u32 own_netns __weak = 0;     /* netns the loader watches */
@@ -24,20 +26,13 @@ const volatile __u32 wake_bytes __weak = 0;    /* wake reader past this */
 /* IPV4_DEVCONF_ROUTE_LOCALNET - 1: the enum is anonymous, so CO-RE cannot
  * name it; the loader resolves it from the kernel's BTF. */
 const volatile __u32 rl_devconf_idx __weak = 25;
-
-/* The packet this CPU is receiving, as tc ingress saw it. */
-struct lnw_inflight {
-	__u64 skb;      /* kernel sk_buff address, 0 without the kfunc */
-	__u32 ifindex;
-	__u32 saddr;
-	__u32 daddr;    /* on the wire, before any DNAT */
-	__u32 len;
-	__u16 sport;
-	__u16 dport;
-	__u8 proto;
-	__u8 armed;     /* 1 until a verdict consumes it */
-	__u8 pad[2];
-};
+const volatile bool want_latency __weak = false; /* ktime at tc ingress */
+const volatile __u32 rate_per_flow __weak = 0;   /* events/s, 0: all */
+/* Filters, applied to counters and events alike (0: off). */
+const volatile __u16 filter_port __weak = 0;    /* routed or original */
+const volatile __u32 filter_src_net __weak = 0; /* network byte order */
+const volatile __u32 filter_src_mask __weak = 0;
+const volatile __u32 verdict_mask __weak = 0;   /* 1 << enum lnw_verdict */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -59,6 +54,21 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct lnw_flow_key);
+	__type(value, struct lnw_flow_state);
+} flows SEC(".maps") __weak;
+
+/* log2 histogram of tc ingress -> verdict, per verdict */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LNW_VERDICT_MAX * LNW_LAT_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} latency SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -192,20 +202,117 @@ static __always_inline void lnw_orig_from_ingress(const struct lnw_inflight *in,
 	}
 }
 
-static __always_inline void lnw_submit(struct lnw_event *e)
+static __always_inline struct lnw_inflight *lnw_inflight_get(void)
 {
-	struct lnw_event *slot = bpf_ringbuf_reserve(&events, sizeof(*slot), 0);
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&inflight, &zero);
+}
+
+/* -p, -s and --verdict: true when the user asked not to see this. */
+static __always_inline bool lnw_filtered(__u8 verdict, __u32 saddr,
+					 __u16 dport, __u16 orig_dport)
+{
+	if (verdict_mask && !(verdict_mask & (1U << verdict)))
+		return true;
+	if (filter_src_mask && (saddr & filter_src_mask) != filter_src_net)
+		return true;
+	return filter_port && dport != filter_port && orig_dport != filter_port;
+}
+
+static __always_inline __u32 lnw_log2(__u64 v)
+{
+	__u32 r = 0;
+
+#pragma unroll
+	for (int shift = 32; shift > 0; shift >>= 1) {
+		if (v >= (1ULL << shift)) {
+			v >>= shift;
+			r += shift;
+		}
+	}
+	return r;
+}
+
+static __always_inline void lnw_latency_add(struct lnw_event *e,
+					    const struct lnw_inflight *in)
+{
+	__u32 slot;
+	__u64 *cnt;
+
+	if (!want_latency || !in || !in->ts_ns || e->ts_ns < in->ts_ns)
+		return;
+	e->latency_ns = e->ts_ns - in->ts_ns;
+	slot = lnw_log2(e->latency_ns);
+	if (slot >= LNW_LAT_SLOTS)
+		slot = LNW_LAT_SLOTS - 1;
+	slot += (__u32)e->verdict * LNW_LAT_SLOTS;
+	cnt = bpf_map_lookup_elem(&latency, &slot);
+	if (cnt)
+		*cnt += 1;
+}
+
+/* Per-flow limit: true when this event is to be held back. */
+static __always_inline bool lnw_rate_limited(struct lnw_event *e)
+{
+	struct lnw_flow_key key = {
+		.netns = e->netns, .ifindex = e->ifindex, .saddr = e->saddr,
+		.daddr = e->daddr, .orig_daddr = e->orig_daddr,
+		.dport = e->dport, .proto = e->proto, .verdict = e->verdict,
+	};
+	struct lnw_flow_state *st, init = { .window_start_ns = e->ts_ns, .sent = 1 };
+
+	if (!rate_per_flow)
+		return false;
+	st = bpf_map_lookup_elem(&flows, &key);
+	if (!st) {
+		bpf_map_update_elem(&flows, &key, &init, BPF_ANY);
+		return false;
+	}
+	if (e->ts_ns > st->window_start_ns + 1000000000ULL) {
+		st->window_start_ns = e->ts_ns;
+		st->sent = 0;
+	}
+	if (st->sent >= rate_per_flow) {
+		__sync_fetch_and_add(&st->suppressed, 1);
+		lnw_stat_inc(LNW_STAT_RATE_LIMITED);
+		return true;
+	}
+	st->sent++;
+	/* the held-back count rides on the next event of the flow */
+	e->suppressed = __sync_lock_test_and_set(&st->suppressed, 0);
+	return false;
+}
+
+/* Every verdict ends here: filter, count (exact), time, limit, emit. */
+static __always_inline void lnw_report(struct lnw_event *e,
+				       const struct lnw_inflight *in)
+{
+	struct lnw_event *slot;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
+	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
+		return;
+	lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
+	e->ts_ns = bpf_ktime_get_ns();
+	lnw_latency_add(e, in);
+	if (lnw_rate_limited(e))
+		return;
+	slot = bpf_ringbuf_reserve(&events, sizeof(*slot), 0);
 	if (!slot) {
 		lnw_stat_inc(LNW_STAT_RB_LOST);
 		return;
 	}
 	__builtin_memcpy(slot, e, sizeof(*slot));
 	/* No wakeup per event (it halves throughput); the reader drains on a
-	 * timer and is woken only when the ring gets full. */
-	if (wake_bytes && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
+	 * timer and is woken once, by the record that crosses wake_bytes: a
+	 * wakeup per record past it costs microseconds each. */
+	if (wake_bytes) {
+		__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+		if (avail >= wake_bytes && avail < wake_bytes + LNW_RB_RECORD)
+			flags = BPF_RB_FORCE_WAKEUP;
+	}
 	bpf_ringbuf_submit(slot, flags);
 }
 

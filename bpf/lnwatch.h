@@ -12,6 +12,11 @@ enum lnw_verdict {
 	LNW_MARTIAN_DST = 1, /* route input dropped it: dst in 127/8, flag off */
 	LNW_MARTIAN_SRC = 2, /* route input dropped it: src in 127/8, flag off */
 	LNW_ACCEPT = 3,      /* route input looked it up: the flag let it in */
+	LNW_DROP = 4,        /* accepted, then dropped (reason: rp_filter,
+			      * firewall, no socket, ...) */
+	LNW_DELIVERED = 5,   /* accepted, then queued to a socket */
+	LNW_REPLY_REFUSED = 6, /* output route refused a 127/8 source on a
+				* device whose flag is off */
 	LNW_VERDICT_MAX,
 };
 
@@ -53,7 +58,30 @@ struct lnw_counter_val {
 enum lnw_stat {
 	LNW_STAT_RB_LOST = 0,     /* events that could not be reserved */
 	LNW_STAT_CNT_FULL = 1,    /* counter map full: a key was not added */
+	LNW_STAT_RATE_LIMITED = 2, /* events held back by the per-flow limit */
 	LNW_STAT_MAX,
+};
+
+#define LNW_LAT_SLOTS 40 /* log2 buckets of ns: up to ~550 s */
+
+/* Per-flow event limit (LRU map): a fixed one-second window. */
+struct lnw_flow_key {
+	__u32 netns;
+	__u32 ifindex;
+	__u32 saddr;
+	__u32 daddr;      /* as routed */
+	__u32 orig_daddr;
+	__u16 dport;      /* as routed; the source port is left out: a flood
+			   * from random ports is still one flow */
+	__u8 proto;
+	__u8 verdict;
+};
+
+struct lnw_flow_state {
+	__u64 window_start_ns;
+	__u64 sent;       /* events sent in this window */
+	__u64 suppressed; /* held back since the last event sent (64-bit:
+			   * the atomics clang 14 emits for BPF v1) */
 };
 
 struct lnw_event {
@@ -70,6 +98,14 @@ struct lnw_event {
 	__u32 len;            /* skb->len at the verdict */
 	__u32 fib_table;      /* accept: table that answered */
 	__u32 fib_oif;        /* accept: ifindex of the result's device */
+	__u64 latency_ns;     /* tc ingress -> this verdict; 0 if unknown */
+	__u64 sock_ino;       /* delivered: socket inode (owner lookup) */
+	__u32 suppressed;     /* events of this flow held back before it */
+	__u32 sock_addr;      /* delivered: socket's bound address */
+	__u16 sock_port;      /* delivered: socket's local port */
+	__u16 pad16;
+	__u32 pid;            /* reply-refused: the sending process */
+	char comm[16];        /* reply-refused: its command name */
 	__u8 proto;           /* IPPROTO_* */
 	__u8 verdict;         /* enum lnw_verdict */
 	__u8 reason_src;      /* enum lnw_reason_src */
@@ -79,6 +115,29 @@ struct lnw_event {
 	__u8 rl_eff;          /* all || dev: what the route input uses */
 	__u8 flags;           /* enum lnw_event_flags */
 	char ifname[LNW_IFNAMSIZ];
+};
+
+/* The packet this CPU is receiving: set by tc ingress, advanced by the
+ * verdict programs (the receive path runs to its end on one CPU). */
+enum lnw_inflight_state {
+	LNW_IN_NONE = 0,
+	LNW_IN_ARRIVED = 1,  /* tc ingress saw it */
+	LNW_IN_ACCEPTED = 2, /* the route input let it in; fate pending */
+};
+
+struct lnw_inflight {
+	__u64 skb;            /* kernel sk_buff address, 0 without the kfunc */
+	__u64 ts_ns;          /* tc ingress time (--latency only) */
+	__u32 ifindex;
+	__u32 saddr;
+	__u32 daddr;          /* on the wire, before any DNAT */
+	__u32 len;            /* IP length */
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 state;           /* enum lnw_inflight_state */
+	__u16 pad;
+	struct lnw_event acc; /* accepted: its event, the base of its fate */
 };
 
 #endif /* LNWATCH_H */

@@ -71,7 +71,8 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 	in->proto = iph->protocol;
 	in->sport = 0;
 	in->dport = 0;
-	in->armed = 1;
+	in->state = LNW_IN_ARRIVED;
+	in->ts_ns = want_latency ? bpf_ktime_get_ns() : 0;
 	ports = (void *)iph + ihl;
 	if ((iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP) &&
 	    !(iph->frag_off & bpf_htons(0x1fff)) &&
@@ -80,7 +81,8 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 		in->dport = bpf_ntohs(ports[1]);
 	}
 
-	if (lnw_is_loopback(iph->daddr) || lnw_is_loopback(iph->saddr))
+	if ((lnw_is_loopback(iph->daddr) || lnw_is_loopback(iph->saddr)) &&
+	    !lnw_filtered(LNW_SEEN, iph->saddr, in->dport, in->dport))
 		lnw_count(skb ? lnw_dev_netns(skb->dev) : own_netns,
 			  ifindex, LNW_SEEN, 0, in->len);
 	return LNW_TC_PASS;

@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * What the route input decided: a drop with reason IP_LOCALNET (martian),
- * or a FIB lookup for a 127/8 packet from a real device (accepted).
+ * The route and what follows it: a drop with reason IP_LOCALNET (martian),
+ * a FIB lookup for a 127/8 packet from a real device (accepted), any later
+ * drop of that accepted packet (rp_filter, firewall, no socket, ...), and
+ * an output route that will refuse a 127/8 source (reply refused).
  * Both tracepoints are global and hot: each leaves at its first compare.
  */
 #include "common.bpf.h"
 #include <bpf/bpf_tracing.h>
-
-static __always_inline struct lnw_inflight *lnw_inflight_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&inflight, &zero);
-}
 
 /* Is this reason the one a route_localnet refusal carries here? */
 static __always_inline bool lnw_localnet_reason(__u32 reason, bool *inferred)
@@ -29,17 +24,49 @@ static __always_inline bool lnw_localnet_reason(__u32 reason, bool *inferred)
 							  SKB_DROP_REASON_NOT_SPECIFIED);
 }
 
-SEC("tp_btf/kfree_skb")
-int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
-	     enum skb_drop_reason reason)
+/* Is skb the packet in this CPU's slot? By address, or without the kfunc
+ * by receiving interface and source. */
+static __always_inline bool lnw_is_inflight(const struct lnw_inflight *in,
+					    struct sk_buff *skb, __u32 ifindex,
+					    __u32 saddr)
+{
+	return in->skb ? in->skb == (__u64)skb :
+			 in->ifindex == ifindex && in->saddr == saddr;
+}
+
+/* The accepted packet is dropped after all: its fate, reason by name. */
+static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
+					 struct sk_buff *skb, __u32 reason)
+{
+	struct lnw_event e;
+
+	if (!in->skb) {
+		struct net_device *dev = BPF_CORE_READ(skb, dev);
+		struct iphdr *iph = (void *)(BPF_CORE_READ(skb, head) +
+					     BPF_CORE_READ(skb, network_header));
+
+		if (!dev || !lnw_is_inflight(in, skb, BPF_CORE_READ(dev, ifindex),
+					      BPF_CORE_READ(iph, saddr)))
+			return 0;
+	} else if (in->skb != (__u64)skb) {
+		return 0;
+	}
+	in->state = LNW_IN_NONE;
+	__builtin_memcpy(&e, &in->acc, sizeof(e));
+	e.verdict = LNW_DROP;
+	e.reason = reason;
+	e.reason_src = LNW_REASON_KERNEL;
+	lnw_report(&e, in);
+	return 0;
+}
+
+static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
+				       bool inferred)
 {
 	struct lnw_event e = {};
 	struct lnw_inflight *in;
 	struct net_device *dev;
-	bool inferred;
 
-	if (!lnw_localnet_reason(reason, &inferred))
-		return 0;
 	dev = BPF_CORE_READ(skb, dev);
 	if (!dev || (BPF_CORE_READ(dev, flags) & LNW_IFF_LOOPBACK))
 		return 0;
@@ -56,9 +83,8 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	e.ifindex = BPF_CORE_READ(dev, ifindex);
 
 	in = lnw_inflight_get();
-	if (in && in->armed &&
-	    (in->skb ? in->skb == (__u64)skb :
-		       in->ifindex == e.ifindex && in->saddr == e.saddr))
+	if (in && in->state == LNW_IN_ARRIVED &&
+	    lnw_is_inflight(in, skb, e.ifindex, e.saddr))
 		e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
 	/* Outside --all-netns, only packets that crossed our tc program. */
 	if (!all_netns && !e.flags)
@@ -76,16 +102,69 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	}
 	e.reason = reason;
 	e.len = BPF_CORE_READ(skb, len);
-	if (in && e.flags) {
+	if (e.flags) {
 		lnw_orig_from_ingress(in, &e);
-		in->armed = 0;
+		in->state = LNW_IN_NONE;
 	} else {
 		lnw_read_ct_orig(skb, &e);
+		in = NULL; /* no ingress time to measure from */
 	}
-	lnw_count(e.netns, e.ifindex, e.verdict, e.reason, e.len);
 	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
-	e.ts_ns = bpf_ktime_get_ns();
-	lnw_submit(&e);
+	lnw_report(&e, in);
+	return 0;
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason)
+{
+	struct lnw_inflight *in;
+	bool inferred;
+
+	if (lnw_localnet_reason(reason, &inferred))
+		return lnw_martian(skb, reason, inferred);
+	in = lnw_inflight_get();
+	if (in && in->state == LNW_IN_ACCEPTED)
+		return lnw_fate_drop(in, skb, reason);
+	return 0;
+}
+
+/* An output route from a 127/8 source to a real device whose flag is off:
+ * __mkroute_output() will refuse it (-EINVAL), so the reply never leaves. */
+static __always_inline int lnw_reply_route(const struct flowi4 *flp,
+					   const struct fib_nh_common *nhc)
+{
+	struct lnw_event e = {};
+	struct net_device *dev;
+
+	/* Source validation looks up with protocol 0; sockets never do. */
+	e.proto = flp->__fl_common.flowic_proto;
+	if (!e.proto || !nhc)
+		return 0;
+	e.saddr = flp->saddr;
+	e.daddr = flp->daddr;
+	if (lnw_is_loopback(e.daddr))
+		return 0;
+	dev = BPF_CORE_READ(nhc, nhc_dev);
+	if (!dev || (BPF_CORE_READ(dev, flags) & LNW_IFF_LOOPBACK))
+		return 0;
+	lnw_read_flags(dev, &e);
+	if (e.rl_eff)
+		return 0;
+	e.netns = lnw_dev_netns(dev);
+	if (!all_netns && e.netns != own_netns)
+		return 0;
+	e.verdict = LNW_REPLY_REFUSED;
+	e.ifindex = BPF_CORE_READ(dev, ifindex);
+	e.fib_oif = e.ifindex;
+	e.sport = bpf_ntohs(flp->uli.ports.sport);
+	e.dport = bpf_ntohs(flp->uli.ports.dport);
+	e.orig_daddr = e.daddr;
+	e.orig_dport = e.dport;
+	e.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(e.comm, sizeof(e.comm));
+	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+	lnw_report(&e, NULL);
 	return 0;
 }
 
@@ -99,19 +178,19 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	struct sk_buff *skb;
 	__u32 iif = flp->__fl_common.flowic_iif;
 
-	/* Output routes and source validation use the loopback ifindex. */
-	if (iif == LNW_LOOPBACK_IFINDEX)
-		return 0;
 	e.saddr = flp->saddr;
 	e.daddr = flp->daddr;
-	if (!lnw_is_loopback(e.daddr) && !lnw_is_loopback(e.saddr))
+	if (!lnw_is_loopback(e.saddr) && !lnw_is_loopback(e.daddr))
 		return 0;
 	if (err)
 		return 0; /* policy routing tries the next table */
+	/* Output routes and source validation use the loopback ifindex. */
+	if (iif == LNW_LOOPBACK_IFINDEX)
+		return lnw_is_loopback(e.saddr) ? lnw_reply_route(flp, nhc) : 0;
 	in = lnw_inflight_get();
-	if (!in || !in->armed || in->ifindex != iif || in->saddr != e.saddr)
+	if (!in || in->state != LNW_IN_ARRIVED || in->ifindex != iif ||
+	    in->saddr != e.saddr)
 		return 0;
-	in->armed = 0;
 
 	e.verdict = LNW_ACCEPT;
 	e.ifindex = iif;
@@ -147,9 +226,10 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	if (!all_netns && e.netns != own_netns)
 		return 0;
 	lnw_orig_from_ingress(in, &e);
-	lnw_count(e.netns, e.ifindex, e.verdict, 0, e.len);
-	e.ts_ns = bpf_ktime_get_ns();
-	lnw_submit(&e);
+	/* Follow it: its drop or its socket is the rest of the story. */
+	in->state = LNW_IN_ACCEPTED;
+	__builtin_memcpy(&in->acc, &e, sizeof(e));
+	lnw_report(&e, in);
 	return 0;
 }
 

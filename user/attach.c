@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* tc ingress: a tcx link (fd-owned, gone when we die) or clsact (not). */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,4 +105,66 @@ void lnw_tc_detach(struct lnw_tc_att *att)
 		break;
 	}
 	att->kind = LNW_ATT_NONE;
+}
+
+static int find(const struct lnw_tc_set *set, int ifindex)
+{
+	int i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->atts[i].ifindex == ifindex)
+			return i;
+	return -1;
+}
+
+bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex)
+{
+	return find(set, ifindex) >= 0;
+}
+
+int lnw_tc_set_add(struct lnw_tc_set *set, int ifindex, const char *ifname,
+		   char *err, size_t errlen)
+{
+	int ret;
+
+	if (lnw_tc_set_has(set, ifindex))
+		return 0;
+	if (set->n == set->cap) {
+		int cap = set->cap ? set->cap * 2 : 16;
+		struct lnw_tc_att *grown = realloc(set->atts, (size_t)cap * sizeof(*grown));
+
+		if (!grown) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		set->atts = grown;
+		set->cap = cap;
+	}
+	ret = lnw_tc_attach(set->prog_fd, ifindex, ifname, set->try_tcx,
+			    &set->atts[set->n], err, errlen);
+	if (ret)
+		return ret;
+	if (!set->n)
+		set->kind = set->atts[0].kind;
+	set->n++;
+	return 0;
+}
+
+void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex)
+{
+	int i = find(set, ifindex);
+
+	if (i < 0)
+		return;
+	lnw_tc_detach(&set->atts[i]);
+	set->atts[i] = set->atts[--set->n];
+}
+
+void lnw_tc_set_clear(struct lnw_tc_set *set)
+{
+	while (set->n > 0)
+		lnw_tc_detach(&set->atts[--set->n]);
+	free(set->atts);
+	set->atts = NULL;
+	set->cap = 0;
 }

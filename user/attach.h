@@ -27,4 +27,21 @@ int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
 void lnw_tc_detach(struct lnw_tc_att *att);
 const char *lnw_attach_kind_name(enum lnw_attach_kind kind);
 
+/* Every interface we are attached to; grows as interfaces appear. */
+struct lnw_tc_set {
+	struct lnw_tc_att *atts;
+	int n, cap;
+	int prog_fd;
+	bool try_tcx;
+	enum lnw_attach_kind kind; /* what the first attach took */
+};
+
+bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex);
+int lnw_tc_set_add(struct lnw_tc_set *set, int ifindex, const char *ifname,
+		   char *err, size_t errlen);
+/* The device is gone (or to be left): undo and forget it. */
+void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex);
+/* Detach everything and free; the set can be reused after. */
+void lnw_tc_set_clear(struct lnw_tc_set *set);
+
 #endif

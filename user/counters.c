@@ -72,20 +72,49 @@ int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n)
 	return 0;
 }
 
+/* One per-CPU u64 array slot, summed. */
+static int percpu_sum(int map_fd, __u32 idx, __u64 *vals, int ncpu,
+		      unsigned long long *sum)
+{
+	int c;
+
+	*sum = 0;
+	if (bpf_map_lookup_elem(map_fd, &idx, vals))
+		return -errno;
+	for (c = 0; c < ncpu; c++)
+		*sum += vals[c];
+	return 0;
+}
+
 unsigned long long lnw_stat_read(int map_fd, unsigned int idx)
 {
-	int ncpu = libbpf_num_possible_cpus(), c;
+	int ncpu = libbpf_num_possible_cpus();
 	unsigned long long sum = 0;
 	__u64 *vals;
 
 	if (ncpu <= 0)
 		return 0;
 	vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return 0;
-	if (!bpf_map_lookup_elem(map_fd, &idx, vals))
-		for (c = 0; c < ncpu; c++)
-			sum += vals[c];
+	if (vals)
+		percpu_sum(map_fd, idx, vals, ncpu, &sum);
 	free(vals);
 	return sum;
+}
+
+int lnw_latency_read(int map_fd, unsigned long long (*out)[LNW_LAT_SLOTS])
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	__u32 v, b;
+	__u64 *vals;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (v = 0; v < LNW_VERDICT_MAX && !err; v++)
+		for (b = 0; b < LNW_LAT_SLOTS && !err; b++)
+			err = percpu_sum(map_fd, v * LNW_LAT_SLOTS + b, vals, ncpu, &out[v][b]);
+	free(vals);
+	return err;
 }

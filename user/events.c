@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * Ring buffer reader. The BPF side submits without waking us, so
- * ring_buffer__poll() alone would sleep through events (libbpf 1.1): we
- * drain with ring_buffer__consume() after every poll, and stop a drain at
- * a deadline because a faster producer would keep one call going forever.
+ * ring_buffer__poll() alone would sleep through events (libbpf 1.1): the
+ * caller sleeps on the ring's fd with a timeout and we drain with
+ * ring_buffer__consume(), stopped at a deadline because a faster producer
+ * would keep one call going forever.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "kernel.h"
 #include "lnwatch.h"
 #include "output.h"
+#include "procs.h"
 
 #define DEADLINE_CHECK_EVERY 256 /* clock_gettime per 256 events */
 
@@ -56,7 +58,9 @@ static int read_flag(const char *ifname)
 static void print_event(struct lnw_events *ev, struct lnw_event *e)
 {
 	char ifname[IF_NAMESIZE] = "", line[256];
-	struct lnw_event_view v = { .ev = e, .ifname = ifname };
+	struct lnw_event_view v = { .ev = e, .ifname = ifname, .pid = -1,
+				    .latency = ev->latency };
+	const struct lnw_proc *owner;
 
 	memcpy(ifname, e->ifname, sizeof(e->ifname) < sizeof(ifname) ?
 	       sizeof(e->ifname) : sizeof(ifname));
@@ -70,6 +74,17 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 	v.reason = e->reason_src != LNW_REASON_NONE ?
 		   lnw_drop_reason_name(ev->kernel, e->reason) : NULL;
 	v.wall_ns = (long long)e->ts_ns + ev->mono_to_wall_ns;
+	if (e->verdict == LNW_DELIVERED) {
+		owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
+		if (owner && owner->pid > 0) {
+			v.pid = owner->pid;
+			v.comm = owner->comm;
+		}
+	} else if (e->verdict == LNW_REPLY_REFUSED) {
+		e->comm[sizeof(e->comm) - 1] = '\0';
+		v.pid = (int)e->pid;
+		v.comm = e->comm;
+	}
 	if (ev->json) {
 		lnw_json_emit(ev->out, lnw_event_json(&v));
 	} else {
@@ -94,29 +109,26 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* Fields the caller set before (json, wide, latency) are kept. */
 int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,
-		    bool json, bool wide, const struct lnw_kernel *kernel)
+		    const struct lnw_kernel *kernel)
 {
-	memset(ev, 0, sizeof(*ev));
 	ev->out = out;
-	ev->json = json;
-	ev->wide = wide;
 	ev->kernel = kernel;
+	ev->owners = lnw_owner_cache_new(64);
+	if (!ev->owners)
+		return -ENOMEM;
 	ev->mono_to_wall_ns = wall_offset_ns();
 	ev->deadline_ns = lnw_mono_ns();
 	ev->rb = ring_buffer__new(ringbuf_fd, on_event, ev, NULL);
 	return ev->rb ? 0 : -errno;
 }
 
-int lnw_events_poll(struct lnw_events *ev, int timeout_ms, int budget_ms)
+int lnw_events_drain(struct lnw_events *ev, int budget_ms)
 {
 	unsigned long long before = ev->seen;
 	int ret;
 
-	ev->deadline_ns = lnw_mono_ns() + (long long)(timeout_ms + budget_ms) * 1000000LL;
-	ret = ring_buffer__poll(ev->rb, timeout_ms);
-	if (ret < 0 && ret != -EINTR && ret != -ECANCELED)
-		return ret;
 	ev->deadline_ns = lnw_mono_ns() + (long long)budget_ms * 1000000LL;
 	ret = ring_buffer__consume(ev->rb);
 	if (ret < 0 && ret != -EINTR && ret != -ECANCELED)
@@ -129,4 +141,6 @@ void lnw_events_close(struct lnw_events *ev)
 {
 	ring_buffer__free(ev->rb);
 	ev->rb = NULL;
+	lnw_owner_cache_free(ev->owners);
+	ev->owners = NULL;
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Interfaces of this namespace: an RTM_GETLINK dump with libmnl. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,21 +27,28 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int link_cb(const struct nlmsghdr *nlh, void *data)
+/* One RTM_NEWLINK/DELLINK message into it; false if it names no link. */
+static bool parse_link(const struct nlmsghdr *nlh, struct lnw_iface *it)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = {};
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	struct dump_ctx *ctx = data;
-	struct lnw_iface *it;
 
 	mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, tb);
-	if (!tb[IFLA_IFNAME] || ctx->n == ctx->max)
-		return MNL_CB_OK;
-	it = &ctx->out[ctx->n++];
+	if (!tb[IFLA_IFNAME])
+		return false;
 	it->ifindex = ifm->ifi_index;
 	it->flags = ifm->ifi_flags;
 	memset(it->name, 0, sizeof(it->name));
 	strncpy(it->name, mnl_attr_get_str(tb[IFLA_IFNAME]), sizeof(it->name) - 1);
+	return true;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+
+	if (ctx->n < ctx->max && parse_link(nlh, &ctx->out[ctx->n]))
+		ctx->n++;
 	return MNL_CB_OK;
 }
 
@@ -81,4 +90,74 @@ int lnw_ifaces_list(struct lnw_iface *out, int max)
 out:
 	mnl_socket_close(nl);
 	return err ? err : ctx.n;
+}
+
+struct lnw_link_monitor {
+	struct mnl_socket *nl;
+	unsigned int portid;
+};
+
+int lnw_link_monitor_open(struct lnw_link_monitor **out)
+{
+	struct lnw_link_monitor *m = calloc(1, sizeof(*m));
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	m->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!m->nl) {
+		err = -errno;
+		free(m);
+		return err;
+	}
+	if (mnl_socket_bind(m->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		lnw_link_monitor_close(m);
+		return err;
+	}
+	m->portid = mnl_socket_get_portid(m->nl);
+	*out = m;
+	return 0;
+}
+
+int lnw_link_monitor_fd(const struct lnw_link_monitor *m)
+{
+	return mnl_socket_get_fd(m->nl);
+}
+
+struct monitor_ctx {
+	lnw_link_cb cb;
+	void *ctx;
+};
+
+static int monitor_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct monitor_ctx *mc = data;
+	struct lnw_iface it;
+
+	if ((nlh->nlmsg_type == RTM_NEWLINK || nlh->nlmsg_type == RTM_DELLINK) &&
+	    parse_link(nlh, &it))
+		mc->cb(mc->ctx, &it, nlh->nlmsg_type == RTM_NEWLINK);
+	return MNL_CB_OK;
+}
+
+int lnw_link_monitor_read(struct lnw_link_monitor *m, lnw_link_cb cb, void *ctx)
+{
+	char buf[32768];
+	struct monitor_ctx mc = { .cb = cb, .ctx = ctx };
+	ssize_t n;
+
+	while ((n = mnl_socket_recvfrom(m->nl, buf, sizeof(buf))) > 0)
+		mnl_cb_run(buf, (size_t)n, 0, 0, monitor_msg_cb, &mc);
+	if (n < 0 && errno == ENOBUFS)
+		return -ENOBUFS; /* the socket overflowed: events were lost */
+	return 0;
+}
+
+void lnw_link_monitor_close(struct lnw_link_monitor *m)
+{
+	if (!m)
+		return;
+	mnl_socket_close(m->nl);
+	free(m);
 }

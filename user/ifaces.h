@@ -2,6 +2,7 @@
 #ifndef LNW_IFACES_H
 #define LNW_IFACES_H
 
+#include <stdbool.h>
 #include <net/if.h>
 
 struct lnw_iface {
@@ -13,5 +14,17 @@ struct lnw_iface {
 /* Every interface of the current network namespace, over rtnetlink.
  * Returns the count (<= max) or -errno. */
 int lnw_ifaces_list(struct lnw_iface *out, int max);
+
+/* Links appearing and going while we watch (rtnetlink RTMGRP_LINK). Open
+ * it before listing, so nothing created in between is missed. */
+struct lnw_link_monitor;
+typedef void (*lnw_link_cb)(void *ctx, const struct lnw_iface *it, bool added);
+
+int lnw_link_monitor_open(struct lnw_link_monitor **out);
+int lnw_link_monitor_fd(const struct lnw_link_monitor *m);
+/* Read what is pending without blocking; cb for each link event.
+ * Returns 0, or -ENOBUFS when events were lost (the caller relists). */
+int lnw_link_monitor_read(struct lnw_link_monitor *m, lnw_link_cb cb, void *ctx);
+void lnw_link_monitor_close(struct lnw_link_monitor *m);
 
 #endif

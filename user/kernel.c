@@ -71,6 +71,7 @@ int lnw_kernel_probe(struct lnw_kernel *k, char *err, size_t errlen)
 		}
 	}
 	k->has_tcx = lnw_btf_enum_value(k->btf, "BPF_TCX_INGRESS", &v);
+	k->has_sk_data_ready = has_type(k->btf, "btf_trace_sk_data_ready", BTF_KIND_TYPEDEF);
 	k->has_kfunc_ctx = has_type(k->btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC);
 	k->has_localnet_reason = lnw_btf_enum_value(k->btf,
 			DROP_PREFIX "IP_LOCALNET", &v);

@@ -3,17 +3,21 @@
  * lnwatch: open -> set rodata/autoload from the kernel's features -> load
  * -> attach -> read events -> summary -> detach. One cleanup path.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "attach.h"
@@ -28,6 +32,7 @@
 
 #define TICK_MS 100        /* drain period: events show within 0.1 s */
 #define DRAIN_BUDGET_MS 50 /* longest a drain may run per tick */
+#define MAX_LINKS 4096     /* interfaces listed at once */
 #define EXIT_FAIL 1
 
 static volatile sig_atomic_t exiting;
@@ -63,9 +68,12 @@ struct lnw_app {
 	struct lnw_kernel kernel;
 	struct lnwatch_bpf *skel;
 	struct lnw_events events;
-	struct lnw_tc_att atts[LNW_MAX_IFACES];
-	int n_atts;
-	enum lnw_attach_kind attach_kind; /* what the first attach took */
+	struct lnw_tc_set tc;
+	struct lnw_link_monitor *links; /* watching all: new interfaces */
+	int stats_fd;                   /* --overhead: BPF stats while open */
+	int epoll_fd;
+	__u32 netns_ino;
+	long long start_ns;
 	bool ready_file_made;
 };
 
@@ -96,54 +104,37 @@ static int check_privileges(char *err, size_t len)
 	return 0;
 }
 
+/* --netns: an `ip netns` name or a path such as /proc/PID/ns/net. */
+static int enter_netns(const char *netns, char *err, size_t len)
+{
+	char path[256];
+	int fd, ret = 0;
+
+	if (snprintf(path, sizeof(path), strchr(netns, '/') ? "%s" : "/run/netns/%s",
+		     netns) >= (int)sizeof(path)) {
+		snprintf(err, len, "--netns: name too long");
+		return -ENAMETOOLONG;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, len, "network namespace %.200s: %s (see: ip netns list)",
+			 path, strerror(errno));
+		return -errno;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		ret = -errno;
+		snprintf(err, len, "cannot enter network namespace %.200s: %s", path,
+			 strerror(errno));
+	}
+	close(fd);
+	return ret;
+}
+
 static __u32 own_netns_inode(void)
 {
 	struct stat st;
 
 	return stat("/proc/self/ns/net", &st) ? 0 : (__u32)st.st_ino;
-}
-
-/* -i names, or every non-loopback interface of this namespace. */
-static int pick_ifaces(const struct lnw_options *o, struct lnw_iface *out,
-		       char *err, size_t len)
-{
-	struct lnw_iface all[256];
-	int n_all = lnw_ifaces_list(all, 256), n = 0, i, j;
-
-	if (n_all < 0) {
-		snprintf(err, len, "cannot list interfaces (rtnetlink): %s",
-			 strerror(-n_all));
-		return n_all;
-	}
-	if (!o->n_ifaces) {
-		for (i = 0; i < n_all && n < LNW_MAX_IFACES; i++)
-			if (!(all[i].flags & IFF_LOOPBACK))
-				out[n++] = all[i];
-		if (!n) {
-			snprintf(err, len, "no non-loopback interface in this network "
-				 "namespace: nothing can send it 127.0.0.0/8 traffic");
-			return -ENODEV;
-		}
-		return n;
-	}
-	for (i = 0; i < o->n_ifaces; i++) {
-		for (j = 0; j < n_all; j++)
-			if (!strcmp(all[j].name, o->ifaces[i]))
-				break;
-		if (j == n_all) {
-			snprintf(err, len, "unknown interface '%s' in this network "
-				 "namespace (see: ip link)", o->ifaces[i]);
-			return -ENODEV;
-		}
-		if (all[j].flags & IFF_LOOPBACK) {
-			snprintf(err, len, "'%s' is the loopback device: lnwatch watches "
-				 "127.0.0.0/8 packets arriving on other interfaces",
-				 o->ifaces[i]);
-			return -EINVAL;
-		}
-		out[n++] = all[j];
-	}
-	return n;
 }
 
 static int load_programs(struct lnw_app *app, char *err, size_t len)
@@ -159,13 +150,21 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 		snprintf(err, len, "cannot open BPF object: %s", strerror(errno));
 		return -errno;
 	}
-	app->skel->rodata->own_netns = own_netns_inode();
+	app->skel->rodata->own_netns = app->netns_ino;
 	app->skel->rodata->all_netns = o->all_netns;
 	app->skel->rodata->force_infer = !!(o->fallbacks & LNW_FB_INFER);
 	app->skel->rodata->wake_bytes = rb_bytes / 2;
 	app->skel->rodata->rl_devconf_idx = (__u32)k->rl_devconf_idx;
+	app->skel->rodata->want_latency = o->latency;
+	app->skel->rodata->rate_per_flow = o->rate;
+	app->skel->rodata->filter_port = (__u16)o->port;
+	app->skel->rodata->filter_src_net = o->src_net;
+	app->skel->rodata->filter_src_mask = o->src_mask;
+	app->skel->rodata->verdict_mask = o->verdict_mask;
 	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress, use_kfunc);
 	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_compat, !use_kfunc);
+	/* before 6.6 there is no sk_data_ready tracepoint: no "delivered" */
+	bpf_program__set_autoload(app->skel->progs.lnw_sk_data_ready, k->has_sk_data_ready);
 	bpf_map__set_max_entries(app->skel->maps.events, rb_bytes);
 
 	ret = lnwatch_bpf__load(app->skel);
@@ -175,43 +174,122 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 			 " (run with -v for the verifier log)");
 		return ret;
 	}
-	ret = lnwatch_bpf__attach(app->skel); /* the two tp_btf programs */
+	if (o->overhead) {
+		/* counts only while this fd is open: on for this run, however
+		 * it ends, and off again after (unless someone else wants it) */
+		app->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (app->stats_fd < 0) {
+			snprintf(err, len, "--overhead: cannot enable BPF run-time stats: %s "
+				 "(Linux >= 5.8)", strerror(-app->stats_fd));
+			return app->stats_fd;
+		}
+	}
+	ret = lnwatch_bpf__attach(app->skel); /* the tp_btf programs */
 	if (ret) {
-		snprintf(err, len, "cannot attach tracepoints kfree_skb/fib_table_lookup: %s",
-			 strerror(-ret));
+		snprintf(err, len, "cannot attach tracepoints: %s", strerror(-ret));
 		return ret;
 	}
 	return 0;
 }
 
+static struct bpf_program *tc_program(const struct lnw_app *app)
+{
+	return bpf_program__autoload(app->skel->progs.lnw_tc_ingress) ?
+	       app->skel->progs.lnw_tc_ingress : app->skel->progs.lnw_tc_ingress_compat;
+}
+
+/* A link event: attach to new interfaces, forget removed ones. */
+static void on_link(void *ctx, const struct lnw_iface *it, bool added)
+{
+	struct lnw_app *app = ctx;
+	char err[256];
+
+	if (!added) {
+		lnw_tc_set_remove(&app->tc, it->ifindex);
+		return;
+	}
+	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex))
+		return;
+	/* it may be gone already (a short-lived veth): not fatal */
+	if (lnw_tc_set_add(&app->tc, it->ifindex, it->name, err, sizeof(err)) &&
+	    app->opts.verbose)
+		fprintf(stderr, "lnwatch: %s\n", err);
+}
+
+/* Watching all: make the attachments match the interfaces that exist. */
+static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
+{
+	struct lnw_iface *all = calloc(MAX_LINKS, sizeof(*all));
+	int n, i, j;
+
+	if (!all) {
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
+	n = lnw_ifaces_list(all, MAX_LINKS);
+	if (n < 0) {
+		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
+		free(all);
+		return n;
+	}
+	for (i = app->tc.n - 1; i >= 0; i--) {
+		for (j = 0; j < n && all[j].ifindex != app->tc.atts[i].ifindex; j++)
+			;
+		if (j == n)
+			lnw_tc_set_remove(&app->tc, app->tc.atts[i].ifindex);
+	}
+	for (i = 0; i < n; i++)
+		on_link(app, &all[i], true);
+	free(all);
+	return 0;
+}
+
+/* -i names exactly, or every non-loopback interface, now and later. */
 static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 {
-	const struct bpf_program *prog = bpf_program__autoload(app->skel->progs.lnw_tc_ingress) ?
-		app->skel->progs.lnw_tc_ingress : app->skel->progs.lnw_tc_ingress_compat;
-	bool try_tcx = app->kernel.has_tcx && !(app->opts.fallbacks & LNW_FB_CLSACT);
-	struct lnw_iface ifs[LNW_MAX_IFACES];
-	int n = pick_ifaces(&app->opts, ifs, err, len), i, ret;
+	const struct lnw_options *o = &app->opts;
+	int i, ret, ifindex;
 
-	if (n < 0)
-		return n;
-	for (i = 0; i < n; i++) {
-		ret = lnw_tc_attach(bpf_program__fd(prog), ifs[i].ifindex, ifs[i].name,
-				    try_tcx, &app->atts[app->n_atts], err, len);
+	app->tc.prog_fd = bpf_program__fd(tc_program(app));
+	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT);
+	if (!o->n_ifaces) {
+		ret = lnw_link_monitor_open(&app->links); /* before listing */
+		if (ret) {
+			snprintf(err, len, "cannot watch interfaces (rtnetlink): %s",
+				 strerror(-ret));
+			return ret;
+		}
+		ret = sync_all_ifaces(app, err, len);
+		if (!ret && !app->tc.n) {
+			snprintf(err, len, "no non-loopback interface in this network "
+				 "namespace: nothing can send it 127.0.0.0/8 traffic");
+			ret = -ENODEV;
+		}
+		return ret;
+	}
+	for (i = 0; i < o->n_ifaces; i++) {
+		ifindex = (int)if_nametoindex(o->ifaces[i]);
+		if (!ifindex) {
+			snprintf(err, len, "unknown interface '%s' in this network "
+				 "namespace (see: ip link)", o->ifaces[i]);
+			return -ENODEV;
+		}
+		if (ifindex == 1 || !strcmp(o->ifaces[i], "lo")) {
+			snprintf(err, len, "'%s' is the loopback device: lnwatch watches "
+				 "127.0.0.0/8 packets arriving on other interfaces",
+				 o->ifaces[i]);
+			return -EINVAL;
+		}
+		ret = lnw_tc_set_add(&app->tc, ifindex, o->ifaces[i], err, len);
 		if (ret)
 			return ret;
-		app->attach_kind = app->atts[app->n_atts++].kind;
 	}
 	return 0;
 }
 
-static const char *attach_path(const struct lnw_app *app)
-{
-	return lnw_attach_kind_name(app->attach_kind);
-}
-
 static const char *join_path(const struct lnw_app *app)
 {
-	return bpf_program__autoload(app->skel->progs.lnw_tc_ingress) ? "skb" : "addr";
+	return tc_program(app) == app->skel->progs.lnw_tc_ingress ? "skb" : "addr";
 }
 
 static const char *reason_path(const struct lnw_app *app)
@@ -233,17 +311,43 @@ static int make_ready_file(const char *path, char *err, size_t len)
 	return 0;
 }
 
-static void print_summary(struct lnw_app *app, double elapsed_s)
+/* What each program cost so far (--overhead). */
+static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
+			      size_t max)
 {
+	struct bpf_program *prog;
+	size_t n = 0;
+
+	bpf_object__for_each_program(prog, app->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (n == max || !bpf_program__autoload(prog) ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		out[n].name = bpf_program__name(prog);
+		out[n].run_cnt = info.run_cnt;
+		out[n].run_time_ns = info.run_time_ns;
+		n++;
+	}
+	return n;
+}
+
+/* The counters table: at the end ("summary"), and every -I ("interval"). */
+static void print_counters(struct lnw_app *app, const char *type)
+{
+	static unsigned long long latency[LNW_VERDICT_MAX][LNW_LAT_SLOTS];
+	struct lnw_prog_cost costs[8];
 	struct lnw_counter_row *rows = NULL;
 	struct lnw_summary s = {
-		.elapsed_s = elapsed_s,
-		.attach = attach_path(app),
+		.type = type,
+		.elapsed_s = (double)(lnw_mono_ns() - app->start_ns) / 1e9,
+		.attach = lnw_attach_kind_name(app->tc.kind),
 		.join = join_path(app),
 		.reason_path = reason_path(app),
 	};
-	size_t i;
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
+	size_t i;
 
 	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters), &rows, &s.n_rows))
 		lnw_error(app->opts.json, "cannot read counters");
@@ -251,14 +355,22 @@ static void print_summary(struct lnw_app *app, double elapsed_s)
 		struct lnw_counter_row *r = &rows[i];
 
 		r->reason = r->key.reason ? lnw_drop_reason_name(&app->kernel, r->key.reason) : NULL;
-		/* names from the events' namespace are not ours to look up */
-		if (r->key.netns != app->skel->rodata->own_netns ||
+		/* names from another namespace are not ours to look up */
+		if (r->key.netns != app->netns_ino ||
 		    !if_indextoname(r->key.ifindex, r->ifname))
 			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
 	}
 	s.rows = rows;
 	s.lost_events = lnw_stat_read(stats_fd, LNW_STAT_RB_LOST);
 	s.counter_overflow = lnw_stat_read(stats_fd, LNW_STAT_CNT_FULL);
+	s.rate_limited = lnw_stat_read(stats_fd, LNW_STAT_RATE_LIMITED);
+	if (app->opts.latency &&
+	    !lnw_latency_read(bpf_map__fd(app->skel->maps.latency), latency))
+		s.latency = latency;
+	if (app->stats_fd >= 0) {
+		s.progs = costs;
+		s.n_progs = read_prog_costs(app, costs, sizeof(costs) / sizeof(costs[0]));
+	}
 	if (app->opts.json)
 		lnw_json_emit(stdout, lnw_summary_json(&s));
 	else
@@ -267,45 +379,73 @@ static void print_summary(struct lnw_app *app, double elapsed_s)
 	free(rows);
 }
 
-static void detach_all(struct lnw_app *app)
+static int setup_epoll(struct lnw_app *app, char *err, size_t len)
 {
-	while (app->n_atts > 0)
-		lnw_tc_detach(&app->atts[--app->n_atts]);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	app->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (app->epoll_fd < 0)
+		goto fail;
+	/* the ring's own fd: readable when the BPF side forces a wakeup */
+	ev.data.u32 = 0;
+	if (epoll_ctl(app->epoll_fd, EPOLL_CTL_ADD,
+		      bpf_map__fd(app->skel->maps.events), &ev))
+		goto fail;
+	ev.data.u32 = 1;
+	if (app->links && epoll_ctl(app->epoll_fd, EPOLL_CTL_ADD,
+				    lnw_link_monitor_fd(app->links), &ev))
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, len, "epoll: %s", strerror(errno));
+	return -errno;
 }
 
-static int watch(struct lnw_app *app)
+static int watch(struct lnw_app *app, char *err, size_t len)
 {
-	long long start = lnw_mono_ns(), end = 0;
-	int ret = 0;
+	long long end = 0, next_interval = 0, now;
+	struct epoll_event evs[2];
+	int n, i, ret = 0;
 
 	if (app->opts.duration_s > 0)
-		end = start + (long long)(app->opts.duration_s * 1e9);
+		end = app->start_ns + (long long)(app->opts.duration_s * 1e9);
+	if (app->opts.interval_s > 0)
+		next_interval = app->start_ns + (long long)(app->opts.interval_s * 1e9);
 	if (!app->opts.json)
 		printf("%s\n", lnw_event_header(app->opts.wide));
 	fflush(stdout);
 	while (!exiting) {
-		ret = lnw_events_poll(&app->events, TICK_MS, DRAIN_BUDGET_MS);
-		if (ret < 0) {
-			lnw_error(app->opts.json, "reading events: %s", strerror(-ret));
-			break;
+		n = epoll_wait(app->epoll_fd, evs, 2, TICK_MS);
+		if (n < 0 && errno != EINTR) {
+			snprintf(err, len, "epoll_wait: %s", strerror(errno));
+			return -errno;
 		}
-		ret = 0;
+		for (i = 0; i < n; i++)
+			if (evs[i].data.u32 == 1 &&
+			    lnw_link_monitor_read(app->links, on_link, app) == -ENOBUFS &&
+			    (ret = sync_all_ifaces(app, err, len)))
+				return ret; /* lost link events: list again */
+		ret = lnw_events_drain(&app->events, DRAIN_BUDGET_MS);
+		if (ret < 0) {
+			snprintf(err, len, "reading events: %s", strerror(-ret));
+			return ret;
+		}
 		if (ferror(stdout))
-			break; /* reader went away (EPIPE) */
-		if (end && lnw_mono_ns() >= end)
+			return 0; /* reader went away (EPIPE) */
+		now = lnw_mono_ns();
+		if (next_interval && now >= next_interval) {
+			print_counters(app, "interval");
+			next_interval += (long long)(app->opts.interval_s * 1e9);
+		}
+		if (end && now >= end)
 			break;
 	}
-	/* no new packets from here on; then read what is left */
-	detach_all(app);
-	while (lnw_events_poll(&app->events, 0, DRAIN_BUDGET_MS) > 0)
-		;
-	print_summary(app, (double)(lnw_mono_ns() - start) / 1e9);
-	return ret;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct lnw_app app = {};
+	struct lnw_app app = { .stats_fd = -1, .epoll_fd = -1 };
 	char err[512] = "";
 	int ret;
 
@@ -318,10 +458,16 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	app.events.json = app.opts.json;
+	app.events.wide = app.opts.wide;
+	app.events.latency = app.opts.latency;
 
 	ret = check_privileges(err, sizeof(err));
+	if (!ret && app.opts.netns)
+		ret = enter_netns(app.opts.netns, err, sizeof(err));
 	if (ret)
 		goto cleanup;
+	app.netns_ino = own_netns_inode();
 	ret = lnw_kernel_probe(&app.kernel, err, sizeof(err));
 	if (ret)
 		goto cleanup;
@@ -332,28 +478,44 @@ int main(int argc, char **argv)
 	if (ret)
 		goto cleanup;
 	ret = lnw_events_open(&app.events, bpf_map__fd(app.skel->maps.events),
-			      stdout, app.opts.json, app.opts.wide, &app.kernel);
+			      stdout, &app.kernel);
 	if (ret) {
 		snprintf(err, sizeof(err), "cannot open ring buffer: %s", strerror(-ret));
 		goto cleanup;
 	}
+	ret = setup_epoll(&app, err, sizeof(err));
+	if (ret)
+		goto cleanup;
 	if (app.opts.verbose)
-		fprintf(stderr, "lnwatch: %d interface(s), attach %s, join by %s, "
-			"martian reason %s, netns %u%s\n", app.n_atts, attach_path(&app),
-			join_path(&app), reason_path(&app), app.skel->rodata->own_netns,
-			app.opts.all_netns ? " (+ all namespaces)" : "");
+		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
+			"martian reason %s, delivery %s, netns %u%s\n", app.tc.n,
+			app.links ? " (+ new ones)" : "",
+			lnw_attach_kind_name(app.tc.kind), join_path(&app),
+			reason_path(&app), app.kernel.has_sk_data_ready ? "sk_data_ready" :
+			"not traced", app.netns_ino, app.opts.all_netns ? " (+ all namespaces)" : "");
 	if (app.opts.ready_file) {
 		ret = make_ready_file(app.opts.ready_file, err, sizeof(err));
 		if (ret)
 			goto cleanup;
 		app.ready_file_made = true;
 	}
-	ret = watch(&app);
+	app.start_ns = lnw_mono_ns();
+	ret = watch(&app, err, sizeof(err));
+	/* no new packets from here on; then read what is left */
+	lnw_tc_set_clear(&app.tc);
+	while (lnw_events_drain(&app.events, DRAIN_BUDGET_MS) > 0)
+		;
+	print_counters(&app, "summary");
 
 cleanup:
 	if (err[0])
 		lnw_error(app.opts.json, "%s", err);
-	detach_all(&app);
+	lnw_tc_set_clear(&app.tc);
+	lnw_link_monitor_close(app.links);
+	if (app.epoll_fd >= 0)
+		close(app.epoll_fd);
+	if (app.stats_fd >= 0)
+		close(app.stats_fd);
 	lnw_events_close(&app.events);
 	lnwatch_bpf__destroy(app.skel);
 	lnw_kernel_release(&app.kernel);

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <arpa/inet.h>
 
 #include "options.h"
 #include "output.h"
+#include "lnwatch.h"
 
 const char *argp_program_version = "lnwatch 0.1";
 const char *argp_program_bug_address = "the lnwatch issue tracker";
@@ -24,6 +26,9 @@ static const char doc[] =
 "    lnwatch -i eth0 -i eth1  # only these interfaces\n"
 "    lnwatch -j -d 10         # JSON lines for 10 s, then a summary\n"
 "    lnwatch --all-netns      # also martian drops in other namespaces\n"
+"    lnwatch -p 5432 --verdict drop,delivered   # where do my 5432 packets end?\n"
+"    lnwatch -r 0 -I 5 --latency  # every event, counters every 5 s, timing\n"
+"    lnwatch --netns node     # the namespace of `ip netns add node`\n"
 "    ip netns exec node lnwatch --ready-file /run/lnw.ready\n"
 "\n"
 "Exit status: 0 after a clean stop, 1 on an error, 64 on bad arguments.";
@@ -33,6 +38,10 @@ enum {
 	OPT_READY_FILE,
 	OPT_FALLBACK,
 	OPT_RINGBUF,
+	OPT_VERDICT,
+	OPT_NETNS,
+	OPT_LATENCY,
+	OPT_OVERHEAD,
 };
 
 static const struct argp_option argp_opts[] = {
@@ -48,6 +57,20 @@ static const struct argp_option argp_opts[] = {
 	{ "verbose", 'v', NULL, 0, "Show libbpf's debug log and paths taken", 0 },
 	{ "ringbuf-kib", OPT_RINGBUF, "KIB", 0,
 	  "Event ring buffer size (power of 2, default 1024)", 0 },
+	{ "rate", 'r', "N", 0,
+	  "At most N events/s per flow (default 5); 0: every packet", 0 },
+	{ "port", 'p', "PORT", 0, "Only this port (routed or original)", 0 },
+	{ "source", 's', "CIDR", 0, "Only sources in CIDR", 0 },
+	{ "verdict", OPT_VERDICT, "LIST", 0,
+	  "Only these verdicts: seen,martian-dst,martian-src,accept,drop,"
+	  "delivered,reply-refused", 0 },
+	{ "interval", 'I', "SECONDS", 0, "Print the counters every SECONDS", 0 },
+	{ "netns", OPT_NETNS, "NAME|PATH", 0,
+	  "Watch that network namespace (ip netns NAME, or a path)", 0 },
+	{ "latency", OPT_LATENCY, NULL, 0,
+	  "Time tc ingress -> verdict: per-event and log2 histograms", 0 },
+	{ "overhead", OPT_OVERHEAD, NULL, 0,
+	  "Measure each BPF program's cost (kernel BPF stats, this run only)", 0 },
 	{ "fallback", OPT_FALLBACK, "LIST", 0,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer", 0 },
 	{},
@@ -145,6 +168,55 @@ static bool wants_json(int argc, char **argv)
 	return false;
 }
 
+int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash;
+	unsigned int bits = 32;
+	struct in_addr a;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (lnw_parse_uint(slash + 1, 0, 32, &bits))
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -EINVAL;
+	*mask = bits ? htonl(~0U << (32 - bits)) : 0;
+	if (a.s_addr & ~*mask)
+		return -EINVAL; /* host bits set: say what you mean */
+	*net = a.s_addr;
+	return 0;
+}
+
+int lnw_parse_verdicts(const char *s, unsigned int *mask)
+{
+	unsigned int bits = 0, v;
+	const char *p = s;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		for (v = 0; v < LNW_VERDICT_MAX; v++)
+			if (strlen(lnw_verdict_name(v)) == len &&
+			    !strncmp(p, lnw_verdict_name(v), len))
+				break;
+		if (v == LNW_VERDICT_MAX)
+			return -EINVAL;
+		bits |= 1U << v;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return -EINVAL;
+	}
+	*mask = bits;
+	return 0;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct lnw_options *o = state->input;
@@ -184,6 +256,38 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
 		o->ringbuf_kib = v;
 		break;
+	case 'r':
+		if (lnw_parse_uint(arg, 0, 1000000, &o->rate))
+			usage_error(state, "invalid --rate '%s': events per second, 0..1000000", arg);
+		break;
+	case 'p':
+		if (lnw_parse_uint(arg, 1, 65535, &o->port))
+			usage_error(state, "invalid --port '%s': 1..65535", arg);
+		break;
+	case 's':
+		if (lnw_parse_cidr(arg, &o->src_net, &o->src_mask) || !o->src_mask)
+			usage_error(state, "invalid --source '%s': want A.B.C.D/N", arg);
+		break;
+	case OPT_VERDICT:
+		if (lnw_parse_verdicts(arg, &o->verdict_mask))
+			usage_error(state, "invalid --verdict '%s': want a list of "
+				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused", arg);
+		break;
+	case 'I':
+		if (lnw_parse_seconds(arg, &o->interval_s))
+			usage_error(state, "invalid interval '%s': want seconds > 0", arg);
+		break;
+	case OPT_NETNS:
+		if (!*arg)
+			usage_error(state, "empty --netns");
+		o->netns = arg;
+		break;
+	case OPT_LATENCY:
+		o->latency = true;
+		break;
+	case OPT_OVERHEAD:
+		o->overhead = true;
+		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))
 			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer", arg);
@@ -205,6 +309,7 @@ void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
 
 	memset(opts, 0, sizeof(*opts));
 	opts->ringbuf_kib = 1024;
+	opts->rate = LNW_DEFAULT_RATE;
 	/* known before parsing, so every usage error can be JSON */
 	opts->json = wants_json(argc, argv);
 	argp_err_exit_status = LNW_EXIT_USAGE;

@@ -26,7 +26,18 @@ struct lnw_options {
 	const char *ready_file;
 	unsigned int fallbacks;   /* enum lnw_fallback bits */
 	unsigned int ringbuf_kib; /* ring buffer size */
+	unsigned int rate;        /* events/s per flow, 0: every packet */
+	unsigned int port;        /* -p: routed or original port, 0: any */
+	unsigned int src_net;     /* -s: network byte order */
+	unsigned int src_mask;    /* -s: 0 when no filter */
+	unsigned int verdict_mask; /* --verdict: 1 << enum lnw_verdict */
+	double interval_s;        /* -I: counters every so often, 0: never */
+	const char *netns;        /* --netns NAME|PATH */
+	bool latency;             /* --latency: histograms */
+	bool overhead;            /* --overhead: per-program cost */
 };
+
+#define LNW_DEFAULT_RATE 5 /* events/s per flow: readable under a flood */
 
 /* Parse argv into opts; on bad input prints a usage error and exits with
  * LNW_EXIT_USAGE (argp's convention). */
@@ -37,5 +48,9 @@ int lnw_parse_seconds(const char *s, double *out);
 int lnw_parse_fallbacks(const char *s, unsigned int *out);
 int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
 		   unsigned int *out);
+/* "10.0.0.0/8" or "10.1.2.3" -> network and mask, network byte order. */
+int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask);
+/* "accept,drop" -> 1 << verdict bits (names as lnw_verdict_name()). */
+int lnw_parse_verdicts(const char *s, unsigned int *mask);
 
 #endif

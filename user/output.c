@@ -10,7 +10,8 @@
 #include "output.h"
 
 #define NARROW_IFNAME 7
-#define NARROW_ADDRS 42 /* "source destination" share this many columns */
+#define NARROW_ADDRS 40 /* "source destination" share this many columns */
+#define NARROW_VERDICT 13 /* "reply-refused" */
 
 const char *lnw_verdict_name(unsigned int verdict)
 {
@@ -19,6 +20,9 @@ const char *lnw_verdict_name(unsigned int verdict)
 		[LNW_MARTIAN_DST] = "martian-dst",
 		[LNW_MARTIAN_SRC] = "martian-src",
 		[LNW_ACCEPT] = "accept",
+		[LNW_DROP] = "drop",
+		[LNW_DELIVERED] = "delivered",
+		[LNW_REPLY_REFUSED] = "reply-refused",
 	};
 
 	return verdict < LNW_VERDICT_MAX ? names[verdict] : "unknown";
@@ -168,8 +172,27 @@ static char flag_char(__u8 v)
 	return v == LNW_FLAG_UNKNOWN ? '?' : (char)('0' + (v != 0));
 }
 
-#define NARROW_FMT "%-8s %-7s %-4s %-42s "
+#define NARROW_FMT "%-8s %-7s %-4s %-40s "
 #define WIDE_FMT "%-15s %-15s %-5s %-21s %-43s "
+
+/* Wide mode: " (REASON)", " (pid 42 comm)", " x3 held back", ... */
+static void verdict_detail(const struct lnw_event_view *v, char *buf, size_t len)
+{
+	const struct lnw_event *e = v->ev;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (v->reason)
+		o += (size_t)snprintf(buf + o, len - o, " (%s)", v->reason);
+	else if (v->pid > 0)
+		o += (size_t)snprintf(buf + o, len - o, " (pid %d %s)", v->pid,
+				      v->comm ? v->comm : "?");
+	if (v->latency && e->latency_ns && o < len)
+		o += (size_t)snprintf(buf + o, len - o, " %lluus",
+				      (unsigned long long)e->latency_ns / 1000);
+	if (e->suppressed && o < len)
+		snprintf(buf + o, len - o, " +%u held", e->suppressed);
+}
 
 const char *lnw_event_header(bool wide)
 {
@@ -194,6 +217,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 {
 	const struct lnw_event *e = v->ev;
 	char tbuf[32], pbuf[8], src[32], dst[32], orig[32], dcol[72], addrs[128];
+	char detail[64], verdict[48];
 	char name[4 * LNW_IFNAMSIZ + 1];
 	const char *proto = proto_name(e->proto, pbuf, sizeof(pbuf));
 
@@ -211,28 +235,31 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 		snprintf(dcol, sizeof(dcol), "%s", dst);
 	}
 
+	verdict_detail(v, detail, sizeof(detail));
 	if (wide) {
-		snprintf(buf, len, WIDE_FMT " %c   %c   %c  %s%s%s%s",
-			 tbuf, name, proto, src, dcol, flag_char(e->rl_all),
+		snprintf(buf, len, WIDE_FMT " %c   %c   %c  %s%s", tbuf, name,
+			 proto, src, dcol, flag_char(e->rl_all),
 			 flag_char(e->rl_dev), flag_char(e->rl_eff),
-			 lnw_verdict_name(e->verdict), v->reason ? " (" : "",
-			 v->reason ? v->reason : "", v->reason ? ")" : "");
+			 lnw_verdict_name(e->verdict), detail);
 		return;
 	}
 	shorten_name(name); /* -w shows it whole */
 	/* Narrow: give up the source port (ephemeral, mostly) before the
 	 * NAT original; "*" marks a NAT shown only by -w. */
-	if (21 + 1 + strlen(dcol) <= NARROW_ADDRS)
-		snprintf(addrs, sizeof(addrs), "%-21s %s", src, dcol);
-	else if (strlen(src) + 1 + strlen(dcol) <= NARROW_ADDRS)
+	if (strlen(src) + 1 + strlen(dcol) > NARROW_ADDRS)
+		lnw_format_addr(src, sizeof(src), e->saddr, 0, 0);
+	if (strlen(src) + 1 + strlen(dcol) > NARROW_ADDRS)
+		snprintf(dcol, sizeof(dcol), "%s*", dst);
+	snprintf(addrs, sizeof(addrs), "%-21s %s", src, dcol);
+	if (strlen(addrs) > NARROW_ADDRS) /* aligned, it would not fit */
 		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
-	else if (lnw_format_addr(src, sizeof(src), e->saddr, 0, 0),
-		 strlen(src) + 1 + strlen(dcol) <= NARROW_ADDRS)
-		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
-	else
-		snprintf(addrs, sizeof(addrs), "%s %s*", src, dst);
+	/* a drop's reason says more than "drop" in a narrow column */
+	snprintf(verdict, sizeof(verdict), "%s", e->verdict == LNW_DROP && v->reason ?
+		 v->reason : lnw_verdict_name(e->verdict));
+	if (strlen(verdict) > NARROW_VERDICT)
+		strcpy(verdict + NARROW_VERDICT - 1, "~");
 	snprintf(buf, len, NARROW_FMT "%c  %s", tbuf, name, proto, addrs,
-		 flag_char(e->rl_eff), lnw_verdict_name(e->verdict));
+		 flag_char(e->rl_eff), verdict);
 }
 
 static json_object *json_str(const char *s)
@@ -305,9 +332,101 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 		json_object_object_add(fib, "oif", json_object_new_int((int)e->fib_oif));
 		json_object_object_add(o, "fib", fib);
 	}
+	json_object_object_add(o, "suppressed", json_object_new_int64(e->suppressed));
+	json_object_object_add(o, "latency_ns", v->latency && e->latency_ns ?
+			       json_object_new_uint64(e->latency_ns) : NULL);
+	if (e->verdict == LNW_DELIVERED) {
+		json_object *sock = json_object_new_object();
+
+		a.s_addr = e->sock_addr;
+		json_object_object_add(sock, "addr", json_object_new_string(
+				       inet_ntop(AF_INET, &a, buf, sizeof(buf))));
+		json_object_object_add(sock, "port", json_object_new_int(e->sock_port));
+		json_object_object_add(sock, "inode", json_object_new_uint64(e->sock_ino));
+		json_object_object_add(o, "socket", sock);
+	}
+	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED) {
+		json_object_object_add(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
+		json_object_object_add(o, "comm", json_str(v->comm));
+	}
 	json_object_object_add(o, "join", !(e->flags & LNW_EVF_JOINED) ? NULL :
 			       json_object_new_string(e->flags & LNW_EVF_JOIN_SKB ? "skb" : "addr"));
 	return o;
+}
+
+/* {"accept":[{"from_ns":1024,"to_ns":2047,"count":3},...],...} */
+static json_object *latency_json(const unsigned long long (*lat)[LNW_LAT_SLOTS])
+{
+	json_object *o = json_object_new_object();
+	unsigned int v, b;
+
+	for (v = 0; v < LNW_VERDICT_MAX; v++) {
+		json_object *arr = NULL;
+
+		for (b = 0; b < LNW_LAT_SLOTS; b++) {
+			json_object *bucket;
+
+			if (!lat[v][b])
+				continue;
+			if (!arr)
+				arr = json_object_new_array();
+			bucket = json_object_new_object();
+			json_object_object_add(bucket, "from_ns", json_object_new_uint64(b ? 1ULL << b : 0));
+			json_object_object_add(bucket, "to_ns", json_object_new_uint64((2ULL << b) - 1));
+			json_object_object_add(bucket, "count", json_object_new_uint64(lat[v][b]));
+			json_object_array_add(arr, bucket);
+		}
+		if (arr)
+			json_object_object_add(o, lnw_verdict_name(v), arr);
+	}
+	return o;
+}
+
+static double ns_per_run(const struct lnw_prog_cost *p)
+{
+	return p->run_cnt ? (double)p->run_time_ns / (double)p->run_cnt : 0;
+}
+
+static json_object *overhead_json(const struct lnw_summary *s)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < s->n_progs; i++) {
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "prog", json_object_new_string(s->progs[i].name));
+		json_object_object_add(p, "run_cnt", json_object_new_uint64(s->progs[i].run_cnt));
+		json_object_object_add(p, "run_time_ns", json_object_new_uint64(s->progs[i].run_time_ns));
+		json_object_object_add(p, "ns_per_run", json_object_new_double(ns_per_run(&s->progs[i])));
+		json_object_array_add(arr, p);
+	}
+	return arr;
+}
+
+static void latency_print(FILE *f, const unsigned long long (*lat)[LNW_LAT_SLOTS])
+{
+	unsigned long long max;
+	unsigned int v, b, lo, hi;
+
+	for (v = 0; v < LNW_VERDICT_MAX; v++) {
+		for (max = 0, lo = LNW_LAT_SLOTS, hi = 0, b = 0; b < LNW_LAT_SLOTS; b++) {
+			if (!lat[v][b])
+				continue;
+			max = lat[v][b] > max ? lat[v][b] : max;
+			lo = b < lo ? b : lo;
+			hi = b;
+		}
+		if (!max)
+			continue;
+		fprintf(f, "\nlatency, tc ingress -> %s:\n%24s : %-10s %s\n",
+			lnw_verdict_name(v), "ns", "count", "distribution");
+		for (b = lo; b <= hi; b++)
+			fprintf(f, "%11llu -> %-10llu : %-10llu |%-30.*s|\n",
+				b ? 1ULL << b : 0, (2ULL << b) - 1, lat[v][b],
+				(int)((lat[v][b] * 30 + max - 1) / max),
+				"******************************");
+	}
 }
 
 struct json_object *lnw_summary_json(const struct lnw_summary *s)
@@ -329,11 +448,16 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 		json_object_object_add(c, "bytes", json_object_new_uint64(r->val.bytes));
 		json_object_array_add(arr, c);
 	}
-	json_object_object_add(o, "type", json_object_new_string("summary"));
+	json_object_object_add(o, "type", json_object_new_string(s->type ? s->type : "summary"));
 	json_object_object_add(o, "elapsed_s", json_object_new_double(s->elapsed_s));
 	json_object_object_add(o, "counters", arr);
 	json_object_object_add(o, "lost_events", json_object_new_uint64(s->lost_events));
 	json_object_object_add(o, "counter_overflow", json_object_new_uint64(s->counter_overflow));
+	json_object_object_add(o, "rate_limited", json_object_new_uint64(s->rate_limited));
+	if (s->latency)
+		json_object_object_add(o, "latency", latency_json(s->latency));
+	if (s->n_progs)
+		json_object_object_add(o, "overhead", overhead_json(s));
 	json_object_object_add(paths, "attach", json_str(s->attach));
 	json_object_object_add(paths, "join", json_str(s->join));
 	json_object_object_add(paths, "reason", json_str(s->reason_path));
@@ -346,9 +470,9 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	char name[4 * LNW_IFNAMSIZ + 1];
 	size_t i;
 
-	fprintf(f, "\n-- lnwatch summary: %.1f s, %s, join by %s, reason %s --\n",
-		s->elapsed_s, s->attach, s->join, s->reason_path);
-	fprintf(f, "%-10s %-*s %-11s %-14s %10s %12s\n", "NETNS",
+	fprintf(f, "\n-- lnwatch %s: %.1f s, %s, join by %s, reason %s --\n",
+		s->type, s->elapsed_s, s->attach, s->join, s->reason_path);
+	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
 		wide ? 15 : 7, "IFACE", "VERDICT", "REASON", "PACKETS", "BYTES");
 	for (i = 0; i < s->n_rows; i++) {
 		const struct lnw_counter_row *r = &s->rows[i];
@@ -356,7 +480,7 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 		lnw_name_printable(r->ifname, name, sizeof(name));
 		if (!wide)
 			shorten_name(name);
-		fprintf(f, "%-10u %-*s %-11s %-14.14s %10llu %12llu\n", r->key.netns,
+		fprintf(f, "%-10u %-*s %-13s %-12.12s %9llu %11llu\n", r->key.netns,
 			wide ? 15 : 7, name, lnw_verdict_name(r->key.verdict),
 			r->reason ? r->reason : "-",
 			(unsigned long long)r->val.packets,
@@ -364,8 +488,17 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	}
 	if (!s->n_rows)
 		fprintf(f, "(no packet to or from 127.0.0.0/8 seen)\n");
-	fprintf(f, "lost events: %llu   counter map overflow: %llu\n",
-		s->lost_events, s->counter_overflow);
+	fprintf(f, "lost events: %llu   counter map overflow: %llu   held back by -r: %llu\n",
+		s->lost_events, s->counter_overflow, s->rate_limited);
+	if (s->latency)
+		latency_print(f, s->latency);
+	if (s->n_progs) {
+		fprintf(f, "\n%-24s %12s %14s %10s\n", "BPF PROGRAM", "RUNS", "TIME (ns)", "NS/RUN");
+		for (i = 0; i < s->n_progs; i++)
+			fprintf(f, "%-24s %12llu %14llu %10.1f\n", s->progs[i].name,
+				s->progs[i].run_cnt, s->progs[i].run_time_ns,
+				ns_per_run(&s->progs[i]));
+	}
 }
 
 void lnw_json_emit(FILE *f, struct json_object *obj)

@@ -18,6 +18,9 @@ struct lnw_event_view {
 	const char *ifname;      /* resolved, never NULL */
 	const char *reason;      /* kernel drop-reason name, or NULL */
 	long long wall_ns;       /* event time, CLOCK_REALTIME */
+	int pid;                 /* delivered/reply-refused: owner, or -1 */
+	const char *comm;        /* its command name, or NULL */
+	bool latency;            /* --latency: latency_ns is meaningful */
 };
 
 struct lnw_counter_row {
@@ -27,7 +30,10 @@ struct lnw_counter_row {
 	const char *reason;      /* name, or NULL */
 };
 
+struct lnw_prog_cost;
+
 struct lnw_summary {
+	const char *type;        /* "summary" at the end, "interval" on -I */
 	const struct lnw_counter_row *rows;
 	size_t n_rows;
 	unsigned long long lost_events;
@@ -36,6 +42,18 @@ struct lnw_summary {
 	const char *attach;      /* "tcx" | "clsact" */
 	const char *join;        /* "skb" | "addr" */
 	const char *reason_path; /* "kernel" | "inferred" */
+	unsigned long long rate_limited; /* events held back by -r */
+	/* --latency: [verdict][log2 slot] counts, or NULL */
+	const unsigned long long (*latency)[LNW_LAT_SLOTS];
+	/* --overhead: per program, or n_progs 0 */
+	const struct lnw_prog_cost *progs;
+	size_t n_progs;
+};
+
+struct lnw_prog_cost {
+	const char *name;
+	unsigned long long run_cnt;
+	unsigned long long run_time_ns;
 };
 
 const char *lnw_verdict_name(unsigned int verdict);

@@ -29,21 +29,6 @@
 #include "lnwatch.h"
 #include "lnwatch.skel.h"
 
-/* bpf/common.bpf.h needs vmlinux.h: its slot layout, copied. */
-struct lnw_inflight {
-	__u64 skb;
-	__u32 ifindex;
-	__u32 saddr;
-	__u32 daddr;
-	__u32 len;
-	__u16 sport;
-	__u16 dport;
-	__u8 proto;
-	__u8 armed;
-	__u8 pad[2];
-};
-_Static_assert(sizeof(struct lnw_inflight) == 32, "lnw_inflight layout");
-
 #define TC_PASS ((__u32)-1) /* TC_ACT_UNSPEC == TCX_NEXT */
 #define FRAME_MAX 256
 #define ETH_HLEN_ 14
@@ -430,7 +415,9 @@ static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c
 			continue;
 		}
 		armed++;
-		CHECK(in->armed == 1, "armed %u", in->armed);
+		CHECK(in->state == LNW_IN_ARRIVED, "state %u", in->state);
+		CHECK(in->ts_ns == 0, "ts_ns %llu without --latency",
+		      (unsigned long long)in->ts_ns);
 		CHECK(kfunc ? in->skb != 0 : in->skb == 0, "skb %#llx",
 		      (unsigned long long)in->skb);
 		CHECK(in->ifindex == ifindex, "ifindex %u, want %u", in->ifindex,
@@ -444,7 +431,7 @@ static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c
 		      in->dport == (c->want.ports ? s->dport : 0),
 		      "ports %u > %u, want %u > %u", in->sport, in->dport,
 		      c->want.ports ? s->sport : 0, c->want.ports ? s->dport : 0);
-		CHECK(!in->pad[0] && !in->pad[1], "pad written");
+		CHECK(!in->pad, "pad written");
 	}
 	CHECK(armed == (c->want.slot ? 1 : 0), "%d armed slots, want %d",
 	      armed, c->want.slot);

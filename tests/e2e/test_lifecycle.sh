@@ -26,8 +26,8 @@ check "no lnwatch program loaded before" "$BASE_PROGS" 0
 # SIGKILL: the tcx link belongs to the process's fd and dies with it.
 lnw_start "$NODE" || fail "SIGKILL" "lnwatch did not start"
 check "running: one tcx link" "$(lnw_links 11)" 1
-check "running: two tracepoint links" "$(lnw_links raw_tracepoint)" 2
-check "running: 3 programs loaded (tc, kfree_skb, fib)" "$(lnw_progs)" 3
+check "running: three tracepoint links" "$(lnw_links raw_tracepoint)" 3
+check "running: 4 programs loaded (tc, kfree_skb, fib, sk_data_ready)" "$(lnw_progs)" 4
 kill -KILL "$LNW_PID"; wait "$LNW_PID" 2>/dev/null
 check "SIGKILL: no program left" "$(wait_no_progs)" 0
 check "SIGKILL: no link left" "$(lnw_links)" 0

@@ -9,7 +9,9 @@
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
 INO=$(netns_inode "$NODE")
 bg "$NODE" $NETPY udp-server 127.0.0.1 5000 "$TMPD/lo5000"
+LO_PID=$BG_PID
 bg "$NODE" $NETPY udp-server 0.0.0.0 5001 "$TMPD/any5001"
+ANY_PID=$BG_PID
 for i in $(seq 100); do [ -f "$TMPD/lo5000" ] && [ -f "$TMPD/any5001" ] && break; sleep 0.05; done
 delivered() { cat "$1"; }
 
@@ -24,7 +26,14 @@ dst_case() {
 	check_run "$name"
 	if [ $((all || dev)) = 1 ]; then verdict=accept; want_rx=$n; else verdict=martian-dst; want_rx=0; fi
 	check "$name: $verdict events" "$(ev ".verdict==\"$verdict\"")" $n
-	check "$name: no other verdict" "$(ev ".verdict!=\"$verdict\"")" 0
+	if [ $verdict = accept ]; then
+		# then each one's fate: queued to the listener on 127.0.0.1:5000
+		check "$name: delivered events" "$(ev '.verdict=="delivered"')" $n
+		check "$name: delivered to" "$(evvals 'select(.verdict=="delivered") | "\(.socket.addr):\(.socket.port) pid=\(.pid) \(.comm)"')" \
+			"127.0.0.1:5000 pid=$LO_PID python3"
+		check "$name: counter delivered" "$(cnt '.verdict=="delivered"')" $n
+	fi
+	check "$name: no other verdict" "$(ev ".verdict!=\"$verdict\" and .verdict!=\"delivered\"")" 0
 	check "$name: tuple" "$(evvals '"\(.proto) \(.saddr):\(.sport) \(.daddr):\(.dport) \(.orig_daddr):\(.orig_dport) nat=\(.nat)"')" \
 		"udp $PEER_IP:40000 127.0.0.1:5000 127.0.0.1:5000 nat=false"
 	check "$name: route_localnet" "$(evvals '.route_localnet|"\(.all)/\(.dev)/\(.effective)"')" \
@@ -52,6 +61,9 @@ src_case() {
 	check_run "$name"
 	if [ $((all || dev)) = 1 ]; then verdict=accept; want_rx=$n; else verdict=martian-src; want_rx=0; fi
 	check "$name: $verdict events" "$(ev ".verdict==\"$verdict\"")" $n
+	check "$name: delivered events" "$(ev '.verdict=="delivered"')" $want_rx
+	[ $want_rx = 0 ] || check "$name: delivered to" \
+		"$(evvals 'select(.verdict=="delivered") | "\(.socket.addr):\(.socket.port) pid=\(.pid)"')" "0.0.0.0:5001 pid=$ANY_PID"
 	check "$name: tuple" "$(evvals '"\(.saddr) \(.daddr):\(.dport)"')" "127.0.0.5 $NODE_IP:5001"
 	check "$name: counter $verdict" "$(cnt ".verdict==\"$verdict\"")" $n
 	check "$name: counter seen" "$(cnt '.verdict=="seen"')" $n

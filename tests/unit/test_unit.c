@@ -663,7 +663,7 @@ static void t_wide_columns(void)
 
 static void t_narrow_nat_fits(void)
 {
-	struct lnw_event e = mk_event("10.0.0.1", 40000, "127.0.0.1", 8080, 17,
+	struct lnw_event e = mk_event("10.0.0.1", 4000, "127.0.0.1", 8080, 17,
 				      LNW_MARTIAN_DST);
 	struct lnw_event icmp = mk_event("1.1.1.1", 0, "127.0.0.1", 0, 1,
 					 LNW_ACCEPT);
@@ -671,7 +671,7 @@ static void t_narrow_nat_fits(void)
 
 	set_nat(&e, "10.0.0.2", 80, LNW_ORIG_CONNTRACK);
 	fmt_line(&e, "eth0", NULL, false, line);
-	CHECK(strstr(line, " 10.0.0.1:40000 10.0.0.2:80>127.0.0.1:8080 "),
+	CHECK(strstr(line, " 10.0.0.1:4000 10.0.0.2:80>127.0.0.1:8080 "),
 	      "orig>routed missing: '%s'", line);
 	CHECK(!strchr(line, '*'), "marked though whole: '%s'", line);
 	CHECK(at_col(line, hdr_col(false, "VERDICT"), "martian-dst"),
@@ -708,14 +708,14 @@ static void t_narrow_nat_too_long(void)
 /* Narrow gives up the (ephemeral) source port before the NAT original. */
 static void t_narrow_drops_sport_first(void)
 {
-	struct lnw_event e = mk_event("255.255.255.255", 65535, "127.0.0.1", 8080,
+	struct lnw_event e = mk_event("255.255.255.255", 65535, "127.0.0.1", 80,
 				      17, LNW_MARTIAN_DST);
 	char line[LINE_LEN];
 
-	set_nat(&e, "10.0.0.2", 80, LNW_ORIG_INGRESS);
+	set_nat(&e, "10.0.0.2", 8, LNW_ORIG_INGRESS);
 	fmt_line(&e, "eth0", NULL, false, line);
 	CHECK(at_col(line, hdr_col(false, "SOURCE"),
-		     "255.255.255.255 10.0.0.2:80>127.0.0.1:8080"),
+		     "255.255.255.255 10.0.0.2:8>127.0.0.1:80"),
 	      "want source without port, whole NAT: '%s'", line);
 	CHECK(!strchr(line, '*'), "marked though whole: '%s'", line);
 	CHECK(at_col(line, hdr_col(false, "VERDICT"), "martian-dst"),
