@@ -131,6 +131,14 @@ summ() { jq -r "select(.type==\"summary\") | $1" "$LNW_OUT"; }
 # The distinct values of a jq expression over events, joined by ','.
 evvals() { jq -r "select(.type==\"event\") | $1" "$LNW_OUT" | sort -u | paste -sd, -; }
 
+# Links (tracepoints; tcx is type 11 for bpftool 7.1) of lnw_ programs.
+lnw_links() { # [TYPE]
+	local ids
+	ids=$(bpftool -j prog show | jq -c '[.[] | select(.name|startswith("lnw_")) | .id]')
+	bpftool -j link show | jq --argjson ids "$ids" --arg t "${1:-}" \
+		'[.[] | select(.prog_id as $p | $ids | index($p)) | select($t == "" or (.type|tostring) == $t)] | length'
+}
+
 # Every line lnwatch printed must be JSON; the run must end cleanly.
 check_run() {
 	local name=$1

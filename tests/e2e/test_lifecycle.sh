@@ -7,13 +7,6 @@
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
 
 lnw_progs() { bpftool prog show 2>/dev/null | grep -c ' name lnw_'; }
-# Links (tracepoints, tcx = type 11 for bpftool 7.1) held by lnw_ programs.
-lnw_links() { # [TYPE]
-	local ids
-	ids=$(bpftool -j prog show | jq -c '[.[] | select(.name|startswith("lnw_")) | .id]')
-	bpftool -j link show | jq --argjson ids "$ids" --arg t "${1:-}" \
-		'[.[] | select(.prog_id as $p | $ids | index($p)) | select($t == "" or (.type|tostring) == $t)] | length'
-}
 # Program release is deferred (RCU): give the kernel a moment.
 wait_no_progs() {
 	local i
