@@ -38,11 +38,14 @@ path_case() {
 	check "$name: martian reason source" "$(evvals 'select(.verdict=="martian-dst") | .reason_source')" "$reason"
 	check "$name: martian flags" "$(evvals 'select(.verdict=="martian-dst") | .route_localnet|"\(.all)/\(.dev)/\(.effective)"')" "0/0/0"
 	check "$name: accept events (DNAT)" "$(ev '.verdict=="accept"')" 3
+	check "$name: delivered events (DNAT)" "$(ev '.verdict=="delivered"')" 3
 	check "$name: accept tuple" \
 		"$(evvals 'select(.verdict=="accept") | "\(.orig_daddr):\(.orig_dport)>\(.daddr):\(.dport) \(.join)"')" \
 		"$NODE_IP:8080>127.0.0.1:$dport $join"
 	check "$name: accept flags" "$(evvals 'select(.verdict=="accept") | .route_localnet|"\(.all)/\(.dev)/\(.effective)"')" "0/1/1"
-	check "$name: counters" "$(cnt '.verdict=="martian-dst"') $(cnt '.verdict=="accept"') $(cnt '.verdict=="seen"')" "4 3 4"
+	check "$name: delivered events" "$(evvals 'select(.verdict=="delivered") | "\(.socket.addr):\(.socket.port) \(.comm)"')" \
+		"127.0.0.1:5000 python3"
+	check "$name: counters" "$(cnt '.verdict=="martian-dst"') $(cnt '.verdict=="accept"') $(cnt '.verdict=="delivered"') $(cnt '.verdict=="seen"')" "4 3 3 4"
 	check "$name: udp replies" "$replies" 3
 	check "$name: no qdisc left" "$(clsact_count)" 0
 }
