@@ -55,6 +55,36 @@ static int read_flag(const char *ifname)
 	return v;
 }
 
+/* One entry per (source, interface, service): the summary lists them. */
+static void note_exposure(struct lnw_events *ev, const struct lnw_event *e,
+			  const char *ifname, int pid, const char *comm)
+{
+	struct lnw_exposure *x;
+	size_t i;
+
+	for (i = 0; i < ev->n_exposures; i++) {
+		x = &ev->exposures[i];
+		if (x->saddr == e->saddr && x->sock_addr == e->sock_addr &&
+		    x->sock_port == e->sock_port && x->proto == e->proto &&
+		    !strcmp(x->ifname, ifname)) {
+			x->packets += 1 + e->suppressed;
+			return;
+		}
+	}
+	if (ev->n_exposures == LNW_MAX_EXPOSURES)
+		return;
+	x = &ev->exposures[ev->n_exposures++];
+	memset(x, 0, sizeof(*x));
+	x->saddr = e->saddr;
+	x->sock_addr = e->sock_addr;
+	x->sock_port = e->sock_port;
+	x->proto = e->proto;
+	snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
+	x->pid = pid;
+	snprintf(x->comm, sizeof(x->comm), "%s", comm ? comm : "");
+	x->packets = 1 + e->suppressed;
+}
+
 static void print_event(struct lnw_events *ev, struct lnw_event *e)
 {
 	char ifname[IF_NAMESIZE] = "", line[256];
@@ -85,6 +115,8 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 		v.pid = (int)e->pid;
 		v.comm = e->comm;
 	}
+	if (lnw_is_exposure(e))
+		note_exposure(ev, e, ifname, v.pid, v.comm);
 	if (ev->json) {
 		lnw_json_emit(ev->out, lnw_event_json(&v));
 	} else {

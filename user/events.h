@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "output.h"
 
 struct ring_buffer;
 struct lnw_kernel;
@@ -19,6 +20,8 @@ struct lnw_events {
 	long long mono_to_wall_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	long long deadline_ns;      /* a drain stops here (monotonic) */
 	unsigned long long seen;    /* events read so far */
+	struct lnw_exposure exposures[LNW_MAX_EXPOSURES];
+	size_t n_exposures;
 };
 
 int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,

@@ -32,7 +32,7 @@
 
 #define TICK_MS 100        /* drain period: events show within 0.1 s */
 #define DRAIN_BUDGET_MS 50 /* longest a drain may run per tick */
-#define MAX_LINKS 4096     /* interfaces listed at once */
+#define MAX_IFACES 4096    /* interfaces listed at once */
 #define EXIT_FAIL 1
 
 static volatile sig_atomic_t exiting;
@@ -219,14 +219,14 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 /* Watching all: make the attachments match the interfaces that exist. */
 static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
 {
-	struct lnw_iface *all = calloc(MAX_LINKS, sizeof(*all));
+	struct lnw_iface *all = calloc(MAX_IFACES, sizeof(*all));
 	int n, i, j;
 
 	if (!all) {
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
-	n = lnw_ifaces_list(all, MAX_LINKS);
+	n = lnw_ifaces_list(all, MAX_IFACES);
 	if (n < 0) {
 		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
 		free(all);
@@ -345,6 +345,10 @@ static void print_counters(struct lnw_app *app, const char *type)
 		.attach = lnw_attach_kind_name(app->tc.kind),
 		.join = join_path(app),
 		.reason_path = reason_path(app),
+		.delivery = bpf_program__autoload(app->skel->progs.lnw_sk_data_ready) ?
+			    "sk_data_ready" : "none",
+		.exposures = app->events.exposures,
+		.n_exposures = app->events.n_exposures,
 	};
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
 	size_t i;

@@ -28,6 +28,12 @@ const char *lnw_verdict_name(unsigned int verdict)
 	return verdict < LNW_VERDICT_MAX ? names[verdict] : "unknown";
 }
 
+bool lnw_is_exposure(const struct lnw_event *e)
+{
+	return e->verdict == LNW_DELIVERED && e->orig_src == LNW_ORIG_NONE &&
+	       (ntohl(e->sock_addr) >> 24) == 127;
+}
+
 static const char *proto_name(__u8 proto, char *buf, size_t len)
 {
 	switch (proto) {
@@ -182,6 +188,8 @@ static void verdict_detail(const struct lnw_event_view *v, char *buf, size_t len
 	size_t o = 0;
 
 	buf[0] = '\0';
+	if (lnw_is_exposure(e))
+		o += (size_t)snprintf(buf + o, len - o, " EXPOSED");
 	if (v->reason)
 		o += (size_t)snprintf(buf + o, len - o, " (%s)", v->reason);
 	else if (v->pid > 0)
@@ -254,8 +262,9 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	if (strlen(addrs) > NARROW_ADDRS) /* aligned, it would not fit */
 		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
 	/* a drop's reason says more than "drop" in a narrow column */
-	snprintf(verdict, sizeof(verdict), "%s", e->verdict == LNW_DROP && v->reason ?
-		 v->reason : lnw_verdict_name(e->verdict));
+	snprintf(verdict, sizeof(verdict), "%s", lnw_is_exposure(e) ? "EXPOSED" :
+		 e->verdict == LNW_DROP && v->reason ? v->reason :
+		 lnw_verdict_name(e->verdict));
 	if (strlen(verdict) > NARROW_VERDICT)
 		strcpy(verdict + NARROW_VERDICT - 1, "~");
 	snprintf(buf, len, NARROW_FMT "%c  %s", tbuf, name, proto, addrs,
@@ -344,6 +353,7 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 		json_object_object_add(sock, "port", json_object_new_int(e->sock_port));
 		json_object_object_add(sock, "inode", json_object_new_uint64(e->sock_ino));
 		json_object_object_add(o, "socket", sock);
+		json_object_object_add(o, "exposure", json_object_new_boolean(lnw_is_exposure(e)));
 	}
 	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED) {
 		json_object_object_add(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
@@ -429,6 +439,55 @@ static void latency_print(FILE *f, const unsigned long long (*lat)[LNW_LAT_SLOTS
 	}
 }
 
+static json_object *exposures_json(const struct lnw_summary *s)
+{
+	json_object *arr = json_object_new_array();
+	char buf[INET_ADDRSTRLEN], pbuf[8];
+	struct in_addr a;
+	size_t i;
+
+	for (i = 0; i < s->n_exposures; i++) {
+		const struct lnw_exposure *x = &s->exposures[i];
+		json_object *o = json_object_new_object();
+
+		a.s_addr = x->saddr;
+		json_object_object_add(o, "saddr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
+		json_object_object_add(o, "ifname", json_ifname(x->ifname));
+		a.s_addr = x->sock_addr;
+		json_object_object_add(o, "service_addr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
+		json_object_object_add(o, "service_port", json_object_new_int(x->sock_port));
+		json_object_object_add(o, "proto", json_object_new_string(proto_name(x->proto, pbuf, sizeof(pbuf))));
+		json_object_object_add(o, "pid", x->pid > 0 ? json_object_new_int(x->pid) : NULL);
+		json_object_object_add(o, "comm", x->pid > 0 ? json_object_new_string(x->comm) : NULL);
+		json_object_object_add(o, "packets", json_object_new_uint64(x->packets));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void exposures_print(FILE *f, const struct lnw_summary *s)
+{
+	char src[INET_ADDRSTRLEN], svc[32], pbuf[8], name[4 * LNW_IFNAMSIZ + 1];
+	struct in_addr a;
+	size_t i;
+
+	if (!s->n_exposures)
+		return;
+	fprintf(f, "\nOBSERVED EXPOSURE: loopback-only services reached from a real interface\n");
+	for (i = 0; i < s->n_exposures; i++) {
+		const struct lnw_exposure *x = &s->exposures[i];
+
+		a.s_addr = x->saddr;
+		inet_ntop(AF_INET, &a, src, sizeof(src));
+		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
+		lnw_name_printable(x->ifname, name, sizeof(name));
+		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packets\n"
+			"    fix: sysctl -w net.ipv4.conf.%s.route_localnet=0 (and .all), or a guard rule\n",
+			src, name, svc, proto_name(x->proto, pbuf, sizeof(pbuf)), x->pid,
+			x->pid > 0 ? x->comm : "?", x->packets, name);
+	}
+}
+
 struct json_object *lnw_summary_json(const struct lnw_summary *s)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
@@ -461,6 +520,8 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 	json_object_object_add(paths, "attach", json_str(s->attach));
 	json_object_object_add(paths, "join", json_str(s->join));
 	json_object_object_add(paths, "reason", json_str(s->reason_path));
+	json_object_object_add(paths, "delivery", json_str(s->delivery));
+	json_object_object_add(o, "exposures", exposures_json(s));
 	json_object_object_add(o, "paths", paths);
 	return o;
 }
@@ -470,8 +531,9 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	char name[4 * LNW_IFNAMSIZ + 1];
 	size_t i;
 
-	fprintf(f, "\n-- lnwatch %s: %.1f s, %s, join by %s, reason %s --\n",
-		s->type, s->elapsed_s, s->attach, s->join, s->reason_path);
+	fprintf(f, "\n-- lnwatch %s: %.1f s, %s, join by %s, reason %s, delivery %s --\n",
+		s->type, s->elapsed_s, s->attach, s->join, s->reason_path,
+		s->delivery ? s->delivery : "none");
 	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
 		wide ? 15 : 7, "IFACE", "VERDICT", "REASON", "PACKETS", "BYTES");
 	for (i = 0; i < s->n_rows; i++) {
@@ -490,6 +552,7 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 		fprintf(f, "(no packet to or from 127.0.0.0/8 seen)\n");
 	fprintf(f, "lost events: %llu   counter map overflow: %llu   held back by -r: %llu\n",
 		s->lost_events, s->counter_overflow, s->rate_limited);
+	exposures_print(f, s);
 	if (s->latency)
 		latency_print(f, s->latency);
 	if (s->n_progs) {

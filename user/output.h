@@ -32,6 +32,20 @@ struct lnw_counter_row {
 
 struct lnw_prog_cost;
 
+/* A loopback-only service reached from a real interface without NAT, seen
+ * live: what `lnwatch audit` calls EXPOSED, confirmed by a packet. */
+struct lnw_exposure {
+	__u32 saddr;              /* who reached it */
+	__u32 sock_addr;          /* the service */
+	__u16 sock_port;
+	__u8 proto;
+	char ifname[LNW_IFNAMSIZ];
+	int pid;
+	char comm[16];
+	unsigned long long packets;
+};
+#define LNW_MAX_EXPOSURES 64
+
 struct lnw_summary {
 	const char *type;        /* "summary" at the end, "interval" on -I */
 	const struct lnw_counter_row *rows;
@@ -48,6 +62,9 @@ struct lnw_summary {
 	/* --overhead: per program, or n_progs 0 */
 	const struct lnw_prog_cost *progs;
 	size_t n_progs;
+	const struct lnw_exposure *exposures;
+	size_t n_exposures;
+	const char *delivery;    /* "sk_data_ready" | "none" */
 };
 
 struct lnw_prog_cost {
@@ -57,6 +74,8 @@ struct lnw_prog_cost {
 };
 
 const char *lnw_verdict_name(unsigned int verdict);
+/* Delivered, without NAT, to a socket bound to 127.0.0.0/8. */
+bool lnw_is_exposure(const struct lnw_event *e);
 /* Interface names may hold any byte but '/', ':' and spaces: make them
  * printable for a terminal (\xNN) ... */
 void lnw_name_printable(const char *in, char *out, size_t outlen);

@@ -71,6 +71,7 @@ dnat_case() {
 		check "$name: udp delivered" $(( $(cat "$TMPD/udp") - udp_before )) $n
 		check "$name: udp delivered events" \
 			"$(ev '.proto=="udp" and .verdict=="delivered" and .socket.port==5000 and .orig_dport==8080')" $n
+		check "$name: a DNAT is not an exposure" "$(ev '.exposure') $(summ '.exposures|length')" "0 0"
 		check "$name: udp delivered to" "$(evvals 'select(.proto=="udp" and .verdict=="delivered") | "\(.pid) \(.comm)"')" \
 			"$UDP_PID python3"
 		# the handshake's last ACK is the one routed to the listener

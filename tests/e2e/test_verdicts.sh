@@ -32,6 +32,13 @@ dst_case() {
 		check "$name: delivered to" "$(evvals 'select(.verdict=="delivered") | "\(.socket.addr):\(.socket.port) pid=\(.pid) \(.comm)"')" \
 			"127.0.0.1:5000 pid=$LO_PID python3"
 		check "$name: counter delivered" "$(cnt '.verdict=="delivered"')" $n
+		# no NAT, a service bound to 127.0.0.1, reached from eth0: exposed
+		check "$name: marked as observed exposure" "$(ev '.verdict=="delivered" and .exposure')" $n
+		check "$name: summary's exposures" \
+			"$(summ '.exposures[] | "\(.saddr) \(.ifname) \(.service_addr):\(.service_port)/\(.proto) \(.pid) \(.comm) \(.packets)"')" \
+			"$PEER_IP eth0 127.0.0.1:5000/udp $LO_PID python3 $n"
+	else
+		check "$name: no exposure" "$(summ '.exposures|length')" 0
 	fi
 	check "$name: no other verdict" "$(ev ".verdict!=\"$verdict\" and .verdict!=\"delivered\"")" 0
 	check "$name: tuple" "$(evvals '"\(.proto) \(.saddr):\(.sport) \(.daddr):\(.dport) \(.orig_daddr):\(.orig_dport) nat=\(.nat)"')" \
