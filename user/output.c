@@ -482,7 +482,7 @@ static void exposures_print(FILE *f, const struct lnw_summary *s)
 		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
 		lnw_name_printable(x->ifname, name, sizeof(name));
 		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packets\n"
-			"    fix: sysctl -w net.ipv4.conf.%s.route_localnet=0 (and .all), or a guard rule\n",
+			"    fix: net.ipv4.conf.{%s,all}.route_localnet=0, or a guard rule\n",
 			src, name, svc, proto_name(x->proto, pbuf, sizeof(pbuf)), x->pid,
 			x->pid > 0 ? x->comm : "?", x->packets, name);
 	}
@@ -531,7 +531,7 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	char name[4 * LNW_IFNAMSIZ + 1];
 	size_t i;
 
-	fprintf(f, "\n-- lnwatch %s: %.1f s, %s, join by %s, reason %s, delivery %s --\n",
+	fprintf(f, "\n-- %s %.1f s: %s, %s join, %s reason, delivery %s --\n",
 		s->type, s->elapsed_s, s->attach, s->join, s->reason_path,
 		s->delivery ? s->delivery : "none");
 	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
