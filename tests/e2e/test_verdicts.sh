@@ -95,7 +95,7 @@ ip netns exec "$PEER" "$PKTGEN" eth0 "$NODE_MAC" $PEER_IP 127.0.0.1 40000 5000 2
 wait "$HPID"
 check "human output runs and exits 0" $? 0
 check "human output: header and summary" \
-	"$(grep -c -e '^TIME ' -e '^-- lnwatch summary' "$TMPD/human.txt")" 2
+	"$(grep -c -e '^TIME ' -e '^-- summary ' "$TMPD/human.txt")" 2
 check "human output: 2 martian-dst lines" "$(grep -c ' martian-dst$' "$TMPD/human.txt")" 2
 check "human output: under 80 columns" "$(awk 'length > 79' "$TMPD/human.txt" | wc -l)" 0
 
