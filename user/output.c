@@ -481,7 +481,7 @@ static void exposures_print(FILE *f, const struct lnw_summary *s)
 		inet_ntop(AF_INET, &a, src, sizeof(src));
 		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
 		lnw_name_printable(x->ifname, name, sizeof(name));
-		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packets\n"
+		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packet(s)\n"
 			"    fix: net.ipv4.conf.{%s,all}.route_localnet=0, or a guard rule\n",
 			src, name, svc, proto_name(x->proto, pbuf, sizeof(pbuf)), x->pid,
 			x->pid > 0 ? x->comm : "?", x->packets, name);
