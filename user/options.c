@@ -108,34 +108,77 @@ int lnw_parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-int lnw_parse_fallbacks(const char *s, unsigned int *out)
+/* "a,b,c" -> the OR of bit(i) for each names[i] listed; 0 or -EINVAL. */
+static int parse_name_list(const char *s, const char *const *names, size_t n,
+			   unsigned int (*bit)(size_t i), unsigned int *out)
 {
-	static const struct { const char *name; unsigned int bit; } names[] = {
-		{ "clsact", LNW_FB_CLSACT },
-		{ "addr-join", LNW_FB_ADDR_JOIN },
-		{ "infer", LNW_FB_INFER },
-	};
 	unsigned int bits = 0;
 	const char *p = s;
+	size_t i;
 
 	if (!s || !*s)
 		return -EINVAL;
 	while (*p) {
 		size_t len = strcspn(p, ",");
-		size_t i;
 
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i].name) == len &&
-			    !strncmp(p, names[i].name, len))
+		for (i = 0; i < n; i++)
+			if (names[i] && strlen(names[i]) == len && !strncmp(p, names[i], len))
 				break;
-		if (i == sizeof(names) / sizeof(names[0]))
+		if (i == n)
 			return -EINVAL;
-		bits |= names[i].bit;
+		bits |= bit(i);
 		p += len;
 		if (*p == ',' && *++p == '\0')
 			return -EINVAL;
 	}
 	*out = bits;
+	return 0;
+}
+
+static unsigned int nth_bit(size_t i)
+{
+	return 1U << i;
+}
+
+/* names in the order of enum lnw_fallback's bits */
+int lnw_parse_fallbacks(const char *s, unsigned int *out)
+{
+	static const char *const names[] = { "clsact", "addr-join", "infer" };
+
+	return parse_name_list(s, names, sizeof(names) / sizeof(names[0]), nth_bit, out);
+}
+
+int lnw_parse_verdicts(const char *s, unsigned int *mask)
+{
+	const char *names[LNW_VERDICT_MAX];
+	size_t v;
+
+	for (v = 0; v < LNW_VERDICT_MAX; v++)
+		names[v] = lnw_verdict_name((unsigned int)v);
+	return parse_name_list(s, names, LNW_VERDICT_MAX, nth_bit, mask);
+}
+
+int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash;
+	unsigned int bits = 32;
+	struct in_addr a;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (lnw_parse_uint(slash + 1, 0, 32, &bits))
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -EINVAL;
+	*mask = bits ? htonl(~0U << (32 - bits)) : 0;
+	if (a.s_addr & ~*mask)
+		return -EINVAL; /* host bits set: say what you mean */
+	*net = a.s_addr;
 	return 0;
 }
 
@@ -166,55 +209,6 @@ static bool wants_json(int argc, char **argv)
 		     strspn(argv[i] + 1, "jwv") == strlen(argv[i] + 1)))
 			return true;
 	return false;
-}
-
-int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
-{
-	char buf[INET_ADDRSTRLEN + 4], *slash;
-	unsigned int bits = 32;
-	struct in_addr a;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash) {
-		*slash = '\0';
-		if (lnw_parse_uint(slash + 1, 0, 32, &bits))
-			return -EINVAL;
-	}
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -EINVAL;
-	*mask = bits ? htonl(~0U << (32 - bits)) : 0;
-	if (a.s_addr & ~*mask)
-		return -EINVAL; /* host bits set: say what you mean */
-	*net = a.s_addr;
-	return 0;
-}
-
-int lnw_parse_verdicts(const char *s, unsigned int *mask)
-{
-	unsigned int bits = 0, v;
-	const char *p = s;
-
-	if (!s || !*s)
-		return -EINVAL;
-	while (*p) {
-		size_t len = strcspn(p, ",");
-
-		for (v = 0; v < LNW_VERDICT_MAX; v++)
-			if (strlen(lnw_verdict_name(v)) == len &&
-			    !strncmp(p, lnw_verdict_name(v), len))
-				break;
-		if (v == LNW_VERDICT_MAX)
-			return -EINVAL;
-		bits |= 1U << v;
-		p += len;
-		if (*p == ',' && *++p == '\0')
-			return -EINVAL;
-	}
-	*mask = bits;
-	return 0;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
