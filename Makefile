@@ -25,7 +25,7 @@ endif
 
 WARN      := -Wall -Wextra -Werror
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(WARN) -I$(OUT) -Ibpf -Iuser \
+ALL_CFLAGS = $(CFLAGS) $(WARN) -I$(OUT) -Ibpf -Iuser -Itests \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \

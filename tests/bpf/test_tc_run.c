@@ -28,58 +28,14 @@
 
 #include "lnwatch.h"
 #include "lnwatch.skel.h"
+#include "check.h"
 
 #define TC_PASS ((__u32)-1) /* TC_ACT_UNSPEC == TCX_NEXT */
 #define FRAME_MAX 256
 #define ETH_HLEN_ 14
 #define MAX_CPUS 4096
 
-/* ---- harness ----------------------------------------------------------- */
-
-static int n_failed;
-static bool cur_failed;
-static char cur_why[512];
-static const char *cur_skip; /* the case could not run: why */
-
-static void fail_at(int line, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail_at(int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (cur_failed)
-		return;
-	cur_failed = true;
-	n = snprintf(cur_why, sizeof(cur_why), "line %d: ", line);
-	va_start(ap, fmt);
-	vsnprintf(cur_why + n, sizeof(cur_why) - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-#define CHECK(cond, ...) \
-	do { if (!(cond)) fail_at(__LINE__, __VA_ARGS__); } while (0)
-
-static void begin(void)
-{
-	cur_failed = false;
-	cur_why[0] = '\0';
-	cur_skip = NULL;
-}
-
-static void end(const char *name)
-{
-	if (cur_failed) {
-		printf("FAIL - %s: %s\n", name, cur_why);
-		n_failed++;
-	} else if (cur_skip) {
-		printf("SKIP - %s: %s\n", name, cur_skip);
-	} else {
-		printf("ok - %s\n", name);
-	}
-	fflush(stdout);
-}
+/* ---- harness: tests/check.h ------------------------------------------- */
 
 /* ---- frames ------------------------------------------------------------- */
 

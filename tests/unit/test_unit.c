@@ -23,56 +23,15 @@
 #include "lnwatch.h"
 #include "options.h"
 #include "output.h"
+#include "check.h"
 
-/* ---- harness ----------------------------------------------------------- */
-
-static int n_failed;
-static bool cur_failed;
-static char cur_why[768];
-
-static void fail_at(int line, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail_at(int line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (cur_failed) /* the first failure explains the case */
-		return;
-	cur_failed = true;
-	n = snprintf(cur_why, sizeof(cur_why), "line %d: ", line);
-	va_start(ap, fmt);
-	vsnprintf(cur_why + n, sizeof(cur_why) - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-#define CHECK(cond, ...) \
-	do { if (!(cond)) fail_at(__LINE__, __VA_ARGS__); } while (0)
-
-/* A why must stay on one printable line. */
-static void print_result(const char *name)
-{
-	char *p;
-
-	for (p = cur_why; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
-	if (cur_failed) {
-		printf("FAIL - %s: %s\n", name, cur_why);
-		n_failed++;
-	} else {
-		printf("ok - %s\n", name);
-	}
-	fflush(stdout);
-}
+/* ---- harness: tests/check.h ------------------------------------------- */
 
 static void run(const char *name, void (*fn)(void))
 {
-	cur_failed = false;
-	cur_why[0] = '\0';
+	begin();
 	fn();
-	print_result(name);
+	end(name);
 }
 
 /* Bytes as C escapes, for failure messages; a few rotating buffers. */
