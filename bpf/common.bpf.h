@@ -15,6 +15,9 @@
 #define LNW_LOOPBACK_IFINDEX 1
 #define LNW_IFF_LOOPBACK 0x8
 #define LNW_NFCT_PTRMASK (~7UL)
+/* Route to socket runs in one softirq: a fate later than this is not the
+ * followed packet's (its sk_buff address may have been reused since). */
+#define LNW_FATE_WINDOW_NS 10000000ULL
 /* ring buffer space of one event: 8-byte header, 8-byte aligned */
 #define LNW_RB_RECORD ((sizeof(struct lnw_event) + 8 + 7) & ~7UL)
 
@@ -234,6 +237,23 @@ static __always_inline __u32 lnw_log2(__u64 v)
 	return r;
 }
 
+/* The followed packet's fate starts from its accept event; false when the
+ * slot is too old to be this packet's. */
+static __always_inline bool lnw_fate_begin(struct lnw_inflight *in,
+					   struct lnw_event *e, __u8 verdict)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	in->state = LNW_IN_NONE;
+	if (now - in->acc.ts_ns > LNW_FATE_WINDOW_NS)
+		return false;
+	__builtin_memcpy(e, &in->acc, sizeof(*e));
+	e->verdict = verdict;
+	e->ts_ns = now;
+	e->suppressed = 0;
+	return true;
+}
+
 static __always_inline void lnw_latency_add(struct lnw_event *e,
 					    const struct lnw_inflight *in)
 {
@@ -294,7 +314,8 @@ static __always_inline void lnw_report(struct lnw_event *e,
 	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
 		return;
 	lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
-	e->ts_ns = bpf_ktime_get_ns();
+	if (!e->ts_ns) /* the fate paths already read the clock */
+		e->ts_ns = bpf_ktime_get_ns();
 	lnw_latency_add(e, in);
 	if (lnw_rate_limited(e))
 		return;

@@ -26,9 +26,8 @@ int BPF_PROG(lnw_sk_data_ready, const struct sock *sk)
 	if ((bound && bound != in->acc.daddr) ||
 	    (!(in->acc.flags & LNW_EVF_PORTS_UNKNOWN) && port != in->acc.dport))
 		return 0;
-	in->state = LNW_IN_NONE;
-	__builtin_memcpy(&e, &in->acc, sizeof(e));
-	e.verdict = LNW_DELIVERED;
+	if (!lnw_fate_begin(in, &e, LNW_DELIVERED))
+		return 0;
 	e.sock_addr = bound;
 	e.sock_port = port;
 	/* the owner (pid, comm) is found from the inode in user space */

@@ -51,9 +51,8 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 	} else if (in->skb != (__u64)skb) {
 		return 0;
 	}
-	in->state = LNW_IN_NONE;
-	__builtin_memcpy(&e, &in->acc, sizeof(e));
-	e.verdict = LNW_DROP;
+	if (!lnw_fate_begin(in, &e, LNW_DROP))
+		return 0;
 	e.reason = reason;
 	e.reason_src = LNW_REASON_KERNEL;
 	lnw_report(&e, in);
@@ -227,6 +226,7 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 		return 0;
 	lnw_orig_from_ingress(in, &e);
 	/* Follow it: its drop or its socket is the rest of the story. */
+	e.ts_ns = bpf_ktime_get_ns();
 	in->state = LNW_IN_ACCEPTED;
 	__builtin_memcpy(&in->acc, &e, sizeof(e));
 	lnw_report(&e, in);
