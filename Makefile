@@ -61,7 +61,7 @@ run: deps
 
 # `sudo make check`: set up, build, run every test suite.
 check: deps
-	$(Q)$(MAKE) --no-print-directory all tests-build bench-build
+	$(Q)$(MAKE) --no-print-directory all tests-build bench-build kernels-build
 	$(Q)tests/run-all.sh $(OUT)
 
 test: check

@@ -101,7 +101,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	}
 	e.reason = reason;
 	e.len = BPF_CORE_READ(skb, len);
-	if (e.flags) {
+	if (e.flags && in) { /* older verifiers lose that flags implies in */
 		lnw_orig_from_ingress(in, &e);
 		in->state = LNW_IN_NONE;
 	} else {

@@ -71,6 +71,11 @@ for t in "$HERE"/e2e/test_*.sh; do
 	run "e2e/$(basename "$t" .sh)" bash "$t"
 done
 
+# The kernel matrix: Debian 12's 6.1 and 6.12 under qemu (tests/kernels).
+if [ "${LNW_SKIP_KERNELS:-0}" != 1 ]; then
+	run kernels "$HERE/kernels/run.sh" "$OUT"
+fi
+
 if [ $SKIPPED -gt 0 ] && [ "${LNW_ALLOW_SKIP:-0}" != 1 ]; then
 	echo "FAIL - suite: $SKIPPED test(s) skipped; nothing may skip"
 	FAILED=$((FAILED + 1))

@@ -34,6 +34,11 @@ int lnw_ifaces_addrs4(struct lnw_addr4 *out, int max);
  * included. The request loop every netlink reader shares. */
 int lnw_nl_request(int bus, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
+/* Enter a network namespace: NAME as `ip netns add NAME` made it, or a
+ * PATH such as /proc/PID/ns/net. Sockets and /proc/sys/net opened after it
+ * are that namespace's. Returns 0, or -errno with err set. */
+int lnw_netns_enter(const char *netns, char *err, size_t len);
+
 /* Links appearing and going while we watch (rtnetlink RTMGRP_LINK). Open
  * it before listing, so nothing created in between is missed. */
 struct lnw_link_monitor;

@@ -104,32 +104,6 @@ static int check_privileges(char *err, size_t len)
 	return 0;
 }
 
-/* --netns: an `ip netns` name or a path such as /proc/PID/ns/net. */
-static int enter_netns(const char *netns, char *err, size_t len)
-{
-	char path[256];
-	int fd, ret = 0;
-
-	if (snprintf(path, sizeof(path), strchr(netns, '/') ? "%s" : "/run/netns/%s",
-		     netns) >= (int)sizeof(path)) {
-		snprintf(err, len, "--netns: name too long");
-		return -ENAMETOOLONG;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, len, "network namespace %.200s: %s (see: ip netns list)",
-			 path, strerror(errno));
-		return -errno;
-	}
-	if (setns(fd, CLONE_NEWNET)) {
-		ret = -errno;
-		snprintf(err, len, "cannot enter network namespace %.200s: %s", path,
-			 strerror(errno));
-	}
-	close(fd);
-	return ret;
-}
-
 static __u32 own_netns_inode(void)
 {
 	struct stat st;
@@ -468,7 +442,7 @@ int main(int argc, char **argv)
 
 	ret = check_privileges(err, sizeof(err));
 	if (!ret && app.opts.netns)
-		ret = enter_netns(app.opts.netns, err, sizeof(err));
+		ret = lnw_netns_enter(app.opts.netns, err, sizeof(err));
 	if (ret)
 		goto cleanup;
 	app.netns_ino = own_netns_inode();

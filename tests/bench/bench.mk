@@ -1,5 +1,7 @@
-# Benchmarks: tests/bench (issue 5). An empty tc program is the floor.
-EXTRA_DEB_PKGS += procps
+# Benchmarks: tests/bench (issue 5). Empty programs on the same hooks are
+# the floor. `bench-build` builds everything `make bench` runs (CI builds
+# it; running it needs root and 6 to 8 minutes).
+EXTRA_DEB_PKGS += procps iperf3 bpftrace
 
 $(OUT)/bench_empty.bpf.o: tests/bench/empty.bpf.c vmlinux/$(ARCH)/vmlinux.h | $(OUT)
 	$(call msg,BPF,$@)
@@ -14,10 +16,20 @@ $(OUT)/tc_cost: tests/bench/tc_cost.c bpf/lnwatch.h $(SKEL) $(OUT)/bench_empty.s
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $< $(LDLIBS) -o $@
 
-bench-build: $(OUT)/tc_cost $(OUT)/lnwatch $(OUT)/pktgen
+$(OUT)/bench_floor: tests/bench/floor.c $(OUT)/bench_empty.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(LDLIBS) -o $@
 
-# `sudo make bench`: tc cost by BPF_PROG_TEST_RUN, then all on live traffic.
+$(OUT)/blast: tests/bench/blast.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) $< -o $@
+
+bench-build: $(OUT)/tc_cost $(OUT)/bench_floor $(OUT)/blast $(OUT)/lnwatch $(OUT)/pktgen
+
+# `sudo make bench`: installs what is missing, builds, runs every section
+# (tests/bench/bench.sh); prints one table, writes $(OUT)/bench.json.
+# BENCH_ARGS: e.g. '-r 3 -q' for a quick pass (see bench.sh -h).
 .PHONY: bench
-bench: bench-build
-	$(Q)$(OUT)/tc_cost -o $(OUT)/bench-tc.json
-	$(Q)OUT=$(OUT) tests/bench/tp_cost.sh
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bench-build
+	$(Q)OUT=$(OUT) tests/bench/bench.sh $(BENCH_ARGS)

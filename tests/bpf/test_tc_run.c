@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "lnwatch.h"
+#include "kernel.h"
 #include "lnwatch.skel.h"
 #include "check.h"
 
@@ -559,7 +560,16 @@ int main(void)
 	}
 	if (skel) {
 		skel->rodata->own_netns = own_netns;
+		struct lnw_kernel k;
+		char kerr[256];
+
 		skel->rodata->rl_devconf_idx = 25;
+		/* load only what this kernel can: as the loader does */
+		if (!lnw_kernel_probe(&k, kerr, sizeof(kerr))) {
+			bpf_program__set_autoload(skel->progs.lnw_sk_data_ready, k.has_sk_data_ready);
+			bpf_program__set_autoload(skel->progs.lnw_tc_ingress, k.has_kfunc_ctx);
+			lnw_kernel_release(&k);
+		}
 		err = lnwatch_bpf__load(skel);
 		CHECK(!err, "load: %s", strerror(-err));
 	}
@@ -574,6 +584,11 @@ int main(void)
 	progs[1] = skel->progs.lnw_tc_ingress_compat;
 	oif = other_ifindex();
 	for (p = 0; p < 2; p++) {
+		if (!bpf_program__autoload(progs[p])) {
+			printf("ok - %s: not loaded: this kernel lacks what it needs\n",
+			       prog_names[p]);
+			continue;
+		}
 		snprintf(name, sizeof(name), "%s: %s", prog_names[p], SHORT_NAME);
 		begin();
 		run_short(progs[p]);

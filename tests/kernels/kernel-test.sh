@@ -1,0 +1,348 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# lnwatch on one kernel: inside a qemu guest (run by tests/kernels/init)
+# or natively (tests/kernels/run.sh, in a private mount namespace). POSIX
+# sh: busybox in the guest. Prints the suite's protocol,
+#   ok - NAME | FAIL - NAME: WHY | SKIP - NAME: WHY | # information
+# and exits 1 if anything failed.
+#
+# Environment: LNW TC_RUN PKTGEN (the tree's binaries), PROBE PROBE_OBJ
+# (tests/kernels/probe.c, .bpf.c), IP TC NFT JQ BPFTOOL (tools by path:
+# busybox has its own ip and tc, without netns), EXPECT="ATTACH JOIN
+# REASON" (each word may be `auto`: what this kernel's BTF calls for).
+set -u
+
+: "${LNW:?}" "${TC_RUN:?}" "${PKTGEN:?}" "${IP:?}" "${TC:?}" "${JQ:?}"
+: "${NFT:?}" "${BPFTOOL:?}" "${PROBE:=}" "${PROBE_OBJ:=}" "${EXPECT:=auto auto auto}"
+READY_WAIT=${READY_WAIT:-120} # seconds for lnwatch to load (TCG is slow)
+
+TAG="lnwk$$"
+NODE="$TAG-node"
+PEER="$TAG-peer"
+NODE_IP=10.99.0.1
+PEER_IP=10.99.0.2
+SPOOF=127.0.0.5
+N_DST=4 # frames to 127.0.0.1 per flag setting
+N_SRC=3 # frames from 127.0.0.5 per flag setting
+W=$(mktemp -d /tmp/lnwk.XXXXXX)
+LNW_PID=
+LNW_OUT=/dev/null
+FAILS=0
+
+ok() { echo "ok - $1"; }
+fail() { echo "FAIL - $1: $2"; FAILS=$((FAILS + 1)); }
+info() { echo "# $*"; }
+check() { # NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+excerpt() { # FILE [LINES]: a file's tail as information lines
+	[ -s "$1" ] && tail -n "${2:-15}" "$1" | sed 's/^/#   /'
+}
+# verifier_excerpt FILE: from a libbpf debug log, the errors and the last
+# lines of each refused program's verifier log
+verifier_excerpt() {
+	awk '/-- BEGIN PROG LOAD LOG --/ { inlog = 1; n = 0; print "#   " $0; next }
+	     /-- END PROG LOAD LOG --/ {
+		for (i = (n > 10 ? n - 10 : 0); i < n; i++) print "#   " buf[i]
+		print "#   " $0; inlog = 0; next }
+	     inlog { buf[n++] = $0; next }
+	     /failed|[Ee]rror/ { print "#   " $0 }' "$1" | head -60
+}
+# stuck PID: where a process that does not end is, thread by thread
+stuck() {
+	for t in /proc/"$1"/task/*; do
+		info "  task ${t##*/} $(cat "$t/comm" 2>/dev/null): state $(awk '{print $3}' "$t/stat" 2>/dev/null), wchan $(cat "$t/wchan" 2>/dev/null), syscall $(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
+		sed -n 's/^/#     /p' "$t/stack" 2>/dev/null | head -12
+	done
+	grep -E '^Sig(Blk|Ign|Cgt|Pnd)|^ShdPnd' "/proc/$1/status" 2>/dev/null | sed 's/^/#   /'
+}
+# keep FILE: the whole file, for the logs the host keeps (ARTIFACTS)
+keep() {
+	[ -n "${ARTIFACTS:-}" ] && [ -f "$1" ] &&
+		{ echo "==== $(basename "$1")"; cat "$1"; } >>"$ARTIFACTS"
+}
+
+cleanup() {
+	[ -n "$LNW_PID" ] && kill -KILL "$LNW_PID" 2>/dev/null && wait "$LNW_PID" 2>/dev/null
+	for ns in "$NODE" "$PEER"; do
+		"$IP" netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		"$IP" netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_ns() { ns=$1; shift; "$IP" netns exec "$ns" "$@"; }
+rl() { # NS IFACE VALUE: route_localnet, inside a test namespace only
+	in_ns "$1" sh -c "echo $3 > /proc/sys/net/ipv4/conf/$2/route_localnet"
+}
+
+# ---- the kernel, and the paths its BTF calls for ---------------------------
+info "kernel $(uname -r), $(nproc 2>/dev/null || echo '?') cpu(s)"
+BTF=/sys/kernel/btf/vmlinux
+if [ -r "$BTF" ]; then
+	tr '\000' '\n' <"$BTF" >"$W/btf.strings"
+	has() { grep -qx "$1" "$W/btf.strings"; }
+	has BPF_TCX_INGRESS && b_attach=tcx || b_attach=clsact
+	has bpf_cast_to_kern_ctx && b_join=skb || b_join=addr
+	has SKB_DROP_REASON_IP_LOCALNET && b_reason=kernel || b_reason=inferred
+	ok "kernel BTF present"
+else
+	b_attach=unknown b_join=unknown b_reason=unknown
+	fail "kernel BTF present" "no $BTF"
+fi
+info "BTF calls for: attach $b_attach, join $b_join, reason $b_reason"
+set -- $EXPECT
+[ "$1" = auto ] && e_attach=$b_attach || e_attach=$1
+[ "$2" = auto ] && e_join=$b_join || e_join=$2
+[ "$3" = auto ] && e_reason=$b_reason || e_reason=$3
+check "expected paths agree with this kernel's BTF" \
+	"$e_attach $e_join $e_reason" "$b_attach $b_join $b_reason"
+
+# ---- namespaces: node <-veth-> peer ----------------------------------------
+topo() {
+	"$IP" netns add "$NODE" && "$IP" netns add "$PEER" &&
+	"$IP" -n "$NODE" link set lo up && "$IP" -n "$PEER" link set lo up &&
+	"$IP" -n "$NODE" link add eth0 type veth peer name eth0 netns "$PEER" &&
+	"$IP" -n "$NODE" link set eth0 up && "$IP" -n "$PEER" link set eth0 up &&
+	"$IP" -n "$NODE" addr add $NODE_IP/24 dev eth0 &&
+	"$IP" -n "$PEER" addr add $PEER_IP/24 dev eth0
+}
+if topo >"$W/topo.err" 2>&1; then
+	ok "namespaces node and peer over veth"
+else
+	fail "namespaces node and peer over veth" "$(tr '\n' ' ' <"$W/topo.err")"
+	exit 1
+fi
+NODE_MAC=$("$IP" -n "$NODE" -j link show eth0 | "$JQ" -r '.[0].address')
+NODE_NETNS=$(stat -L -c %i "/run/netns/$NODE")
+
+# ---- BPF_PROG_TEST_RUN: the tree's own test, in the node namespace ---------
+# (it needs a non-loopback interface there: eth0)
+in_ns "$NODE" timeout 300 "$TC_RUN" >"$W/tc_run.out" 2>"$W/tc_run.err"
+rc=$?
+sed -nE 's/^(ok|FAIL|SKIP) - /&bpf-test-run: /p' "$W/tc_run.out"
+if grep -q '^FAIL - ' "$W/tc_run.out"; then
+	FAILS=$((FAILS + 1))
+	info "bpf-test-run stderr:"
+	verifier_excerpt "$W/tc_run.err"
+	keep "$W/tc_run.err"
+elif [ $rc -ne 0 ]; then
+	fail "bpf-test-run" "exited $rc without a FAIL line"
+	excerpt "$W/tc_run.err" 25
+	keep "$W/tc_run.err"
+fi
+
+# ---- lnwatch end to end: crafted frames, flag off then on ------------------
+# wait_events VERDICT N: until lnwatch has printed N such events (or 20 s)
+wait_events() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ "$(grep -c "\"verdict\":\"$1\"" "$LNW_OUT")" -ge "$2" ] && return 0
+		kill -0 "$LNW_PID" 2>/dev/null || return 1
+		sleep 0.2
+		i=$((i + 1))
+	done
+	return 1
+}
+frames() { # SADDR DADDR DPORT COUNT: UDP from port 40000, peer to node
+	in_ns "$PEER" "$PKTGEN" eth0 "$NODE_MAC" "$1" "$2" 40000 "$3" "$4"
+}
+# jq over the events: ev FILTER -> how many match
+ev() { "$JQ" -c "select(.type==\"event\") | select($1)" "$LNW_OUT" | wc -l | tr -d ' '; }
+# the distinct values of an expression over matching events, joined by ','
+evvals() { "$JQ" -r "select(.type==\"event\") | $1" "$LNW_OUT" | sort -u | paste -sd, -; }
+summ() { "$JQ" -r "select(.type==\"summary\") | $1" "$LNW_OUT"; }
+cnt() { summ "[.counters[] | select($1) | .packets] | add // 0"; }
+tuple='"\(.saddr):\(.sport)>\(.daddr):\(.dport) \(.ifname) \(.netns)"'
+flags='.route_localnet|"\(.all)/\(.dev)/\(.effective)"'
+
+# lnw_start RUN: lnwatch -j -v on the node's eth0, until it is ready
+lnw_start() {
+	LNW_OUT=$W/$1.json
+	LNW_ERR=$W/$1.err
+	rm -f "$W/ready"
+	# not through a function: $! must be lnwatch itself (ip execs it)
+	"$IP" netns exec "$NODE" "$LNW" -j -v -i eth0 --ready-file "$W/ready" \
+		>"$LNW_OUT" 2>"$LNW_ERR" &
+	LNW_PID=$!
+	t0=$(date +%s)
+	while [ ! -f "$W/ready" ]; do
+		if ! kill -0 "$LNW_PID" 2>/dev/null || [ $(($(date +%s) - t0)) -ge "$READY_WAIT" ]; then
+			kill -KILL "$LNW_PID" 2>/dev/null
+			wait "$LNW_PID" 2>/dev/null
+			LNW_PID=
+			fail "$1: lnwatch starts" "not ready after $(($(date +%s) - t0)) s: $(grep -h '"error"' "$LNW_OUT" | head -1)"
+			info "lnwatch -v stderr: libbpf's errors, the verifier's last words:"
+			verifier_excerpt "$LNW_ERR"
+			keep "$LNW_ERR"
+			return 1
+		fi
+		sleep 0.2
+	done
+	ok "$1: lnwatch starts (-v, -j), ready in $(($(date +%s) - t0)) s"
+	# its programs, by id: other lnwatch runs on this machine are not ours
+	OURS=$(cat /proc/"$LNW_PID"/fdinfo/* 2>/dev/null |
+	       sed -n 's/^prog_id:[[:space:]]*//p' | sort -u | tr '\n' ' ')
+}
+
+# lnw_stop RUN: SIGINT, then the run's own checks: exit, JSON, paths,
+# nothing left behind
+lnw_stop() {
+	sleep 0.3 # one drain tick more: nothing unexpected may follow
+	kill -INT "$LNW_PID"
+	i=0
+	while kill -0 "$LNW_PID" 2>/dev/null && [ $i -lt 150 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	if kill -0 "$LNW_PID" 2>/dev/null; then
+		fail "$1: lnwatch stops on SIGINT" "still running after 30 s"
+		stuck "$LNW_PID"
+		kill -KILL "$LNW_PID"
+	fi
+	wait "$LNW_PID"
+	rc=$?
+	LNW_PID=
+	check "$1: lnwatch exit code" "$rc" 0
+	[ $rc -eq 0 ] || excerpt "$LNW_ERR" 20
+	keep "$LNW_OUT"
+	[ $rc -eq 0 ] || keep "$LNW_ERR"
+
+	# What lnwatch says it did: the -v line and the summary's "paths".
+	vline=$(grep 'attach .*, join by .*, martian reason ' "$LNW_ERR" | tail -1)
+	v_paths=$(echo "$vline" | sed -n 's/.*attach \([a-z]*\), join by \([a-z]*\), martian reason \([a-z]*\).*/\1 \2 \3/p')
+	if "$JQ" . "$LNW_OUT" >/dev/null 2>&1; then ok "$1: output is JSON"; \
+	else fail "$1: output is JSON" "$(head -3 "$LNW_OUT")"; fi
+	s_paths=$(summ '.paths|"\(.attach) \(.join) \(.reason)"')
+	check "$1: paths (summary): attach join reason" "$s_paths" "$e_attach $e_join $e_reason"
+	check "$1: paths (-v line) agree with the summary" "$v_paths" "$s_paths"
+	check "$1: lost events" "$(summ .lost_events)" 0
+	info "$1: verdicts: $("$JQ" -r 'select(.type=="event") | .verdict' "$LNW_OUT" | sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')"
+
+	# Nothing of ours stays: no clsact qdisc, no program.
+	check "$1: no clsact qdisc left" "$("$TC" -n "$NODE" qdisc show dev eth0 | grep -c clsact)" 0
+	i=0
+	while [ $i -lt 50 ]; do
+		left=
+		for id in $OURS; do
+			"$BPFTOOL" prog show id "$id" >/dev/null 2>&1 && left="$left $id"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1 # program release is RCU-deferred
+		i=$((i + 1))
+	done
+	if [ -z "$OURS" ]; then
+		fail "$1: no program of lnwatch's left" "its program ids were not found while it ran"
+	else
+		check "$1: no program of lnwatch's left" "${left# }" ""
+	fi
+}
+
+# Frames addressed to 127/8 on the wire (the CVE-2020-8558 case) and a
+# spoofed 127/8 source: martians with the flag off, accepted with it on.
+direct() {
+	rl "$NODE" eth0 0
+	lnw_start direct || return 1
+	frames $PEER_IP 127.0.0.1 5000 $N_DST
+	wait_events martian-dst $N_DST
+	frames $SPOOF $NODE_IP 5000 $N_SRC
+	wait_events martian-src $N_SRC
+	rl "$NODE" eth0 1
+	frames $PEER_IP 127.0.0.1 5000 $N_DST
+	frames $SPOOF $NODE_IP 5000 $N_SRC
+	wait_events accept $((N_DST + N_SRC))
+	lnw_stop direct
+	info "lnwatch -v: ${vline#lnwatch: }"
+	info "paths: $s_paths"
+
+	md='.verdict=="martian-dst"'
+	ms='.verdict=="martian-src"'
+	ad='.verdict=="accept" and .daddr=="127.0.0.1"'
+	as=".verdict==\"accept\" and .saddr==\"$SPOOF\""
+	check "martian-dst on flag off: events" "$(ev "$md")" $N_DST
+	check "martian-dst on flag off: tuple" "$(evvals "select($md) | $tuple")" \
+		"$PEER_IP:40000>127.0.0.1:5000 eth0 $NODE_NETNS"
+	check "martian-dst on flag off: flags all/dev/effective" "$(evvals "select($md) | $flags")" 0/0/0
+	check "martian-src on flag off: events" "$(ev "$ms")" $N_SRC
+	check "martian-src on flag off: tuple" "$(evvals "select($ms) | $tuple")" \
+		"$SPOOF:40000>$NODE_IP:5000 eth0 $NODE_NETNS"
+	check "martian-src on flag off: flags all/dev/effective" "$(evvals "select($ms) | $flags")" 0/0/0
+	want=IP_LOCALNET
+	[ "$e_reason" = inferred ] && want=NOT_SPECIFIED
+	check "martians: reason, its source" \
+		"$(evvals "select($md or $ms) | \"\(.reason) \(.reason_source)\"")" "$want $e_reason"
+	check "accept on flag on (dst 127.0.0.1): events" "$(ev "$ad")" $N_DST
+	check "accept on flag on (dst 127.0.0.1): tuple" "$(evvals "select($ad) | $tuple")" \
+		"$PEER_IP:40000>127.0.0.1:5000 eth0 $NODE_NETNS"
+	check "accept on flag on (dst 127.0.0.1): flags all/dev/effective" \
+		"$(evvals "select($ad) | $flags")" 0/1/1
+	check "accept on flag on (src $SPOOF): events" "$(ev "$as")" $N_SRC
+	check "accept on flag on (src $SPOOF): tuple" "$(evvals "select($as) | $tuple")" \
+		"$SPOOF:40000>$NODE_IP:5000 eth0 $NODE_NETNS"
+	check "joins: by $e_join" "$(evvals "select($md or $ms or $ad or $as) | .join")" "$e_join"
+	check "no other martian or accept" \
+		"$(ev '.verdict=="martian-dst" or .verdict=="martian-src" or .verdict=="accept"')" \
+		$((2 * (N_DST + N_SRC)))
+	check "counters: seen martian-dst martian-src accept" \
+		"$(cnt '.verdict=="seen"') $(cnt "$md") $(cnt "$ms") $(cnt '.verdict=="accept"')" \
+		"$((2 * (N_DST + N_SRC))) $N_DST $N_SRC $((N_DST + N_SRC))"
+	return 0 # it ran: the checks said how it went
+}
+
+# The common real case: a DNAT (nft) to 127.0.0.1. On the wire the packet
+# is addressed to the node: never `seen`; the route sees 127.0.0.1.
+dnat() {
+	if ! in_ns "$NODE" "$NFT" -f - >"$W/nft.err" 2>&1 <<EOF
+table ip lnwk {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname "eth0" udp dport 8080 dnat to 127.0.0.1:5000
+	}
+}
+EOF
+	then
+		fail "dnat: nft rule" "$(tr '\n' ' ' <"$W/nft.err")"
+		return 1
+	fi
+	rl "$NODE" eth0 0
+	lnw_start dnat || return 1
+	frames $PEER_IP $NODE_IP 8080 $N_DST
+	wait_events martian-dst $N_DST
+	rl "$NODE" eth0 1
+	frames $PEER_IP $NODE_IP 8080 $N_DST
+	wait_events accept $N_DST
+	lnw_stop dnat
+
+	md='.verdict=="martian-dst"'
+	ac='.verdict=="accept"'
+	nat='"\(.orig_daddr):\(.orig_dport)>\(.daddr):\(.dport) nat=\(.nat) \(.join)"'
+	dport=5000
+	[ "$e_join" = addr ] && dport=null # no sk_buff: the routed port is unknown
+	check "dnat: martian-dst on flag off: events" "$(ev "$md")" $N_DST
+	check "dnat: martian-dst on flag off: original > routed" "$(evvals "select($md) | $nat")" \
+		"$NODE_IP:8080>127.0.0.1:5000 nat=true $e_join"
+	check "dnat: accept on flag on: events" "$(ev "$ac")" $N_DST
+	check "dnat: accept on flag on: original > routed" "$(evvals "select($ac) | $nat")" \
+		"$NODE_IP:8080>127.0.0.1:$dport nat=true $e_join"
+	check "dnat: accept on flag on: flags all/dev/effective" "$(evvals "select($ac) | $flags")" 0/1/1
+	check "dnat: counters: seen martian-dst accept" \
+		"$(cnt '.verdict=="seen"') $(cnt "$md") $(cnt "$ac")" "0 $N_DST $N_DST"
+	in_ns "$NODE" "$NFT" delete table ip lnwk
+}
+
+if direct; then
+	dnat
+else
+	fail "dnat: not run" "lnwatch does not start on this kernel"
+fi
+
+# ---- facts for later: do fentry and kprobes load here? ---------------------
+if [ -n "$PROBE" ] && [ -n "$PROBE_OBJ" ]; then
+	rl "$NODE" eth0 0
+	"$PROBE" "$PROBE_OBJ" "$IP" netns exec "$PEER" "$PKTGEN" eth0 "$NODE_MAC" \
+		$PEER_IP 127.0.0.1 40000 5000 2 2>&1
+fi
+
+[ "$FAILS" -eq 0 ]
