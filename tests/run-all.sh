@@ -48,7 +48,7 @@ leftovers() {
 	done
 	left+=$(ip netns list 2>/dev/null | awk '/^lnwt/ {printf " netns:%s", $1}')
 	left+=$(bpftool prog show 2>/dev/null | awk '/ name lnw_/ {printf " prog:%s", $4}')
-	left+=$(pgrep -f "$OUT/lnwatch" | awk '{printf " pid:%s", $1}')
+	left+=$(pgrep -f "$OUT/lnwatch-san" | awk '{printf " pid:%s", $1}')
 	left+=$(ls -d /tmp/lnwt.* 2>/dev/null | awk '{printf " dir:%s", $1}')
 	if [ -z "$left" ]; then
 		echo "ok - $1: nothing left behind"

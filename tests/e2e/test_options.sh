@@ -37,7 +37,7 @@ check "--netns: the node's namespace" "$(evvals .netns)" "$(netns_inode "$NODE")
 check "--netns: accepted and delivered" "$(ev '.verdict=="accept"') $(ev '.verdict=="delivered"')" "2 2"
 expect_missing=$("$LNW" -j --netns "$TAG-nope" 2>/dev/null); rc=$?
 check "--netns missing: exit code" $rc 1
-check "--netns missing: says so" "$(jq -r .error <<<"$expect_missing" | grep -c 'No such file')" 1
+check "--netns missing: says so" "$(jq -r .error <<<"$expect_missing" | grep -c 'no network namespace named')" 1
 
 # -I: the counter table every interval, then the summary.
 lnw_start "$NODE" -I 0.3
