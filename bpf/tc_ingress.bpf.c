@@ -83,7 +83,9 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 
 	if ((lnw_is_loopback(iph->daddr) || lnw_is_loopback(iph->saddr)) &&
 	    !lnw_filtered(LNW_SEEN, iph->saddr, in->dport, in->dport))
-		lnw_count(skb ? lnw_dev_netns(skb->dev) : own_netns,
+		/* attached only to our namespace's devices: no need to read
+		 * the device's (three probe reads per packet) */
+		lnw_count(own_netns,
 			  ifindex, LNW_SEEN, 0, in->len);
 	return LNW_TC_PASS;
 }

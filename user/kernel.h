@@ -8,8 +8,12 @@
 struct btf;
 
 /* What the running kernel offers, read from its BTF before loading. */
+#define LNW_MAX_DROP_REASONS 1024
+
 struct lnw_kernel {
-	struct btf *btf;          /* /sys/kernel/btf/vmlinux */
+	/* enum skb_drop_reason names without the prefix, by value: read once
+	 * (the kernel's BTF is 5 MB; it is not kept after the probe) */
+	char *drop_reasons[LNW_MAX_DROP_REASONS];
 	bool has_tcx;             /* BPF_TCX_INGRESS: Linux >= 6.6 */
 	bool has_kfunc_ctx;       /* bpf_cast_to_kern_ctx: Linux >= 6.3 */
 	bool has_localnet_reason; /* SKB_DROP_REASON_IP_LOCALNET: ~6.13 */
