@@ -116,9 +116,9 @@ $(OUT)/test_tc_run: tests/bpf/test_tc_run.c $(USER_SAN)
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
 
-$(OUT)/pktgen: tests/e2e/pktgen.c | $(OUT)
+$(OUT)/pktgen: tests/e2e/pktgen.c tests/testutil.h | $(OUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) -Itests $< -o $@
 
 .PHONY: tests-build
 tests-build: $(OUT)/lnwatch-san $(OUT)/test_unit $(OUT)/test_tc_run $(OUT)/pktgen

@@ -20,9 +20,9 @@ $(OUT)/bench_floor: tests/bench/floor.c $(OUT)/bench_empty.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $< $(LDLIBS) -o $@
 
-$(OUT)/blast: tests/bench/blast.c | $(OUT)
+$(OUT)/blast: tests/bench/blast.c tests/testutil.h | $(OUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) -Itests $< -o $@
 
 bench-build: $(OUT)/tc_cost $(OUT)/bench_floor $(OUT)/blast $(OUT)/lnwatch $(OUT)/pktgen
 

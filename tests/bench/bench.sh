@@ -209,15 +209,6 @@ cpu_ns() { local a; read -r a _ </proc/"$1"/schedstat && echo "$a"; }
 cpu_ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat; } # comm has no spaces
 vmhwm_kib() { awk '/^VmHWM:/ { print $2 }' /proc/"$1"/status; }
 vmrss_kib() { awk '/^VmRSS:/ { print $2 }' /proc/"$1"/status; }
-# /proc/net/stat/rt_cache: per-CPU rows of hex; in_martian_dst is column 7.
-# The counter is the kernel's, for every namespace: a delta >= N is right.
-martian_dst() {
-	local sum=0 cols
-	while read -r -a cols; do
-		[ "${cols[0]}" = entries ] || sum=$((sum + 16#${cols[6]}))
-	done < <(ip netns exec "$NODE" cat /proc/net/stat/rt_cache)
-	echo $sum
-}
 
 # flood N: N martian frames, peer -> node's MAC, dst 127.0.0.1:5000.
 # FLOOD_T0 / FLOOD_T1 (us), FLOOD_PPS

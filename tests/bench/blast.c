@@ -36,6 +36,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "testutil.h"
 
 #define BATCH 64
 #define MAX_LEN 1472
@@ -46,20 +47,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint16_t csum(const void *data, size_t len)
-{
-	const uint16_t *p = data;
-	uint32_t sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	if (len)
-		sum += *(const uint8_t *)p;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static int parse_long(const char *s, long min, long max, long *out)

@@ -39,6 +39,7 @@
 #include "lnwatch.h"
 #include "lnwatch.skel.h"
 #include "bench_empty.skel.h"
+#include "testutil.h"
 
 #define TC_PASS ((__u32)-1) /* TC_ACT_UNSPEC: what every program returns */
 #define MAX_ROUNDS 1000
@@ -339,18 +340,6 @@ static int read_stats_enabled(void)
 		fclose(f);
 	}
 	return v;
-}
-
-static int pin_cpu(void)
-{
-	cpu_set_t set;
-	int cpu = sched_getcpu();
-
-	if (cpu < 0)
-		return -1;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -1 : cpu;
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,

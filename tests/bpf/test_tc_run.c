@@ -30,6 +30,7 @@
 #include "kernel.h"
 #include "lnwatch.skel.h"
 #include "check.h"
+#include "testutil.h"
 
 #define TC_PASS ((__u32)-1) /* TC_ACT_UNSPEC == TCX_NEXT */
 #define FRAME_MAX 256
@@ -475,18 +476,6 @@ static void run_short(struct bpf_program *prog)
 }
 
 /* ---- setup --------------------------------------------------------------- */
-
-static int pin_cpu(void)
-{
-	cpu_set_t set;
-	int cpu = sched_getcpu();
-
-	if (cpu < 0)
-		return -1;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -1 : cpu;
-}
 
 /* A non-loopback interface, to check ctx->ifindex is what gets counted. */
 static __u32 other_ifindex(void)

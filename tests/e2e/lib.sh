@@ -131,6 +131,16 @@ summ() { jq -r "select(.type==\"summary\") | $1" "$LNW_OUT"; }
 # The distinct values of a jq expression over events, joined by ','.
 evvals() { jq -r "select(.type==\"event\") | $1" "$LNW_OUT" | sort -u | paste -sd, -; }
 
+# The kernel's in_martian_dst (/proc/net/stat/rt_cache, column 7, hex per
+# CPU), read in $NODE; host-wide: a delta >= N is right.
+martian_dst() {
+	local sum=0 cols
+	while read -r -a cols; do
+		[ "${cols[0]}" = entries ] || sum=$((sum + 16#${cols[6]}))
+	done < <(ip netns exec "$NODE" cat /proc/net/stat/rt_cache)
+	echo $sum
+}
+
 # Links (tracepoints; tcx is type 11 for bpftool 7.1) of lnw_ programs.
 lnw_links() { # [TYPE]
 	local ids

@@ -8,14 +8,6 @@
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
 N=20000
 RATE=5
-# /proc/net/stat/rt_cache: per-CPU rows of hex; in_martian_dst is column 7.
-martian_dst() {
-	local sum=0 cols
-	while read -r -a cols; do
-		[ "${cols[0]}" = entries ] || sum=$((sum + 16#${cols[6]}))
-	done < <(ip netns exec "$NODE" cat /proc/net/stat/rt_cache)
-	echo $sum
-}
 
 rl "$NODE" all 0; rl "$NODE" eth0 0
 before=$(martian_dst)
