@@ -9,11 +9,13 @@ BPFTOOL  ?= bpftool
 CC       ?= cc
 PKGS     := libbpf libelf zlib libmnl json-c libnftables
 
-# Debian 12 packages that `make deps` installs when missing (see README);
-# the included fragments add theirs to EXTRA_DEB_PKGS.
-DEB_PKGS  = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
-	    libjson-c-dev libnftables-dev pkg-config make gcc iproute2 jq \
-	    nftables iptables python3 libclang-rt-14-dev $(EXTRA_DEB_PKGS)
+# Debian 12 packages that `make deps` installs when missing (see README):
+# what building and running needs, and for `make check` what the tests
+# need too (the included fragments add theirs to EXTRA_DEB_PKGS).
+RUN_DEB_PKGS = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
+	       libjson-c-dev libnftables-dev pkg-config make gcc
+DEB_PKGS  = $(RUN_DEB_PKGS) iproute2 jq nftables iptables python3 \
+	    libclang-rt-14-dev $(EXTRA_DEB_PKGS)
 
 ifeq ($(V),1)
 Q :=
@@ -44,7 +46,7 @@ all: $(OUT)/lnwatch $(OUT)/lnwatch.8
 
 # Install what a fresh Debian 12 lacks; nothing when all is present.
 deps:
-	$(Q)missing=$$(for p in $(DEB_PKGS); do \
+	$(Q)missing=$$(for p in $(or $(DEPS),$(DEB_PKGS)); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -55,7 +57,8 @@ deps:
 	fi
 
 # `sudo make run ARGS='-i eth0'`: set up, build, watch.
-run: deps
+run:
+	$(Q)$(MAKE) --no-print-directory deps DEPS='$(RUN_DEB_PKGS)'
 	$(Q)$(MAKE) --no-print-directory all
 	$(OUT)/lnwatch $(ARGS)
 
