@@ -111,13 +111,13 @@ $(OUT)/lnwatch-san: $(OUT)/san/main.o $(USER_SAN)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
 
-$(OUT)/test_unit: tests/unit/test_unit.c $(USER_SAN)
+$(OUT)/test_unit: tests/unit/test_unit.c tests/check.h tests/testutil.h $(USER_SAN)
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
-$(OUT)/test_tc_run: tests/bpf/test_tc_run.c $(USER_SAN)
+$(OUT)/test_tc_run: tests/bpf/test_tc_run.c tests/check.h tests/testutil.h $(USER_SAN)
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(filter-out %.h,$^) $(LDLIBS) -o $@
 
 $(OUT)/pktgen: tests/e2e/pktgen.c tests/testutil.h | $(OUT)
 	$(call msg,CC,$@)

@@ -3,9 +3,12 @@
 #ifndef LNW_TESTS_TESTUTIL_H
 #define LNW_TESTS_TESTUTIL_H
 
+#include <arpa/inet.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 /* The Internet checksum (RFC 1071), for crafted IPv4 headers. */
 __attribute__((unused))
@@ -21,6 +24,19 @@ static uint16_t csum(const void *data, size_t len)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
+}
+
+/* A dotted quad the test wrote, in network byte order; a typo is fatal. */
+__attribute__((unused))
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "test bug: bad address '%s'\n", s);
+		exit(2);
+	}
+	return a.s_addr;
 }
 
 #ifdef _GNU_SOURCE

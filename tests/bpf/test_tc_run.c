@@ -67,17 +67,6 @@ static void put16(__u8 *p, __u16 v)
 	p[1] = (__u8)v;
 }
 
-static __u32 ip4(const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "test bug: bad address '%s'\n", s);
-		exit(2);
-	}
-	return a.s_addr;
-}
-
 /* IPv4 header (+options), then an L4 header with the ports and a payload. */
 static size_t put_ipv4(__u8 *p, const struct frame_spec *s)
 {

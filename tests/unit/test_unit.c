@@ -24,6 +24,7 @@
 #include "options.h"
 #include "output.h"
 #include "check.h"
+#include "testutil.h"
 
 /* ---- harness: tests/check.h ------------------------------------------- */
 
@@ -371,17 +372,6 @@ static void t_name_utf8_bounded(void)
 
 #define WALL_NS 1700000000123456789LL /* 2023-11-14T22:13:20.123456789Z */
 #define LINE_LEN 512
-
-static __u32 ip4(const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "test bug: bad address '%s'\n", s);
-		exit(2);
-	}
-	return a.s_addr;
-}
 
 static struct lnw_event mk_event(const char *src, __u16 sport, const char *dst,
 				 __u16 dport, __u8 proto, __u8 verdict)
