@@ -147,6 +147,7 @@ int lnw_tc_set_add(struct lnw_tc_set *set, int ifindex, const char *ifname,
 	if (!set->n)
 		set->kind = set->atts[0].kind;
 	set->n++;
+	set->gen++;
 	return 0;
 }
 
@@ -158,12 +159,14 @@ void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex)
 		return;
 	lnw_tc_detach(&set->atts[i]);
 	set->atts[i] = set->atts[--set->n];
+	set->gen++;
 }
 
 void lnw_tc_set_clear(struct lnw_tc_set *set)
 {
 	while (set->n > 0)
 		lnw_tc_detach(&set->atts[--set->n]);
+	set->gen++;
 	free(set->atts);
 	set->atts = NULL;
 	set->cap = 0;

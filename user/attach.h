@@ -34,6 +34,7 @@ struct lnw_tc_set {
 	int prog_fd;
 	bool try_tcx;
 	enum lnw_attach_kind kind; /* what the first attach took */
+	unsigned int gen;          /* changes whenever a device comes or goes */
 };
 
 bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex);

@@ -3,9 +3,11 @@
  * /proc/sys/net follows the reader's network namespace, so after setns()
  * it is the audited one. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit_sysctl.h"
 
@@ -26,28 +28,46 @@ const char *lnw_conf_name(enum lnw_conf_knob knob)
 	return knob < LNW_CONF_N ? names[knob] : "?";
 }
 
-/* -errno; -ENOENT when DIR has no conf (no such device, or no IPv4). */
-static int read_knob(const char *dir, enum lnw_conf_knob knob, int *out)
+int lnw_conf_open(const char *dir, enum lnw_conf_knob knob)
 {
-	char path[128 + IF_NAMESIZE], buf[32], *end;
-	FILE *f;
-	long v;
+	char path[128 + IF_NAMESIZE];
+	int fd;
 
 	snprintf(path, sizeof(path), CONF_DIR "/%s/%s", dir, lnw_conf_name(knob));
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int lnw_conf_read_fd(int fd, int *out)
+{
+	char buf[32], *end;
+	ssize_t n;
+	long v;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0); /* a sysctl reads afresh at 0 */
+	if (n < 0)
 		return -errno;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
+	if (n == 0)
 		return -EIO;
-	}
-	fclose(f);
+	buf[n] = '\0';
 	errno = 0;
 	v = strtol(buf, &end, 10);
 	if (errno || end == buf || (*end && *end != '\n'))
 		return -EINVAL;
 	*out = (int)v;
 	return 0;
+}
+
+/* -errno; -ENOENT when DIR has no conf (no such device, or no IPv4). */
+static int read_knob(const char *dir, enum lnw_conf_knob knob, int *out)
+{
+	int fd = lnw_conf_open(dir, knob), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = lnw_conf_read_fd(fd, out);
+	close(fd);
+	return ret;
 }
 
 static int effective(enum lnw_conf_knob knob, int all, int dev)

@@ -19,6 +19,11 @@ enum lnw_conf_knob {
 };
 
 const char *lnw_conf_name(enum lnw_conf_knob knob);
+/* net.ipv4.conf.DIR.KNOB ("all", "default" or a device) of the current
+ * namespace, opened once and read again with lnw_conf_read_fd. fd or -errno
+ * (-ENOENT: no such device, or it has no IPv4). */
+int lnw_conf_open(const char *dir, enum lnw_conf_knob knob);
+int lnw_conf_read_fd(int fd, int *out);
 
 struct lnw_audit_iface {
 	struct lnw_iface link;

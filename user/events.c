@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <bpf/libbpf.h>
 
+#include "audit_sysctl.h"
 #include "events.h"
 #include "kernel.h"
 #include "lnwatch.h"
@@ -40,18 +42,13 @@ static long long wall_offset_ns(void)
 /* Without the kfunc the BPF side has no device: read the flag here. */
 static int read_flag(const char *ifname)
 {
-	char path[96];
-	FILE *f;
-	int v = LNW_FLAG_UNKNOWN;
+	int fd = lnw_conf_open(ifname, LNW_CONF_ROUTE_LOCALNET), v;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet",
-		 ifname);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = LNW_FLAG_UNKNOWN;
-		fclose(f);
-	}
+	if (fd < 0)
+		return LNW_FLAG_UNKNOWN;
+	if (lnw_conf_read_fd(fd, &v))
+		v = LNW_FLAG_UNKNOWN;
+	close(fd);
 	return v;
 }
 

@@ -28,6 +28,7 @@
 #include "kernel.h"
 #include "options.h"
 #include "output.h"
+#include "route_hooks.h"
 #include "lnwatch.skel.h"
 
 #define TICK_MS 100        /* drain period: events show within 0.1 s */
@@ -70,6 +71,7 @@ struct lnw_app {
 	struct lnw_events events;
 	struct lnw_tc_set tc;
 	struct lnw_link_monitor *links; /* watching all: new interfaces */
+	struct lnw_route_hooks hooks;   /* fib lookup + sk_data_ready, on demand */
 	int stats_fd;                   /* --overhead: BPF stats while open */
 	int epoll_fd;
 	__u32 netns_ino;
@@ -158,7 +160,10 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 			return app->stats_fd;
 		}
 	}
-	ret = lnwatch_bpf__attach(app->skel); /* the tp_btf programs */
+	/* attached by route_hooks when route_localnet makes them useful */
+	bpf_program__set_autoattach(app->skel->progs.lnw_fib_lookup, false);
+	bpf_program__set_autoattach(app->skel->progs.lnw_sk_data_ready, false);
+	ret = lnwatch_bpf__attach(app->skel); /* kfree_skb */
 	if (ret) {
 		snprintf(err, len, "cannot attach tracepoints: %s", strerror(-ret));
 		return ret;
@@ -261,6 +266,41 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 	return 0;
 }
 
+/* accept, drop, delivered and reply-refused all start at an accept */
+#define ROUTE_VERDICTS ((1U << LNW_ACCEPT) | (1U << LNW_DROP) | \
+			(1U << LNW_DELIVERED) | (1U << LNW_REPLY_REFUSED))
+
+static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
+{
+	const struct lnw_options *o = &app->opts;
+	struct bpf_program *progs[2] = { app->skel->progs.lnw_fib_lookup, NULL };
+	enum lnw_route_hooks_mode mode = LNW_HOOKS_AUTO;
+
+	if (bpf_program__autoload(app->skel->progs.lnw_sk_data_ready))
+		progs[1] = app->skel->progs.lnw_sk_data_ready;
+	if (o->verdict_mask && !(o->verdict_mask & ROUTE_VERDICTS))
+		mode = LNW_HOOKS_NEVER;
+	else if (o->route_hooks_always || o->all_netns)
+		mode = LNW_HOOKS_ALWAYS; /* other namespaces' flags are not read */
+	return lnw_route_hooks_init(&app->hooks, mode, progs, 2, &app->tc, err, len);
+}
+
+/* Say when tracing of accepted packets starts or stops, and why; at the
+ * start, in JSON always, for a person only when it waits for the flag. */
+static void report_route_hooks(const struct lnw_app *app, bool initial)
+{
+	const struct lnw_route_hooks *h = &app->hooks;
+
+	if (app->opts.json)
+		lnw_json_emit(stdout, lnw_hooks_json(h->attached, h->why));
+	else if (h->attached && !initial)
+		fprintf(stderr, "lnwatch: route_localnet is on (%s): tracing "
+			"accepted packets\n", h->why);
+	else if (!h->attached && h->mode == LNW_HOOKS_AUTO)
+		fprintf(stderr, "lnwatch: route_localnet is off on every watched "
+			"device: martians only until it goes on\n");
+}
+
 static const char *join_path(const struct lnw_app *app)
 {
 	return tc_program(app) == app->skel->progs.lnw_tc_ingress ? "skb" : "addr";
@@ -321,6 +361,9 @@ static void print_counters(struct lnw_app *app, const char *type)
 		.reason_path = reason_path(app),
 		.delivery = bpf_program__autoload(app->skel->progs.lnw_sk_data_ready) ?
 			    "sk_data_ready" : "none",
+		.route_hooks = lnw_route_hooks_mode_name(app->hooks.mode),
+		.route_hooks_attached = app->hooks.attached,
+		.route_hooks_switches = app->hooks.switches,
 		.exposures = app->events.exposures,
 		.n_exposures = app->events.n_exposures,
 	};
@@ -389,6 +432,7 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 		end = app->start_ns + (long long)(app->opts.duration_s * 1e9);
 	if (app->opts.interval_s > 0)
 		next_interval = app->start_ns + (long long)(app->opts.interval_s * 1e9);
+	report_route_hooks(app, true);
 	if (!app->opts.json)
 		printf("%s\n", lnw_event_header(app->opts.wide));
 	fflush(stdout);
@@ -408,6 +452,11 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			snprintf(err, len, "reading events: %s", strerror(-ret));
 			return ret;
 		}
+		ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
+		if (ret < 0)
+			return ret;
+		if (ret > 0)
+			report_route_hooks(app, false);
 		if (ferror(stdout))
 			return 0; /* reader went away (EPIPE) */
 		now = lnw_mono_ns();
@@ -423,7 +472,7 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct lnw_app app = { .stats_fd = -1, .epoll_fd = -1 };
+	struct lnw_app app = { .stats_fd = -1, .epoll_fd = -1, .hooks.all_fd = -1 };
 	char err[512] = "";
 	int ret;
 
@@ -455,6 +504,9 @@ int main(int argc, char **argv)
 	ret = attach_ifaces(&app, err, sizeof(err));
 	if (ret)
 		goto cleanup;
+	ret = start_route_hooks(&app, err, sizeof(err));
+	if (ret)
+		goto cleanup;
 	ret = lnw_events_open(&app.events, bpf_map__fd(app.skel->maps.events),
 			      stdout, &app.kernel);
 	if (ret) {
@@ -466,11 +518,13 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (app.opts.verbose)
 		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
-			"martian reason %s, delivery %s, netns %u%s\n", app.tc.n,
+			"martian reason %s, delivery %s, route hooks %s (%s), netns %u%s\n",
+			app.tc.n,
 			app.links ? " (+ new ones)" : "",
 			lnw_attach_kind_name(app.tc.kind), join_path(&app),
 			reason_path(&app), app.kernel.has_sk_data_ready ? "sk_data_ready" :
-			"not traced", app.netns_ino, app.opts.all_netns ? " (+ all namespaces)" : "");
+			"not traced", lnw_route_hooks_mode_name(app.hooks.mode),
+			app.hooks.attached ? "attached" : "detached", app.netns_ino, app.opts.all_netns ? " (+ all namespaces)" : "");
 	if (app.opts.ready_file) {
 		ret = make_ready_file(app.opts.ready_file, err, sizeof(err));
 		if (ret)
@@ -489,6 +543,7 @@ cleanup:
 	if (err[0])
 		lnw_error(app.opts.json, "%s", err);
 	lnw_tc_set_clear(&app.tc);
+	lnw_route_hooks_close(&app.hooks);
 	lnw_link_monitor_close(app.links);
 	if (app.epoll_fd >= 0)
 		close(app.epoll_fd);

@@ -42,6 +42,7 @@ enum {
 	OPT_NETNS,
 	OPT_LATENCY,
 	OPT_OVERHEAD,
+	OPT_HOOKS_ALWAYS,
 };
 
 static const struct argp_option argp_opts[] = {
@@ -71,6 +72,9 @@ static const struct argp_option argp_opts[] = {
 	  "Time tc ingress -> verdict: per-event and log2 histograms", 0 },
 	{ "overhead", OPT_OVERHEAD, NULL, 0,
 	  "Measure each BPF program's cost (kernel BPF stats, this run only)", 0 },
+	{ "route-hooks-always", OPT_HOOKS_ALWAYS, NULL, 0,
+	  "Trace accepts even while route_localnet is off everywhere "
+	  "(then every routed packet pays for two tracepoints)", 0 },
 	{ "fallback", OPT_FALLBACK, "LIST", 0,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer", 0 },
 	{},
@@ -281,6 +285,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_OVERHEAD:
 		o->overhead = true;
+		break;
+	case OPT_HOOKS_ALWAYS:
+		o->route_hooks_always = true;
 		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))

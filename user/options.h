@@ -35,6 +35,7 @@ struct lnw_options {
 	const char *netns;        /* --netns NAME|PATH */
 	bool latency;             /* --latency: histograms */
 	bool overhead;            /* --overhead: per-program cost */
+	bool route_hooks_always;  /* attached even while route_localnet is off */
 };
 
 #define LNW_DEFAULT_RATE 5 /* events/s per flow: readable under a flood */

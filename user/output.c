@@ -289,23 +289,44 @@ static json_object *json_ifname(const char *raw)
 	return json_object_new_string(name);
 }
 
+/* ISO 8601 in UTC, microseconds: what jq's fromdate-like tools expect */
+static json_object *json_ts(long long wall_ns)
+{
+	time_t secs = (time_t)(wall_ns / 1000000000LL);
+	char ts[48];
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (wall_ns % 1000000000LL) / 1000);
+	return json_object_new_string(ts);
+}
+
+struct json_object *lnw_hooks_json(bool attached, const char *why)
+{
+	json_object *o = json_object_new_object();
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	json_object_object_add(o, "type", json_object_new_string("route-hooks"));
+	json_object_object_add(o, "ts", json_ts(now.tv_sec * 1000000000LL + now.tv_nsec));
+	json_object_object_add(o, "attached", json_object_new_boolean(attached));
+	json_object_object_add(o, "route_localnet_on", json_str(why && *why ? why : NULL));
+	return o;
+}
+
 struct json_object *lnw_event_json(const struct lnw_event_view *v)
 {
 	static const char *const orig_src[] = { NULL, "ingress", "conntrack" };
 	static const char *const reason_src[] = { NULL, "kernel", "inferred" };
 	const struct lnw_event *e = v->ev;
 	json_object *o = json_object_new_object(), *rl = json_object_new_object();
-	char ts[48], buf[32], pbuf[8];
-	time_t secs = (time_t)(v->wall_ns / 1000000000LL);
-	struct tm tm;
+	char buf[32], pbuf[8];
 	struct in_addr a;
 
-	gmtime_r(&secs, &tm);
-	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (v->wall_ns % 1000000000LL) / 1000);
 	json_object_object_add(o, "type", json_object_new_string("event"));
-	json_object_object_add(o, "ts", json_object_new_string(ts));
+	json_object_object_add(o, "ts", json_ts(v->wall_ns));
 	json_object_object_add(o, "ktime_ns", json_object_new_uint64(e->ts_ns));
 	json_object_object_add(o, "netns", json_object_new_uint64(e->netns));
 	json_object_object_add(o, "ifindex", json_object_new_int((int)e->ifindex));
@@ -491,7 +512,7 @@ static void exposures_print(FILE *f, const struct lnw_summary *s)
 struct json_object *lnw_summary_json(const struct lnw_summary *s)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array();
-	json_object *paths = json_object_new_object();
+	json_object *paths = json_object_new_object(), *hooks;
 	size_t i;
 
 	for (i = 0; i < s->n_rows; i++) {
@@ -521,6 +542,11 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 	json_object_object_add(paths, "join", json_str(s->join));
 	json_object_object_add(paths, "reason", json_str(s->reason_path));
 	json_object_object_add(paths, "delivery", json_str(s->delivery));
+	hooks = json_object_new_object();
+	json_object_object_add(hooks, "mode", json_str(s->route_hooks));
+	json_object_object_add(hooks, "attached", json_object_new_boolean(s->route_hooks_attached));
+	json_object_object_add(hooks, "switches", json_object_new_uint64(s->route_hooks_switches));
+	json_object_object_add(paths, "route_hooks", hooks);
 	json_object_object_add(o, "exposures", exposures_json(s));
 	json_object_object_add(o, "paths", paths);
 	return o;
@@ -534,6 +560,8 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	fprintf(f, "\n-- %s %.1f s: %s, %s join, %s reason, delivery %s --\n",
 		s->type, s->elapsed_s, s->attach, s->join, s->reason_path,
 		s->delivery ? s->delivery : "none");
+	fprintf(f, "route hooks: %s, %s now, %u switch(es)\n", s->route_hooks,
+		s->route_hooks_attached ? "attached" : "detached", s->route_hooks_switches);
 	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
 		wide ? 15 : 7, "IFACE", "VERDICT", "REASON", "PACKETS", "BYTES");
 	for (i = 0; i < s->n_rows; i++) {

@@ -65,6 +65,9 @@ struct lnw_summary {
 	const struct lnw_exposure *exposures;
 	size_t n_exposures;
 	const char *delivery;    /* "sk_data_ready" | "none" */
+	const char *route_hooks; /* "auto" | "always" | "never" */
+	bool route_hooks_attached;
+	unsigned int route_hooks_switches;
 };
 
 struct lnw_prog_cost {
@@ -90,6 +93,9 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 const char *lnw_event_header(bool wide);
 struct json_object *lnw_event_json(const struct lnw_event_view *v);
 struct json_object *lnw_summary_json(const struct lnw_summary *s);
+/* {"type":"route-hooks",...}: accept tracing started or stopped, and the
+ * device (or "all") whose route_localnet started it. */
+struct json_object *lnw_hooks_json(bool attached, const char *why);
 void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide);
 
 /* Print obj as one line of JSON and release it. */

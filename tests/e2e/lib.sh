@@ -113,6 +113,19 @@ lnw_start() {
 	return 1
 }
 
+# lnw_wait_hooks true|false: until lnwatch's last route-hooks record says
+# so (it reads route_localnet every 0.1 s); 1 after 3 s.
+lnw_wait_hooks() {
+	local i
+	for i in $(seq 60); do
+		[ "$(jq -r 'select(.type=="route-hooks") | .attached' "$LNW_OUT" 2>/dev/null |
+		     tail -1)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "# no route-hooks record with attached=$1 after 3 s"
+	return 1
+}
+
 # lnw_stop: SIGINT, wait, exit code in LNW_RC; output in LNW_OUT.
 lnw_stop() {
 	sleep 0.3 # one drain tick after the last packet's verdict
@@ -147,6 +160,14 @@ lnw_links() { # [TYPE]
 	ids=$(bpftool -j prog show | jq -c '[.[] | select(.name|startswith("lnw_")) | .id]')
 	bpftool -j link show | jq --argjson ids "$ids" --arg t "${1:-}" \
 		'[.[] | select(.prog_id as $p | $ids | index($p)) | select($t == "" or (.type|tostring) == $t)] | length'
+}
+
+# Tracepoint links of lnw_ programs on the tracepoint TP (bpftool's tp_name).
+lnw_tp_links() { # TP
+	local ids
+	ids=$(bpftool -j prog show | jq -c '[.[] | select(.name|startswith("lnw_")) | .id]')
+	bpftool -j link show | jq --argjson ids "$ids" --arg tp "$1" \
+		'[.[] | select(.prog_id as $p | $ids | index($p)) | select(.tp_name == $tp)] | length'
 }
 
 # Every line lnwatch printed must be JSON; the run must end cleanly.

@@ -29,6 +29,7 @@ path_case() {
 	lnw_start "$NODE" "${args[@]}" || { fail "$name" "lnwatch did not start"; return; }
 	ip netns exec "$PEER" "$PKTGEN" eth0 "$NODE_MAC" $PEER_IP 127.0.0.1 40000 5000 4
 	rl "$NODE" eth0 1
+	lnw_wait_hooks true || fail "$name: route hooks" "not attached after the flag went on"
 	local replies
 	replies=$(ip netns exec "$PEER" $NETPY udp-client $NODE_IP 8080 3 0.3)
 	lnw_stop

@@ -16,7 +16,9 @@ wait_no_progs() {
 BASE_PROGS=$(lnw_progs)
 check "no lnwatch program loaded before" "$BASE_PROGS" 0
 
-# SIGKILL: the tcx link belongs to the process's fd and dies with it.
+# SIGKILL: the tcx link belongs to the process's fd and dies with it; so
+# do the route hooks (attached: the flag is on).
+rl "$NODE" eth0 1
 lnw_start "$NODE" || fail "SIGKILL" "lnwatch did not start"
 check "running: one tcx link" "$(lnw_links 11)" 1
 check "running: three tracepoint links" "$(lnw_links raw_tracepoint)" 3
@@ -25,6 +27,7 @@ kill -KILL "$LNW_PID"; wait "$LNW_PID" 2>/dev/null
 check "SIGKILL: no program left" "$(wait_no_progs)" 0
 check "SIGKILL: no link left" "$(lnw_links)" 0
 check "SIGKILL: no clsact either" "$(tc -n "$NODE" qdisc show dev eth0 | grep -c clsact)" 0
+rl "$NODE" eth0 0
 
 # SIGTERM: a summary, exit 0, nothing left.
 lnw_start "$NODE" || fail "SIGTERM" "lnwatch did not start"

@@ -146,6 +146,21 @@ wait_events() {
 	done
 	return 1
 }
+# wait_hooks RUN: lnwatch attaches its route hooks within a tick or two of
+# route_localnet going on (they stay detached while it is off everywhere)
+wait_hooks() {
+	i=0
+	while [ $i -lt 25 ]; do
+		if grep '"type":"route-hooks"' "$LNW_OUT" | tail -1 | grep -q '"attached":true'; then
+			ok "$1: route hooks attached once the flag is on"
+			return 0
+		fi
+		sleep 0.2
+		i=$((i + 1))
+	done
+	fail "$1: route hooks attached once the flag is on" "no route-hooks record after 5 s"
+	return 1
+}
 frames() { # SADDR DADDR DPORT COUNT: UDP from port 40000, peer to node
 	in_ns "$PEER" "$PKTGEN" eth0 "$NODE_MAC" "$1" "$2" 40000 "$3" "$4"
 }
@@ -219,6 +234,8 @@ lnw_stop() {
 	check "$1: paths (summary): attach join reason" "$s_paths" "$e_attach $e_join $e_reason"
 	check "$1: paths (-v line) agree with the summary" "$v_paths" "$s_paths"
 	check "$1: lost events" "$(summ .lost_events)" 0
+	check "$1: route hooks: mode, state at the end, switches" \
+		"$(summ '.paths.route_hooks|"\(.mode) \(.attached) \(.switches)"')" "auto true 1"
 	info "$1: verdicts: $("$JQ" -r 'select(.type=="event") | .verdict' "$LNW_OUT" | sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')"
 
 	# Nothing of ours stays: no clsact qdisc, no program.
@@ -250,6 +267,7 @@ direct() {
 	frames $SPOOF $NODE_IP 5000 $N_SRC
 	wait_events martian-src $N_SRC
 	rl "$NODE" eth0 1
+	wait_hooks direct
 	frames $PEER_IP 127.0.0.1 5000 $N_DST
 	frames $SPOOF $NODE_IP 5000 $N_SRC
 	wait_events accept $((N_DST + N_SRC))
@@ -311,6 +329,7 @@ EOF
 	frames $PEER_IP $NODE_IP 8080 $N_DST
 	wait_events martian-dst $N_DST
 	rl "$NODE" eth0 1
+	wait_hooks dnat
 	frames $PEER_IP $NODE_IP 8080 $N_DST
 	wait_events accept $N_DST
 	lnw_stop dnat

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The fib_table_lookup and sk_data_ready tracepoints fire on every packet
+ * the host routes or delivers, in every namespace: attached, even a program
+ * that returns at once costs 4-5 % of a UDP flood's rate here. They only
+ * ever report packets route_localnet let in, so they stay detached while
+ * the flag is off on every watched device, and are attached within a tick
+ * of it turning on. Martian drops (kfree_skb) need no flag and stay on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "audit_sysctl.h"
+#include "route_hooks.h"
+
+#define FD_UNOPENED (-2) /* not tried yet, or to try again */
+#define READS_PER_TICK 256 /* bounds a tick's cost on nodes with many veths */
+
+static const char *const mode_names[] = {
+	[LNW_HOOKS_AUTO] = "auto",
+	[LNW_HOOKS_ALWAYS] = "always",
+	[LNW_HOOKS_NEVER] = "never",
+};
+
+const char *lnw_route_hooks_mode_name(enum lnw_route_hooks_mode mode)
+{
+	return mode <= LNW_HOOKS_NEVER ? mode_names[mode] : "?";
+}
+
+static void close_conf(struct lnw_conf_fd *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = FD_UNOPENED;
+}
+
+/* The watched set changed: keep the open files of devices still in it. */
+static int follow_devices(struct lnw_route_hooks *h, const struct lnw_tc_set *w)
+{
+	struct lnw_conf_fd *next = calloc((size_t)w->n + 1, sizeof(*next));
+	int i, j;
+
+	if (!next)
+		return -ENOMEM;
+	for (i = 0; i < w->n; i++) {
+		next[i].ifindex = w->atts[i].ifindex;
+		next[i].fd = FD_UNOPENED;
+		for (j = 0; j < h->n_devs; j++)
+			if (h->devs[j].ifindex == next[i].ifindex) {
+				next[i] = h->devs[j];
+				h->devs[j].fd = FD_UNOPENED; /* moved, not closed */
+				break;
+			}
+	}
+	for (j = 0; j < h->n_devs; j++)
+		close_conf(&h->devs[j]);
+	free(h->devs);
+	h->devs = next;
+	h->n_devs = w->n;
+	h->gen = w->gen;
+	h->cursor = 0;
+	return 0;
+}
+
+/* Read one device's flag; a device renamed or without IPv4 reads as off
+ * and is opened again (by its current name) on a later tick. */
+static void read_device(struct lnw_conf_fd *c)
+{
+	char name[IF_NAMESIZE];
+	int v;
+
+	if (c->fd == FD_UNOPENED && if_indextoname((unsigned int)c->ifindex, name))
+		c->fd = lnw_conf_open(name, LNW_CONF_ROUTE_LOCALNET);
+	if (c->fd >= 0 && !lnw_conf_read_fd(c->fd, &v)) {
+		c->on = v != 0;
+		return;
+	}
+	close_conf(c);
+	c->on = false;
+}
+
+static int set_attached(struct lnw_route_hooks *h, bool want, char *err, size_t len)
+{
+	int i;
+
+	if (want == h->attached)
+		return 0;
+	for (i = 0; i < LNW_HOOKS_MAX_PROGS; i++) {
+		if (!h->progs[i])
+			continue;
+		if (!want) {
+			bpf_link__destroy(h->links[i]);
+			h->links[i] = NULL;
+			continue;
+		}
+		h->links[i] = bpf_program__attach(h->progs[i]);
+		if (!h->links[i]) {
+			int ret = -errno;
+
+			snprintf(err, len, "cannot attach %s: %s",
+				 bpf_program__name(h->progs[i]), strerror(-ret));
+			return ret;
+		}
+	}
+	h->attached = want;
+	h->switches++;
+	return 1;
+}
+
+int lnw_route_hooks_update(struct lnw_route_hooks *h,
+			   const struct lnw_tc_set *watched, char *err, size_t len)
+{
+	int i, all = 0, budget;
+
+	if (h->mode != LNW_HOOKS_AUTO)
+		return set_attached(h, h->mode == LNW_HOOKS_ALWAYS, err, len);
+	if ((h->gen != watched->gen || !h->devs) && follow_devices(h, watched)) {
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
+	if (h->all_fd >= 0 && lnw_conf_read_fd(h->all_fd, &all))
+		all = 0;
+	budget = h->n_devs < READS_PER_TICK ? h->n_devs : READS_PER_TICK;
+	for (i = 0; i < budget; i++) {
+		read_device(&h->devs[h->cursor]);
+		h->cursor = (h->cursor + 1) % h->n_devs;
+	}
+	h->why[0] = '\0';
+	if (all) {
+		snprintf(h->why, sizeof(h->why), "all");
+	} else {
+		for (i = 0; i < h->n_devs && !h->why[0]; i++)
+			if (h->devs[i].on && !if_indextoname((unsigned int)h->devs[i].ifindex,
+							     h->why))
+				h->why[0] = '\0';
+	}
+	return set_attached(h, h->why[0] != '\0', err, len);
+}
+
+int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mode,
+			 struct bpf_program *const *progs, int n_progs,
+			 const struct lnw_tc_set *watched, char *err, size_t len)
+{
+	int i, ret;
+
+	memset(h, 0, sizeof(*h));
+	h->mode = mode;
+	h->all_fd = -1;
+	for (i = 0; i < n_progs && i < LNW_HOOKS_MAX_PROGS; i++)
+		h->progs[i] = progs[i];
+	if (mode == LNW_HOOKS_AUTO) {
+		h->all_fd = lnw_conf_open("all", LNW_CONF_ROUTE_LOCALNET);
+		if (h->all_fd < 0) {
+			snprintf(err, len, "cannot read net.ipv4.conf.all.route_localnet: %s "
+				 "(is /proc mounted? or use --route-hooks always)",
+				 strerror(-h->all_fd));
+			return h->all_fd;
+		}
+	}
+	ret = lnw_route_hooks_update(h, watched, err, len);
+	if (ret < 0)
+		return ret;
+	h->switches = 0; /* the starting state is not a switch */
+	return 0;
+}
+
+void lnw_route_hooks_close(struct lnw_route_hooks *h)
+{
+	int i;
+
+	for (i = 0; i < LNW_HOOKS_MAX_PROGS; i++) {
+		bpf_link__destroy(h->links[i]);
+		h->links[i] = NULL;
+	}
+	for (i = 0; i < h->n_devs; i++)
+		close_conf(&h->devs[i]);
+	free(h->devs);
+	h->devs = NULL;
+	h->n_devs = 0;
+	if (h->all_fd >= 0)
+		close(h->all_fd);
+	h->all_fd = -1;
+	h->attached = false;
+}

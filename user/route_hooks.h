@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_ROUTE_HOOKS_H
+#define LNW_ROUTE_HOOKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bpf_program;
+struct bpf_link;
+struct lnw_tc_set;
+
+/* When the verdict hooks that fire on every packet of the host (fib lookup,
+ * socket wakeup) are attached. Only an accepted packet needs them, and
+ * nothing is accepted while route_localnet is off on every watched device. */
+enum lnw_route_hooks_mode {
+	LNW_HOOKS_AUTO,   /* while route_localnet is on for a watched device */
+	LNW_HOOKS_ALWAYS, /* --route-hooks-always, and --all-netns */
+	LNW_HOOKS_NEVER,  /* --verdict asks for none of their verdicts */
+};
+
+#define LNW_HOOKS_MAX_PROGS 2
+
+struct lnw_route_hooks {
+	enum lnw_route_hooks_mode mode;
+	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS]; /* NULL: not loaded */
+	struct bpf_link *links[LNW_HOOKS_MAX_PROGS];
+	bool attached;
+	unsigned int switches;  /* attach + detach transitions so far */
+	char why[32];           /* "all", a device name, or "" */
+	int all_fd;             /* conf/all/route_localnet, kept open */
+	struct lnw_conf_fd {
+		int ifindex;
+		int fd;
+		bool on;        /* its flag when last read */
+	} *devs;                /* conf/DEV/route_localnet of watched devices */
+	int n_devs;
+	int cursor;             /* next device to read */
+	unsigned int gen;       /* of the watched set devs was made from */
+};
+
+const char *lnw_route_hooks_mode_name(enum lnw_route_hooks_mode mode);
+
+/* Take the programs (not yet attached); read the flags and attach if they
+ * are needed now. Returns 0 or -errno with err set. */
+int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mode,
+			 struct bpf_program *const *progs, int n_progs,
+			 const struct lnw_tc_set *watched, char *err, size_t len);
+/* Read the flags of the watched devices again and attach or detach.
+ * Returns 1 when the state changed, 0 when not, -errno on failure. */
+int lnw_route_hooks_update(struct lnw_route_hooks *h,
+			   const struct lnw_tc_set *watched, char *err, size_t len);
+/* Detach and close; all_fd must be -1 if init was never called. */
+void lnw_route_hooks_close(struct lnw_route_hooks *h);
+
+#endif
