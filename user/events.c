@@ -118,7 +118,8 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 		lnw_json_emit(ev->out, lnw_event_json(&v));
 	} else {
 		lnw_format_event_line(&v, ev->wide, line, sizeof(line));
-		fprintf(ev->out, "%s\n", line);
+		fputs(line, ev->out);
+		putc('\n', ev->out);
 	}
 }
 

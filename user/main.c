@@ -297,8 +297,8 @@ static void report_route_hooks(const struct lnw_app *app, bool initial)
 		fprintf(stderr, "lnwatch: route_localnet is on (%s): tracing "
 			"accepted packets\n", h->why);
 	else if (!h->attached && h->mode == LNW_HOOKS_AUTO)
-		fprintf(stderr, "lnwatch: route_localnet is off on every watched "
-			"device: martians only until it goes on\n");
+		fprintf(stderr, "lnwatch: route_localnet off on every watched "
+			"device: only martians for now\n");
 }
 
 static const char *join_path(const struct lnw_app *app)

@@ -120,17 +120,44 @@ void lnw_name_utf8(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/* Decimal digits of v at p; returns the end. Formatting is most of a
+ * drain's cost under a flood: this is ~10x cheaper than snprintf. */
+static char *put_uint(char *p, unsigned int v)
+{
+	char tmp[10];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
 void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
 		     __u8 proto)
 {
-	char ip[INET_ADDRSTRLEN];
-	struct in_addr a = { .s_addr = be_addr };
+	const unsigned char *b = (const unsigned char *)&be_addr;
+	char tmp[sizeof("255.255.255.255:65535")], *p = tmp;
+	size_t n;
+	int i;
 
-	inet_ntop(AF_INET, &a, ip, sizeof(ip));
-	if (has_ports(proto))
-		snprintf(buf, len, "%s:%u", ip, port);
-	else
-		snprintf(buf, len, "%s", ip);
+	for (i = 0; i < 4; i++) {
+		p = put_uint(p, b[i]);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	if (has_ports(proto)) {
+		p[-1] = ':';
+		p = put_uint(p, port);
+		*p++ = '\0';
+	}
+	if (!len)
+		return;
+	n = (size_t)(p - tmp) < len ? (size_t)(p - tmp) : len;
+	memcpy(buf, tmp, n);
+	buf[n - 1] = '\0';
 }
 
 /* Narrow columns: cut a printable name to NARROW_IFNAME with a '~', never
@@ -161,16 +188,23 @@ static bool dport_unknown(const struct lnw_event *e)
 
 static void format_time(long long wall_ns, bool wide, char *buf, size_t len)
 {
+	/* a flood's events share their second: localtime_r once per second */
+	static time_t cached_secs = -1;
+	static char cached[16];
 	time_t secs = (time_t)(wall_ns / 1000000000LL);
-	struct tm tm;
 
-	localtime_r(&secs, &tm);
+	if (secs != cached_secs) {
+		struct tm tm;
+
+		localtime_r(&secs, &tm);
+		snprintf(cached, sizeof(cached), "%02d:%02d:%02d", tm.tm_hour,
+			 tm.tm_min, tm.tm_sec);
+		cached_secs = secs;
+	}
 	if (wide)
-		snprintf(buf, len, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min,
-			 tm.tm_sec, (wall_ns % 1000000000LL) / 1000);
+		snprintf(buf, len, "%s.%06lld", cached, (wall_ns % 1000000000LL) / 1000);
 	else
-		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
-			 tm.tm_sec);
+		snprintf(buf, len, "%s", cached);
 }
 
 static char flag_char(__u8 v)
@@ -178,7 +212,10 @@ static char flag_char(__u8 v)
 	return v == LNW_FLAG_UNKNOWN ? '?' : (char)('0' + (v != 0));
 }
 
-#define NARROW_FMT "%-8s %-7s %-4s %-40s "
+#define NARROW_FMT "%-8s %-7s %-4s %-40s " /* the header; lines: put_col */
+#define NARROW_TIME 8
+#define NARROW_PROTO 4
+#define NARROW_SRC 21
 #define WIDE_FMT "%-15s %-15s %-5s %-21s %-43s "
 
 /* Wide mode: " (REASON)", " (pid 42 comm)", " x3 held back", ... */
@@ -220,15 +257,48 @@ const char *lnw_event_header(bool wide)
 	return hdr[wide];
 }
 
+/* A line assembled by copying: snprintf's padding costs a flood's drain
+ * more than everything else it does per event. */
+struct lnw_line {
+	char *p, *end; /* end: the last byte, kept for the '\0' */
+};
+
+static void put(struct lnw_line *l, const char *s, size_t n)
+{
+	if (n > (size_t)(l->end - l->p))
+		n = (size_t)(l->end - l->p);
+	memcpy(l->p, s, n);
+	l->p += n;
+}
+
+/* s, then spaces up to width, then one more: a column and its gap.
+ * Returns the columns used. */
+static size_t put_col(struct lnw_line *l, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	put(l, s, n);
+	for (; n < width && l->p < l->end; n++)
+		*l->p++ = ' ';
+	if (l->p < l->end)
+		*l->p++ = ' ';
+	return n + 1;
+}
+
 void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 			   char *buf, size_t len)
 {
 	const struct lnw_event *e = v->ev;
-	char tbuf[32], pbuf[8], src[32], dst[32], orig[32], dcol[72], addrs[128];
-	char detail[64], verdict[48];
-	char name[4 * LNW_IFNAMSIZ + 1];
-	const char *proto = proto_name(e->proto, pbuf, sizeof(pbuf));
+	char tbuf[32], pbuf[8], src[32], dst[32], orig[32], dcol[72];
+	char detail[64], name[4 * LNW_IFNAMSIZ + 1];
+	const char *proto = proto_name(e->proto, pbuf, sizeof(pbuf)), *verdict;
+	struct lnw_line l = { buf, buf + len - 1 };
+	size_t used;
+	bool aligned;
+	char flag;
 
+	if (!len)
+		return;
 	format_time(v->wall_ns, wide, tbuf, sizeof(tbuf));
 	lnw_name_printable(v->ifname, name, sizeof(name));
 	lnw_format_addr(src, sizeof(src), e->saddr, e->sport, e->proto);
@@ -240,11 +310,11 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 				e->proto);
 		snprintf(dcol, sizeof(dcol), "%s>%s", orig, dst);
 	} else {
-		snprintf(dcol, sizeof(dcol), "%s", dst);
+		strcpy(dcol, dst);
 	}
 
-	verdict_detail(v, detail, sizeof(detail));
 	if (wide) {
+		verdict_detail(v, detail, sizeof(detail));
 		snprintf(buf, len, WIDE_FMT " %c   %c   %c  %s%s", tbuf, name,
 			 proto, src, dcol, flag_char(e->rl_all),
 			 flag_char(e->rl_dev), flag_char(e->rl_eff),
@@ -258,17 +328,29 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 		lnw_format_addr(src, sizeof(src), e->saddr, 0, 0);
 	if (strlen(src) + 1 + strlen(dcol) > NARROW_ADDRS)
 		snprintf(dcol, sizeof(dcol), "%s*", dst);
-	snprintf(addrs, sizeof(addrs), "%-21s %s", src, dcol);
-	if (strlen(addrs) > NARROW_ADDRS) /* aligned, it would not fit */
-		snprintf(addrs, sizeof(addrs), "%s %s", src, dcol);
 	/* a drop's reason says more than "drop" in a narrow column */
-	snprintf(verdict, sizeof(verdict), "%s", lnw_is_exposure(e) ? "EXPOSED" :
-		 e->verdict == LNW_DROP && v->reason ? v->reason :
-		 lnw_verdict_name(e->verdict));
-	if (strlen(verdict) > NARROW_VERDICT)
-		strcpy(verdict + NARROW_VERDICT - 1, "~");
-	snprintf(buf, len, NARROW_FMT "%c  %s", tbuf, name, proto, addrs,
-		 flag_char(e->rl_eff), verdict);
+	verdict = lnw_is_exposure(e) ? "EXPOSED" :
+		  e->verdict == LNW_DROP && v->reason ? v->reason :
+		  lnw_verdict_name(e->verdict);
+	flag = flag_char(e->rl_eff);
+
+	put_col(&l, tbuf, NARROW_TIME);
+	put_col(&l, name, NARROW_IFNAME);
+	put_col(&l, proto, NARROW_PROTO);
+	/* source and destination aligned, unless that would not fit */
+	aligned = (strlen(src) > NARROW_SRC ? strlen(src) : NARROW_SRC) + 1 +
+		  strlen(dcol) <= NARROW_ADDRS;
+	used = put_col(&l, src, aligned ? NARROW_SRC : 0);
+	put_col(&l, dcol, used < NARROW_ADDRS ? NARROW_ADDRS - used : 0);
+	put(&l, &flag, 1);
+	put(&l, "  ", 2);
+	if (strlen(verdict) > NARROW_VERDICT) {
+		put(&l, verdict, NARROW_VERDICT - 1);
+		put(&l, "~", 1);
+	} else {
+		put(&l, verdict, strlen(verdict));
+	}
+	*l.p = '\0';
 }
 
 static json_object *json_str(const char *s)

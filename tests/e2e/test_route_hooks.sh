@@ -101,6 +101,7 @@ rl "$NODE" eth0 0
 ip netns exec "$NODE" "$LNW" -d 0.3 >"$TMPD/human" 2>"$TMPD/human.err"
 check "human: exit code" $? 0
 check "human: says accepts wait for the flag" \
-	"$(grep -c 'route_localnet is off on every watched device: martians only' "$TMPD/human.err")" 1
+	"$(grep -c 'route_localnet off on every watched device: only martians for now' "$TMPD/human.err")" 1
+check "human: stderr under 80 columns" "$(awk 'length > 79' "$TMPD/human.err" | wc -l)" 0
 
 e2e_done
