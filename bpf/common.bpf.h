@@ -273,14 +273,14 @@ static __always_inline void lnw_latency_add(struct lnw_event *e,
 }
 
 /* Per-flow limit: true when this event is to be held back. */
-static __always_inline bool lnw_rate_limited(struct lnw_event *e)
+static __always_inline bool lnw_rate_limited(struct lnw_event *e, __u64 now)
 {
 	struct lnw_flow_key key = {
 		.netns = e->netns, .ifindex = e->ifindex, .saddr = e->saddr,
 		.daddr = e->daddr, .orig_daddr = e->orig_daddr,
 		.dport = e->dport, .proto = e->proto, .verdict = e->verdict,
 	};
-	struct lnw_flow_state *st, init = { .window_start_ns = e->ts_ns, .sent = 1 };
+	struct lnw_flow_state *st, init = { .window_start_ns = now, .sent = 1 };
 
 	if (!rate_per_flow)
 		return false;
@@ -289,8 +289,8 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e)
 		bpf_map_update_elem(&flows, &key, &init, BPF_ANY);
 		return false;
 	}
-	if (e->ts_ns > st->window_start_ns + 1000000000ULL) {
-		st->window_start_ns = e->ts_ns;
+	if (now > st->window_start_ns + 1000000000ULL) {
+		st->window_start_ns = now;
 		st->sent = 0;
 	}
 	if (st->sent >= rate_per_flow) {
@@ -304,21 +304,26 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e)
 	return false;
 }
 
-/* Every verdict ends here: filter, count (exact), time, limit, emit. */
-static __always_inline void lnw_report(struct lnw_event *e,
-				       const struct lnw_inflight *in)
+/* Every verdict goes through here: filter, count (exact), time, limit.
+ * True when the event is to be sent: only then is it worth filling the
+ * fields the limiter's key does not need (lnw_emit). */
+static __always_inline bool lnw_account(struct lnw_event *e,
+					const struct lnw_inflight *in)
 {
-	struct lnw_event *slot;
-	__u64 flags = BPF_RB_NO_WAKEUP;
-
 	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
-		return;
+		return false;
 	lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
 	if (!e->ts_ns) /* the fate paths already read the clock */
 		e->ts_ns = bpf_ktime_get_ns();
 	lnw_latency_add(e, in);
-	if (lnw_rate_limited(e))
-		return;
+	return !lnw_rate_limited(e, e->ts_ns);
+}
+
+static __always_inline void lnw_emit(struct lnw_event *e)
+{
+	struct lnw_event *slot;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
 	slot = bpf_ringbuf_reserve(&events, sizeof(*slot), 0);
 	if (!slot) {
 		lnw_stat_inc(LNW_STAT_RB_LOST);
@@ -335,6 +340,13 @@ static __always_inline void lnw_report(struct lnw_event *e,
 			flags = BPF_RB_FORCE_WAKEUP;
 	}
 	bpf_ringbuf_submit(slot, flags);
+}
+
+static __always_inline void lnw_report(struct lnw_event *e,
+				       const struct lnw_inflight *in)
+{
+	if (lnw_account(e, in))
+		lnw_emit(e);
 }
 
 #endif /* LNWATCH_COMMON_BPF_H */

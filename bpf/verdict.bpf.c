@@ -89,8 +89,8 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	if (!all_netns && !e.flags)
 		return 0;
 
-	lnw_read_flags(dev, &e);
 	if (inferred) {
+		lnw_read_flags(dev, &e);
 		/* A martian drop happens before a route is attached, and only
 		 * when the effective flag is off. */
 		if (e.rl_eff || BPF_CORE_READ(skb, _skb_refdst))
@@ -108,8 +108,13 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		lnw_read_ct_orig(skb, &e);
 		in = NULL; /* no ingress time to measure from */
 	}
+	/* under a flood most are only counted: the rest is read after */
+	if (!lnw_account(&e, in))
+		return 0;
+	if (!inferred)
+		lnw_read_flags(dev, &e);
 	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
-	lnw_report(&e, in);
+	lnw_emit(&e);
 	return 0;
 }
 
