@@ -333,10 +333,11 @@ want L && for r in 1 2 3; do
 done
 
 # ------------------------------------------------- 2: throughput off/on
-# The figure most exposed to a shared machine: two more rounds. Three
-# modes per round, in rotating order: nothing attached, the floor (empty
-# programs on lnwatch's four hooks, statistics off: what merely having the
-# hooks costs), lnwatch (all hooks, default settings).
+# The figure most exposed to a shared machine: two more rounds. Five modes
+# per round, in rotating order: nothing attached; lnwatch as it runs while
+# route_localnet is off (tc + kfree_skb: its route hooks wait for the flag)
+# and empty programs on those two hooks (its floor); lnwatch with the flag
+# on (all four hooks) and empty programs on all four.
 floor_up() { # [HOOKS]
 	rm -f "$TMPD/floor.ready"
 	ip netns exec "$NODE" "$FLOOR" -H "${1:-tc,kfree_skb,fib_table_lookup,sk_data_ready}" \
@@ -350,20 +351,25 @@ floor_down() {
 	kill -INT "$FPID"
 	wait "$FPID" || die "bench_floor failed: $(cat "$TMPD/floor.out")"
 }
-want 2 && say "2/6 throughput: nothing / empty programs / lnwatch (UDP flood, TCP stream)"
+want 2 && say "2/6 throughput: nothing / lnwatch, flag off and on / empty programs (UDP flood, TCP stream)"
 want 2 && for r in $(seq $((ROUNDS + 2))); do
-	set -- off floor on
-	for _ in $(seq $(( (r - 1) % 3 ))); do set -- "${@:2}" "$1"; done # rotate
+	set -- off floor on floor4 on-flag
+	for _ in $(seq $(( (r - 1) % 5 ))); do set -- "${@:2}" "$1"; done # rotate
 	for mode in "$@"; do
 		case $mode in
 		on) lnw_up "$TMPD/thr.out" -j ;;
-		floor) floor_up ;;
+		on-flag) set_flag 1; lnw_up "$TMPD/thr.out" -j ;;
+		floor) floor_up tc,kfree_skb ;;
+		floor4) floor_up ;;
 		esac
 		udp_run
 		tcp_run
 		case $mode in
 		on) lnw_down ;;
-		floor) floor_down ;;
+		on-flag) lnw_down; set_flag 0
+			[ "$(jq -r 'select(.type=="summary") | .paths.route_hooks.attached' "$TMPD/thr.out")" = true ] ||
+				die "lnwatch with the flag on: route hooks not attached" ;;
+		floor|floor4) floor_down ;;
 		esac
 		rec -n --argjson r "$r" --arg m "$mode" --argjson rx "$UDP_RX_PPS" \
 			--argjson tx "$UDP_TX_PPS" --argjson bps "$TCP_BPS" \
