@@ -371,17 +371,32 @@ static json_object *json_ifname(const char *raw)
 	return json_object_new_string(name);
 }
 
-/* ISO 8601 in UTC, microseconds: what jq's fromdate-like tools expect */
+/* ISO 8601 in UTC, microseconds; the date and time are formatted once per
+ * second (a flood's events share it), the microseconds every time. */
 static json_object *json_ts(long long wall_ns)
 {
+	static time_t cached_secs = -1;
+	static char ts[32];      /* "2026-11-26T01:46:03.495933Z" */
+	static size_t prefix;    /* up to and with the '.' */
 	time_t secs = (time_t)(wall_ns / 1000000000LL);
-	char ts[48];
-	struct tm tm;
+	unsigned int us = (unsigned int)((wall_ns % 1000000000LL) / 1000);
+	int i;
 
-	gmtime_r(&secs, &tm);
-	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (wall_ns % 1000000000LL) / 1000);
+	if (secs != cached_secs) {
+		struct tm tm;
+
+		gmtime_r(&secs, &tm);
+		prefix = (size_t)snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d.",
+					  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+					  tm.tm_hour, tm.tm_min, tm.tm_sec);
+		if (prefix > sizeof(ts) - 8)
+			prefix = sizeof(ts) - 8; /* a year past 9999: cut, not overrun */
+		cached_secs = secs;
+	}
+	for (i = 5; i >= 0; i--, us /= 10)
+		ts[prefix + (size_t)i] = (char)('0' + us % 10);
+	ts[prefix + 6] = 'Z';
+	ts[prefix + 7] = '\0';
 	return json_object_new_string(ts);
 }
 
@@ -398,6 +413,20 @@ struct json_object *lnw_hooks_json(bool attached, const char *why)
 	return o;
 }
 
+/* An event's keys are string constants, each added once: json-c need
+ * neither copy them nor look for an earlier value (a flood's -j drain). */
+static void add(json_object *o, const char *key, json_object *val)
+{
+	json_object_object_add_ex(o, key, val, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+				  JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
+static json_object *json_addr(__u32 be_addr, char *buf, size_t len)
+{
+	lnw_format_addr(buf, len, be_addr, 0, 0);
+	return json_object_new_string(buf);
+}
+
 struct json_object *lnw_event_json(const struct lnw_event_view *v)
 {
 	static const char *const orig_src[] = { NULL, "ingress", "conntrack" };
@@ -405,64 +434,59 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 	const struct lnw_event *e = v->ev;
 	json_object *o = json_object_new_object(), *rl = json_object_new_object();
 	char buf[32], pbuf[8];
-	struct in_addr a;
 
-	json_object_object_add(o, "type", json_object_new_string("event"));
-	json_object_object_add(o, "ts", json_ts(v->wall_ns));
-	json_object_object_add(o, "ktime_ns", json_object_new_uint64(e->ts_ns));
-	json_object_object_add(o, "netns", json_object_new_uint64(e->netns));
-	json_object_object_add(o, "ifindex", json_object_new_int((int)e->ifindex));
-	json_object_object_add(o, "ifname", json_ifname(v->ifname));
-	json_object_object_add(o, "proto",
+	add(o, "type", json_object_new_string("event"));
+	add(o, "ts", json_ts(v->wall_ns));
+	add(o, "ktime_ns", json_object_new_uint64(e->ts_ns));
+	add(o, "netns", json_object_new_uint64(e->netns));
+	add(o, "ifindex", json_object_new_int((int)e->ifindex));
+	add(o, "ifname", json_ifname(v->ifname));
+	add(o, "proto",
 			       json_object_new_string(proto_name(e->proto, pbuf, sizeof(pbuf))));
-	a.s_addr = e->saddr;
-	json_object_object_add(o, "saddr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
-	json_object_object_add(o, "sport", has_ports(e->proto) ? json_object_new_int(e->sport) : NULL);
-	a.s_addr = e->daddr;
-	json_object_object_add(o, "daddr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
-	json_object_object_add(o, "dport", has_ports(e->proto) && !dport_unknown(e) ?
+	add(o, "saddr", json_addr(e->saddr, buf, sizeof(buf)));
+	add(o, "sport", has_ports(e->proto) ? json_object_new_int(e->sport) : NULL);
+	add(o, "daddr", json_addr(e->daddr, buf, sizeof(buf)));
+	add(o, "dport", has_ports(e->proto) && !dport_unknown(e) ?
 			       json_object_new_int(e->dport) : NULL);
-	a.s_addr = nat_changed(e) ? e->orig_daddr : e->daddr;
-	json_object_object_add(o, "orig_daddr", json_object_new_string(inet_ntop(AF_INET, &a, buf, sizeof(buf))));
-	json_object_object_add(o, "orig_dport", has_ports(e->proto) ?
+	add(o, "orig_daddr", json_addr(nat_changed(e) ? e->orig_daddr : e->daddr,
+				       buf, sizeof(buf)));
+	add(o, "orig_dport", has_ports(e->proto) ?
 			       json_object_new_int(nat_changed(e) ? e->orig_dport : e->dport) : NULL);
-	json_object_object_add(o, "nat", json_object_new_boolean(nat_changed(e)));
-	json_object_object_add(o, "orig_source", json_str(e->orig_src < 3 ? orig_src[e->orig_src] : NULL));
-	json_object_object_add(rl, "all", json_flag(e->rl_all));
-	json_object_object_add(rl, "dev", json_flag(e->rl_dev));
-	json_object_object_add(rl, "effective", json_flag(e->rl_eff));
-	json_object_object_add(o, "route_localnet", rl);
-	json_object_object_add(o, "verdict", json_object_new_string(lnw_verdict_name(e->verdict)));
-	json_object_object_add(o, "reason", json_str(v->reason));
-	json_object_object_add(o, "reason_source",
+	add(o, "nat", json_object_new_boolean(nat_changed(e)));
+	add(o, "orig_source", json_str(e->orig_src < 3 ? orig_src[e->orig_src] : NULL));
+	add(rl, "all", json_flag(e->rl_all));
+	add(rl, "dev", json_flag(e->rl_dev));
+	add(rl, "effective", json_flag(e->rl_eff));
+	add(o, "route_localnet", rl);
+	add(o, "verdict", json_object_new_string(lnw_verdict_name(e->verdict)));
+	add(o, "reason", json_str(v->reason));
+	add(o, "reason_source",
 			       json_str(e->reason_src < 3 ? reason_src[e->reason_src] : NULL));
-	json_object_object_add(o, "len", json_object_new_int((int)e->len));
+	add(o, "len", json_object_new_int((int)e->len));
 	if (e->verdict == LNW_ACCEPT) {
 		json_object *fib = json_object_new_object();
 
-		json_object_object_add(fib, "table", json_object_new_int((int)e->fib_table));
-		json_object_object_add(fib, "oif", json_object_new_int((int)e->fib_oif));
-		json_object_object_add(o, "fib", fib);
+		add(fib, "table", json_object_new_int((int)e->fib_table));
+		add(fib, "oif", json_object_new_int((int)e->fib_oif));
+		add(o, "fib", fib);
 	}
-	json_object_object_add(o, "suppressed", json_object_new_int64(e->suppressed));
-	json_object_object_add(o, "latency_ns", v->latency && e->latency_ns ?
+	add(o, "suppressed", json_object_new_int64(e->suppressed));
+	add(o, "latency_ns", v->latency && e->latency_ns ?
 			       json_object_new_uint64(e->latency_ns) : NULL);
 	if (e->verdict == LNW_DELIVERED) {
 		json_object *sock = json_object_new_object();
 
-		a.s_addr = e->sock_addr;
-		json_object_object_add(sock, "addr", json_object_new_string(
-				       inet_ntop(AF_INET, &a, buf, sizeof(buf))));
-		json_object_object_add(sock, "port", json_object_new_int(e->sock_port));
-		json_object_object_add(sock, "inode", json_object_new_uint64(e->sock_ino));
-		json_object_object_add(o, "socket", sock);
-		json_object_object_add(o, "exposure", json_object_new_boolean(lnw_is_exposure(e)));
+		add(sock, "addr", json_addr(e->sock_addr, buf, sizeof(buf)));
+		add(sock, "port", json_object_new_int(e->sock_port));
+		add(sock, "inode", json_object_new_uint64(e->sock_ino));
+		add(o, "socket", sock);
+		add(o, "exposure", json_object_new_boolean(lnw_is_exposure(e)));
 	}
 	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED) {
-		json_object_object_add(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
-		json_object_object_add(o, "comm", json_str(v->comm));
+		add(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
+		add(o, "comm", json_str(v->comm));
 	}
-	json_object_object_add(o, "join", !(e->flags & LNW_EVF_JOINED) ? NULL :
+	add(o, "join", !(e->flags & LNW_EVF_JOINED) ? NULL :
 			       json_object_new_string(e->flags & LNW_EVF_JOIN_SKB ? "skb" : "addr"));
 	return o;
 }
@@ -676,8 +700,9 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 
 void lnw_json_emit(FILE *f, struct json_object *obj)
 {
-	fprintf(f, "%s\n", json_object_to_json_string_ext(obj,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), f);
+	putc('\n', f);
 	json_object_put(obj);
 }
 
