@@ -1078,6 +1078,87 @@ static void t_json_summary(void)
 	json_object_put(o);
 }
 
+/* ---- hand-made formatting: addresses, cached times ---------------------- */
+
+static void t_format_addr(void)
+{
+	static const struct {
+		const char *ip; __u16 port; __u8 proto; size_t len; const char *want;
+	} cases[] = {
+		{ "0.0.0.0", 0, 17, 32, "0.0.0.0:0" },
+		{ "255.255.255.255", 65535, 6, 32, "255.255.255.255:65535" },
+		{ "10.0.0.1", 80, 1, 32, "10.0.0.1" },         /* icmp: no port */
+		{ "127.0.0.1", 5000, 0, 32, "127.0.0.1" },
+		{ "255.255.255.255", 65535, 6, 8, "255.255" }, /* cut, terminated */
+		{ "1.2.3.4", 5, 17, 1, "" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		memset(buf, 'X', sizeof(buf));
+		lnw_format_addr(buf, cases[i].len, ip4(cases[i].ip), cases[i].port,
+				cases[i].proto);
+		CHECK(!strcmp(buf, cases[i].want), "case %zu: got '%s', want '%s'",
+		      i, buf, cases[i].want);
+		CHECK(cases[i].len == sizeof(buf) || buf[cases[i].len] == 'X',
+		      "case %zu: wrote past len %zu", i, cases[i].len);
+	}
+	memset(buf, 'X', sizeof(buf));
+	lnw_format_addr(buf, 0, ip4("1.2.3.4"), 5, 17);
+	CHECK(buf[0] == 'X', "len 0: wrote '%c'", buf[0]);
+}
+
+/* Time strings are cached per second: a new second, or an older one, must
+ * not show the cached one; microseconds are zero-padded. */
+static void t_times_cached_per_second(void)
+{
+	static const struct { long long ns; const char *json, *line; } cases[] = {
+		{ 1700000000000001000LL, "2023-11-14T22:13:20.000001Z", "22:13:20.000001" },
+		{ 1700000000999999999LL, "2023-11-14T22:13:20.999999Z", "22:13:20.999999" },
+		{ 1700000001000000000LL, "2023-11-14T22:13:21.000000Z", "22:13:21.000000" },
+		{ 1699999999500000000LL, "2023-11-14T22:13:19.500000Z", "22:13:19.500000" },
+		{ 1700000001000000000LL, "2023-11-14T22:13:21.000000Z", "22:13:21.000000" },
+	};
+	struct lnw_event e = mk_event("10.0.0.1", 1, "127.0.0.1", 2, 17, 1);
+	char line[LINE_LEN];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		struct lnw_event_view v = { .ev = &e, .ifname = "eth0",
+					    .wall_ns = cases[i].ns };
+		json_object *o = roundtrip(lnw_event_json(&v));
+
+		want_str(o, "ts", cases[i].json);
+		json_object_put(o);
+		lnw_format_event_line(&v, true, line, sizeof(line));
+		CHECK(!strncmp(line, cases[i].line, strlen(cases[i].line)),
+		      "case %zu: wide line starts '%.15s', want '%s'", i, line,
+		      cases[i].line);
+		lnw_format_event_line(&v, false, line, sizeof(line));
+		CHECK(!strncmp(line, cases[i].line, 8) && line[8] == ' ',
+		      "case %zu: narrow line starts '%.9s', want '%.8s '", i, line,
+		      cases[i].line);
+	}
+}
+
+/* A line cut by a short buffer stays terminated and within it. */
+static void t_line_short_buffer(void)
+{
+	struct lnw_event e = mk_event("10.0.0.1", 40000, "127.0.0.1", 5000, 17, 1);
+	struct lnw_event_view v = { .ev = &e, .ifname = "eth0", .wall_ns = WALL_NS };
+	char buf[40];
+	size_t len;
+
+	for (len = 1; len <= sizeof(buf); len++) {
+		memset(buf, 'X', sizeof(buf));
+		lnw_format_event_line(&v, false, buf, len);
+		CHECK(memchr(buf, '\0', len) && strlen(buf) == len - 1,
+		      "len %zu: '%.*s' not cut to len-1", len, (int)len, buf);
+		CHECK(len == sizeof(buf) || buf[len] == 'X', "len %zu: wrote past it", len);
+	}
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -1124,6 +1205,9 @@ int main(void)
 		{ "json event accept icmp fib", t_json_event_accept_icmp },
 		{ "ports unknown after DNAT shown as null and ?", t_ports_unknown },
 		{ "json summary two rows", t_json_summary },
+		{ "format_addr bounds, ports, cut", t_format_addr },
+		{ "time strings cached per second", t_times_cached_per_second },
+		{ "narrow line cut by a short buffer", t_line_short_buffer },
 	};
 	size_t i;
 
