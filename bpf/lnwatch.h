@@ -100,6 +100,8 @@ struct lnw_event {
 	__u32 fib_oif;        /* accept: ifindex of the result's device */
 	__u64 latency_ns;     /* tc ingress -> this verdict; 0 if unknown */
 	__u64 sock_ino;       /* delivered: socket inode (owner lookup) */
+	__u64 drop_loc;       /* drops: kernel text address that freed the
+			       * packet (kfree_skb's location), 0 if none */
 	__u32 suppressed;     /* events of this flow held back before it */
 	__u32 sock_addr;      /* delivered: socket's bound address */
 	__u16 sock_port;      /* delivered: socket's local port */

@@ -36,7 +36,8 @@ static __always_inline bool lnw_is_inflight(const struct lnw_inflight *in,
 
 /* The accepted packet is dropped after all: its fate, reason by name. */
 static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
-					 struct sk_buff *skb, __u32 reason)
+					 struct sk_buff *skb, __u32 reason,
+					 void *location)
 {
 	struct lnw_event e;
 
@@ -55,12 +56,13 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 		return 0;
 	e.reason = reason;
 	e.reason_src = LNW_REASON_KERNEL;
+	e.drop_loc = (__u64)location;
 	lnw_report(&e, in);
 	return 0;
 }
 
 static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
-				       bool inferred)
+				       bool inferred, void *location)
 {
 	struct lnw_event e = {};
 	struct lnw_inflight *in;
@@ -100,6 +102,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		e.reason_src = LNW_REASON_KERNEL;
 	}
 	e.reason = reason;
+	e.drop_loc = (__u64)location;
 	e.len = BPF_CORE_READ(skb, len);
 	if (e.flags && in) { /* older verifiers lose that flags implies in */
 		lnw_orig_from_ingress(in, &e);
@@ -126,10 +129,10 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	bool inferred;
 
 	if (lnw_localnet_reason(reason, &inferred))
-		return lnw_martian(skb, reason, inferred);
+		return lnw_martian(skb, reason, inferred, location);
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ACCEPTED)
-		return lnw_fate_drop(in, skb, reason);
+		return lnw_fate_drop(in, skb, reason, location);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include "audit_sysctl.h"
 #include "events.h"
 #include "kernel.h"
+#include "ksyms.h"
 #include "lnwatch.h"
 #include "output.h"
 #include "procs.h"
@@ -84,7 +85,7 @@ static void note_exposure(struct lnw_events *ev, const struct lnw_event *e,
 
 static void print_event(struct lnw_events *ev, struct lnw_event *e)
 {
-	char ifname[IF_NAMESIZE] = "", line[256];
+	char ifname[IF_NAMESIZE] = "", line[512];
 	struct lnw_event_view v = { .ev = e, .ifname = ifname, .pid = -1,
 				    .latency = ev->latency };
 	const struct lnw_proc *owner;
@@ -101,6 +102,7 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 	v.reason = e->reason_src != LNW_REASON_NONE ?
 		   lnw_drop_reason_name(ev->kernel, e->reason) : NULL;
 	v.wall_ns = (long long)e->ts_ns + ev->mono_to_wall_ns;
+	v.location = lnw_ksyms_name(ev->ksyms, e->drop_loc);
 	if (e->verdict == LNW_DELIVERED) {
 		owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
 		if (owner && owner->pid > 0) {
@@ -146,7 +148,8 @@ int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,
 	ev->out = out;
 	ev->kernel = kernel;
 	ev->owners = lnw_owner_cache_new(64);
-	if (!ev->owners)
+	ev->ksyms = lnw_ksyms_new("/proc/kallsyms");
+	if (!ev->owners || !ev->ksyms)
 		return -ENOMEM;
 	ev->mono_to_wall_ns = wall_offset_ns();
 	ev->deadline_ns = lnw_mono_ns();
@@ -173,4 +176,6 @@ void lnw_events_close(struct lnw_events *ev)
 	ev->rb = NULL;
 	lnw_owner_cache_free(ev->owners);
 	ev->owners = NULL;
+	lnw_ksyms_free(ev->ksyms);
+	ev->ksyms = NULL;
 }

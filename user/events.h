@@ -9,6 +9,7 @@
 struct ring_buffer;
 struct lnw_kernel;
 struct lnw_owner_cache;
+struct lnw_ksyms;
 
 /* Where decoded events go, and what decoding needs. */
 struct lnw_events {
@@ -17,6 +18,7 @@ struct lnw_events {
 	FILE *out;
 	bool json, wide, latency;
 	struct lnw_owner_cache *owners; /* socket inode -> process */
+	struct lnw_ksyms *ksyms;        /* drop locations -> names */
 	long long mono_to_wall_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	long long deadline_ns;      /* a drain stops here (monotonic) */
 	unsigned long long seen;    /* events read so far */

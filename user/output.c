@@ -218,25 +218,32 @@ static char flag_char(__u8 v)
 #define NARROW_SRC 21
 #define WIDE_FMT "%-15s %-15s %-5s %-21s %-43s "
 
-/* Wide mode: " (REASON)", " (pid 42 comm)", " x3 held back", ... */
+/* Wide mode: " (REASON at function+0xoff)", " (pid 42 comm)", " +3 held", ...
+ * each piece appended only while it fits. */
 static void verdict_detail(const struct lnw_event_view *v, char *buf, size_t len)
 {
 	const struct lnw_event *e = v->ev;
 	size_t o = 0;
+	int n = 0;
 
+#define APPEND(...) do { \
+		if (o < len && (n = snprintf(buf + o, len - o, __VA_ARGS__)) > 0) \
+			o = o + (size_t)n < len ? o + (size_t)n : len; \
+	} while (0)
 	buf[0] = '\0';
 	if (lnw_is_exposure(e))
-		o += (size_t)snprintf(buf + o, len - o, " EXPOSED");
-	if (v->reason)
-		o += (size_t)snprintf(buf + o, len - o, " (%s)", v->reason);
+		APPEND(" EXPOSED");
+	if (v->reason && v->location)
+		APPEND(" (%s at %s)", v->reason, v->location);
+	else if (v->reason)
+		APPEND(" (%s)", v->reason);
 	else if (v->pid > 0)
-		o += (size_t)snprintf(buf + o, len - o, " (pid %d %s)", v->pid,
-				      v->comm ? v->comm : "?");
-	if (v->latency && e->latency_ns && o < len)
-		o += (size_t)snprintf(buf + o, len - o, " %lluus",
-				      (unsigned long long)e->latency_ns / 1000);
-	if (e->suppressed && o < len)
-		snprintf(buf + o, len - o, " +%u held", e->suppressed);
+		APPEND(" (pid %d %s)", v->pid, v->comm ? v->comm : "?");
+	if (v->latency && e->latency_ns)
+		APPEND(" %lluus", (unsigned long long)e->latency_ns / 1000);
+	if (e->suppressed)
+		APPEND(" +%u held", e->suppressed);
+#undef APPEND
 }
 
 const char *lnw_event_header(bool wide)
@@ -290,7 +297,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 {
 	const struct lnw_event *e = v->ev;
 	char tbuf[32], pbuf[8], src[32], dst[32], orig[32], dcol[72];
-	char detail[64], name[4 * LNW_IFNAMSIZ + 1];
+	char detail[256], name[4 * LNW_IFNAMSIZ + 1];
 	const char *proto = proto_name(e->proto, pbuf, sizeof(pbuf)), *verdict;
 	struct lnw_line l = { buf, buf + len - 1 };
 	size_t used;
@@ -460,6 +467,7 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 	add(o, "route_localnet", rl);
 	add(o, "verdict", json_object_new_string(lnw_verdict_name(e->verdict)));
 	add(o, "reason", json_str(v->reason));
+	add(o, "location", json_str(v->location));
 	add(o, "reason_source",
 			       json_str(e->reason_src < 3 ? reason_src[e->reason_src] : NULL));
 	add(o, "len", json_object_new_int((int)e->len));

@@ -17,6 +17,7 @@ struct lnw_event_view {
 	const struct lnw_event *ev;
 	const char *ifname;      /* resolved, never NULL */
 	const char *reason;      /* kernel drop-reason name, or NULL */
+	const char *location;    /* drops: "function+0xoff" that freed it, or NULL */
 	long long wall_ns;       /* event time, CLOCK_REALTIME */
 	int pid;                 /* delivered/reply-refused: owner, or -1 */
 	const char *comm;        /* its command name, or NULL */

@@ -26,6 +26,9 @@ check "rp_filter: accepted" "$(ev '.verdict=="accept"')" 3
 check "rp_filter: then dropped" "$(fate)" "drop IP_RPFILTER"
 check "rp_filter: drop events" "$(ev '.verdict=="drop"')" 3
 check "rp_filter: drop counter" "$(cnt '.verdict=="drop" and .reason=="IP_RPFILTER"')" 3
+# where the kernel freed it, from kfree_skb's location and /proc/kallsyms
+check "rp_filter: drop location is a kernel function" \
+	"$(evvals 'select(.verdict=="drop") | .location | test("^[A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+$")')" true
 ip netns exec "$NODE" sysctl -qw net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.all.rp_filter=0
 
 # The guard rule: direct frames to 127.0.0.1 are dropped in INPUT, while a
@@ -41,6 +44,8 @@ guard_case() {
 	check "$name: direct frames dropped by the guard" \
 		"$(evvals 'select(.verdict=="drop") | "\(.reason) \(.nat)"')" "NETFILTER_DROP false"
 	check "$name: drop events" "$(ev '.verdict=="drop"')" 4
+	check "$name: dropped in netfilter" \
+		"$(evvals 'select(.verdict=="drop") | .location | test("^(nf_hook_slow|nft_do_chain)\\+0x")')" true
 	check "$name: DNAT'd datagrams delivered" "$(ev '.verdict=="delivered" and .nat')" 2
 	check "$name: the listener got only the DNAT'd ones" $(( $(cat "$TMPD/udp") - before )) 2
 	check "$name: replies" "$replies" 2
@@ -68,6 +73,9 @@ check_run "no socket"
 check "no socket: udp dropped" "$(ev '.proto=="udp" and .verdict=="drop" and .reason=="NO_SOCKET"')" 2
 check_ge "no socket: tcp dropped" "$(ev '.proto=="tcp" and .verdict=="drop" and .reason=="NO_SOCKET" and .orig_dport==8081')" 1
 check "no socket: tcp refused at once (RST)" "$conn" 0
+check "no socket: dropped where the socket lookup failed" \
+	"$(evvals 'select(.reason=="NO_SOCKET") | "\(.proto) \(.location | sub("\\+0x.*"; ""))"')" \
+	"tcp tcp_v4_rcv,udp __udp4_lib_rcv"
 ip netns exec "$NODE" nft flush ruleset
 
 # Reply refused: requests come in on eth0 (flag on), but the route back to

@@ -50,8 +50,12 @@ dst_case() {
 	check "$name: counter $verdict" "$(cnt ".verdict==\"$verdict\"")" $n
 	if [ $verdict = martian-dst ]; then
 		check "$name: reason" "$(evvals '.reason')" IP_LOCALNET
+		# the route input's martian check: ip_rcv_finish_core here
+		check "$name: drop location" "$(evvals '.location | sub("\\+0x[0-9a-f]+$"; "")')" \
+			ip_rcv_finish_core
 	else
 		check "$name: reason" "$(evvals '.reason')" null
+		check "$name: no drop location" "$(evvals '.location')" null
 	fi
 	check "$name: bytes seen = frames" "$(summ '[.counters[]|select(.verdict=="seen")|.bytes]|add')" $((n * 36))
 	# What the kernel did: the 127.0.0.1 listener got the frames or not.

@@ -291,6 +291,12 @@ direct() {
 	[ "$e_reason" = inferred ] && want=NOT_SPECIFIED
 	check "martians: reason, its source" \
 		"$(evvals "select($md or $ms) | \"\(.reason) \(.reason_source)\"")" "$want $e_reason"
+	# kfree_skb's location, named from /proc/kallsyms: where the route
+	# input dropped them, on this kernel
+	loc=$(evvals "select($md or $ms) | .location")
+	info "martian drop location: $loc"
+	check "martians: drop location named" \
+		"$(evvals "select($md or $ms) | .location | test(\"^[A-Za-z_][A-Za-z0-9_.]*[+]0x[0-9a-f]+\$\")")" true
 	check "accept on flag on (dst 127.0.0.1): events" "$(ev "$ad")" $N_DST
 	check "accept on flag on (dst 127.0.0.1): tuple" "$(evvals "select($ad) | $tuple")" \
 		"$PEER_IP:40000>127.0.0.1:5000 eth0 $NODE_NETNS"

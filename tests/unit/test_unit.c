@@ -23,6 +23,7 @@
 #include "lnwatch.h"
 #include "options.h"
 #include "output.h"
+#include "ksyms.h"
 #include "check.h"
 #include "testutil.h"
 
@@ -1159,6 +1160,65 @@ static void t_line_short_buffer(void)
 	}
 }
 
+/* ---- kernel symbols for drop locations ---------------------------------- */
+
+static const char kallsyms_text[] =
+	"0000000000000000 A fixed_percpu_data\n"
+	"ffffffff81000000 T _stext\n"
+	"ffffffff81001000 t ip_rcv_finish_core\n"
+	"ffffffff81001000 T ip_rcv_finish_core_alias\n"
+	"ffffffff81001400 D some_data\n"
+	"ffffffff81002000 T tcp_v4_rcv\n"
+	"garbage line\n"
+	"ffffffffc0000000 t veth_xmit\t[veth]\n";
+
+static int ksym(__u64 addr, char *out, size_t len)
+{
+	FILE *f = fmemopen((void *)kallsyms_text, sizeof(kallsyms_text) - 1, "r");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = lnw_ksyms_scan(f, addr, out, len);
+	fclose(f);
+	return ret;
+}
+
+static void t_ksyms_scan(void)
+{
+	char out[64];
+
+	CHECK(!ksym(0xffffffff81001234ULL, out, sizeof(out)) &&
+	      !strcmp(out, "ip_rcv_finish_core_alias+0x234"), "in a function: '%s'", out);
+	CHECK(!ksym(0xffffffff81001500ULL, out, sizeof(out)) &&
+	      !strcmp(out, "ip_rcv_finish_core_alias+0x500"), "data symbols skipped: '%s'", out);
+	CHECK(!ksym(0xffffffff81002000ULL, out, sizeof(out)) &&
+	      !strcmp(out, "tcp_v4_rcv+0x0"), "at a symbol: '%s'", out);
+	CHECK(!ksym(0xffffffffc0000010ULL, out, sizeof(out)) &&
+	      !strcmp(out, "veth_xmit+0x10"), "module symbol, no [module]: '%s'", out);
+	CHECK(ksym(0xffffffff80000000ULL, out, sizeof(out)) == -ENOENT, "below every symbol");
+	CHECK(ksym(0xffffffff81002000ULL + (2 << 20), out, sizeof(out)) == -ENOENT,
+	      "2 MiB past the last symbol is no function's");
+	CHECK(!ksym(0xffffffff81002001ULL, out, 8) && !strcmp(out, "tcp_v4_"),
+	      "cut to the buffer: '%s'", out);
+}
+
+/* kptr_restrict: every address reads 0; nothing is named. */
+static void t_ksyms_hidden(void)
+{
+	static const char hidden[] = "0000000000000000 T _stext\n"
+				     "0000000000000000 T tcp_v4_rcv\n";
+	FILE *f = fmemopen((void *)hidden, sizeof(hidden) - 1, "r");
+	char out[64];
+
+	CHECK(f, "fmemopen");
+	if (f) {
+		CHECK(lnw_ksyms_scan(f, 0xffffffff81002000ULL, out, sizeof(out)) == -ENOENT,
+		      "hidden addresses named '%s'", out);
+		fclose(f);
+	}
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -1208,6 +1268,8 @@ int main(void)
 		{ "format_addr bounds, ports, cut", t_format_addr },
 		{ "time strings cached per second", t_times_cached_per_second },
 		{ "narrow line cut by a short buffer", t_line_short_buffer },
+		{ "kallsyms scan: nearest text symbol", t_ksyms_scan },
+		{ "kallsyms scan: hidden addresses", t_ksyms_hidden },
 	};
 	size_t i;
 

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Drop locations by name: a scan of /proc/kallsyms per new address. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ksyms.h"
+
+#define KSYMS_CACHE 64    /* distinct drop sites remembered */
+#define KSYM_NAME_MAX 128 /* KSYM_NAME_LEN in the kernel */
+#define KSYM_MAX_OFF (1 << 20) /* farther from any symbol: not a function's */
+
+struct lnw_ksym_entry {
+	__u64 addr;
+	char name[KSYM_NAME_MAX + 24]; /* "" when the lookup failed */
+};
+
+struct lnw_ksyms {
+	char *path;
+	struct lnw_ksym_entry cache[KSYMS_CACHE];
+	int n, next; /* filled entries; the one to replace when full */
+};
+
+/* Text symbols only: a drop location is code. */
+static bool is_text(char type)
+{
+	return type == 't' || type == 'T';
+}
+
+int lnw_ksyms_scan(FILE *f, __u64 addr, char *out, size_t len)
+{
+	char line[KSYM_NAME_MAX + 64], best[KSYM_NAME_MAX] = "";
+	__u64 best_addr = 0;
+	bool found = false;
+
+	while (fgets(line, sizeof(line), f)) {
+		char *end, *name;
+		__u64 a = strtoull(line, &end, 16);
+		size_t n;
+
+		/* "ffffffff81000000 T _stext [module]" */
+		if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ' ||
+		    !is_text(end[1]) || !a || a > addr || (found && a < best_addr))
+			continue;
+		name = end + 3;
+		n = strcspn(name, " \t\n");
+		if (!n || n >= sizeof(best))
+			continue;
+		memcpy(best, name, n);
+		best[n] = '\0';
+		best_addr = a;
+		found = true;
+	}
+	if (!found || addr - best_addr >= KSYM_MAX_OFF)
+		return -ENOENT;
+	snprintf(out, len, "%s+0x%llx", best, (unsigned long long)(addr - best_addr));
+	return 0;
+}
+
+struct lnw_ksyms *lnw_ksyms_new(const char *kallsyms_path)
+{
+	struct lnw_ksyms *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->path = strdup(kallsyms_path);
+	if (!k->path) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+const char *lnw_ksyms_name(struct lnw_ksyms *k, __u64 addr)
+{
+	struct lnw_ksym_entry *e;
+	FILE *f;
+	int i;
+
+	if (!k || !addr)
+		return NULL;
+	for (i = 0; i < k->n; i++)
+		if (k->cache[i].addr == addr)
+			return k->cache[i].name[0] ? k->cache[i].name : NULL;
+	if (k->n < KSYMS_CACHE) {
+		e = &k->cache[k->n++];
+	} else {
+		e = &k->cache[k->next];
+		k->next = (k->next + 1) % KSYMS_CACHE;
+	}
+	e->addr = addr;
+	e->name[0] = '\0';
+	f = fopen(k->path, "re");
+	if (f) {
+		if (lnw_ksyms_scan(f, addr, e->name, sizeof(e->name)))
+			e->name[0] = '\0';
+		fclose(f);
+	}
+	return e->name[0] ? e->name : NULL;
+}
+
+void lnw_ksyms_free(struct lnw_ksyms *k)
+{
+	if (!k)
+		return;
+	free(k->path);
+	free(k);
+}
