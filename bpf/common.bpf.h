@@ -273,14 +273,14 @@ static __always_inline void lnw_latency_add(struct lnw_event *e,
 }
 
 /* Per-flow limit: true when this event is to be held back. */
-static __always_inline bool lnw_rate_limited(struct lnw_event *e, __u64 now)
+static __always_inline bool lnw_rate_limited(struct lnw_event *e)
 {
 	struct lnw_flow_key key = {
 		.netns = e->netns, .ifindex = e->ifindex, .saddr = e->saddr,
 		.daddr = e->daddr, .orig_daddr = e->orig_daddr,
 		.dport = e->dport, .proto = e->proto, .verdict = e->verdict,
 	};
-	struct lnw_flow_state *st, init = { .window_start_ns = now, .sent = 1 };
+	struct lnw_flow_state *st, init = { .window_start_ns = e->ts_ns, .sent = 1 };
 
 	if (!rate_per_flow)
 		return false;
@@ -289,8 +289,8 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e, __u64 now)
 		bpf_map_update_elem(&flows, &key, &init, BPF_ANY);
 		return false;
 	}
-	if (now > st->window_start_ns + 1000000000ULL) {
-		st->window_start_ns = now;
+	if (e->ts_ns > st->window_start_ns + 1000000000ULL) {
+		st->window_start_ns = e->ts_ns;
 		st->sent = 0;
 	}
 	if (st->sent >= rate_per_flow) {
@@ -305,8 +305,8 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e, __u64 now)
 }
 
 /* Every verdict goes through here: filter, count (exact), time, limit.
- * True when the event is to be sent: only then is it worth filling the
- * fields the limiter's key does not need (lnw_emit). */
+ * True when the event is to be sent: only then is it worth the caller's
+ * while to fill the fields the limiter's key does not need, then lnw_emit. */
 static __always_inline bool lnw_account(struct lnw_event *e,
 					const struct lnw_inflight *in)
 {
@@ -316,7 +316,7 @@ static __always_inline bool lnw_account(struct lnw_event *e,
 	if (!e->ts_ns) /* the fate paths already read the clock */
 		e->ts_ns = bpf_ktime_get_ns();
 	lnw_latency_add(e, in);
-	return !lnw_rate_limited(e, e->ts_ns);
+	return !lnw_rate_limited(e);
 }
 
 static __always_inline void lnw_emit(struct lnw_event *e)

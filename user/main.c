@@ -266,14 +266,14 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 	return 0;
 }
 
-/* accept, drop, delivered and reply-refused all start at an accept */
+/* What the route hooks report: accepts, their fates, refused replies */
 #define ROUTE_VERDICTS ((1U << LNW_ACCEPT) | (1U << LNW_DROP) | \
 			(1U << LNW_DELIVERED) | (1U << LNW_REPLY_REFUSED))
 
 static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
 {
 	const struct lnw_options *o = &app->opts;
-	struct bpf_program *progs[2] = { app->skel->progs.lnw_fib_lookup, NULL };
+	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS] = { app->skel->progs.lnw_fib_lookup };
 	enum lnw_route_hooks_mode mode = LNW_HOOKS_AUTO;
 
 	if (bpf_program__autoload(app->skel->progs.lnw_sk_data_ready))
@@ -282,7 +282,8 @@ static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
 		mode = LNW_HOOKS_NEVER;
 	else if (o->route_hooks_always || o->all_netns)
 		mode = LNW_HOOKS_ALWAYS; /* other namespaces' flags are not read */
-	return lnw_route_hooks_init(&app->hooks, mode, progs, 2, &app->tc, err, len);
+	return lnw_route_hooks_init(&app->hooks, mode, progs, LNW_HOOKS_MAX_PROGS,
+				    &app->tc, err, len);
 }
 
 /* Say when tracing of accepted packets starts or stops, and why; at the
@@ -424,7 +425,8 @@ fail:
 
 static int watch(struct lnw_app *app, char *err, size_t len)
 {
-	long long end = 0, next_interval = 0, now;
+	long long end = 0, next_interval = 0, next_flags = 0, now;
+	bool hooks_failing = false;
 	struct epoll_event evs[2];
 	int n, i, ret = 0;
 
@@ -452,11 +454,18 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			snprintf(err, len, "reading events: %s", strerror(-ret));
 			return ret;
 		}
-		ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
-		if (ret < 0)
-			return ret;
-		if (ret > 0)
-			report_route_hooks(app, false);
+		now = lnw_mono_ns();
+		if (now >= next_flags) { /* not on every wakeup: once a tick */
+			next_flags = now + TICK_MS * 1000000LL;
+			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
+			if (ret > 0)
+				report_route_hooks(app, false);
+			/* martians are still watched: say it, try again next tick */
+			if (ret < 0 && !hooks_failing)
+				fprintf(stderr, "lnwatch: %s (retrying)\n", err);
+			hooks_failing = ret < 0;
+			err[0] = '\0';
+		}
 		if (ferror(stdout))
 			return 0; /* reader went away (EPIPE) */
 		now = lnw_mono_ns();

@@ -2,10 +2,11 @@
 /*
  * The fib_table_lookup and sk_data_ready tracepoints fire on every packet
  * the host routes or delivers, in every namespace: attached, even a program
- * that returns at once costs 4-5 % of a UDP flood's rate here. They only
- * ever report packets route_localnet let in, so they stay detached while
- * the flag is off on every watched device, and are attached within a tick
- * of it turning on. Martian drops (kfree_skb) need no flag and stay on.
+ * that returns at once costs 4-5 % of a UDP flood's rate here. They report
+ * packets route_localnet let in, and the refused replies to them, so they
+ * stay detached while the flag is off on every watched device, and are
+ * attached when a read of the flags finds it on (`all` every tick, devices
+ * in turn: READS_PER_TICK). Martian drops (kfree_skb) need no flag.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@
 #include "audit_sysctl.h"
 #include "route_hooks.h"
 
-#define FD_UNOPENED (-2) /* not tried yet, or to try again */
+#define FD_UNOPENED (-2) /* new in the watched set: read at once */
+#define FD_MISSING (-3)  /* no conf (no IPv4, or gone): tried again in turn */
 /* Devices read per tick (~2-4 us each): `all`, which kube-proxy sets, is read
  * every tick; with more than 16 watched devices each is read every n/16. */
 #define READS_PER_TICK 16
@@ -35,11 +37,11 @@ const char *lnw_route_hooks_mode_name(enum lnw_route_hooks_mode mode)
 	return mode <= LNW_HOOKS_NEVER ? mode_names[mode] : "?";
 }
 
-static void close_conf(struct lnw_conf_fd *c)
+static void close_conf(struct lnw_conf_fd *c, int state)
 {
 	if (c->fd >= 0)
 		close(c->fd);
-	c->fd = FD_UNOPENED;
+	c->fd = state;
 }
 
 /* The watched set changed: keep the open files of devices still in it. */
@@ -61,52 +63,65 @@ static int follow_devices(struct lnw_route_hooks *h, const struct lnw_tc_set *w)
 			}
 	}
 	for (j = 0; j < h->n_devs; j++)
-		close_conf(&h->devs[j]);
+		close_conf(&h->devs[j], FD_UNOPENED);
 	free(h->devs);
 	h->devs = next;
 	h->n_devs = w->n;
 	h->gen = w->gen;
-	h->cursor = 0;
+	/* where the round-robin was, so churn cannot starve the tail */
+	h->cursor = w->n ? h->cursor % w->n : 0;
 	return 0;
 }
 
-/* Read one device's flag; a device renamed or without IPv4 reads as off
- * and is opened again (by its current name) on a later tick. */
-static void read_device(struct lnw_conf_fd *c)
+static void open_device(struct lnw_conf_fd *c)
 {
 	char name[IF_NAMESIZE];
-	int v;
+	int fd = -ENODEV;
 
-	if (c->fd == FD_UNOPENED && if_indextoname((unsigned int)c->ifindex, name))
-		c->fd = lnw_conf_open(name, LNW_CONF_ROUTE_LOCALNET);
-	if (c->fd >= 0 && !lnw_conf_read_fd(c->fd, &v)) {
-		c->on = v != 0;
-		return;
-	}
-	close_conf(c);
-	c->on = false;
+	if (if_indextoname((unsigned int)c->ifindex, name))
+		fd = lnw_conf_open(name, LNW_CONF_ROUTE_LOCALNET);
+	c->fd = fd >= 0 ? fd : FD_MISSING;
 }
 
+/* Read one device's flag. A rename re-registers its sysctls, so the old
+ * file fails: open it again by the current name, and read now. */
+static void read_device(struct lnw_conf_fd *c)
+{
+	int v = 0;
+
+	if (c->fd < 0)
+		open_device(c);
+	if (c->fd >= 0 && lnw_conf_read_fd(c->fd, &v)) {
+		close_conf(c, FD_MISSING);
+		open_device(c);
+		if (c->fd >= 0 && lnw_conf_read_fd(c->fd, &v))
+			close_conf(c, FD_MISSING);
+	}
+	c->on = c->fd >= 0 && v != 0;
+}
+
+/* Attach both or neither: a failure undoes the half that worked. */
 static int set_attached(struct lnw_route_hooks *h, bool want, char *err, size_t len)
 {
-	int i;
+	int i, ret;
 
 	if (want == h->attached)
 		return 0;
 	for (i = 0; i < LNW_HOOKS_MAX_PROGS; i++) {
-		if (!h->progs[i])
-			continue;
-		if (!want) {
+		if (!want || !h->progs[i]) {
 			bpf_link__destroy(h->links[i]);
 			h->links[i] = NULL;
 			continue;
 		}
 		h->links[i] = bpf_program__attach(h->progs[i]);
 		if (!h->links[i]) {
-			int ret = -errno;
-
+			ret = -errno;
 			snprintf(err, len, "cannot attach %s: %s",
 				 bpf_program__name(h->progs[i]), strerror(-ret));
+			while (i-- > 0) {
+				bpf_link__destroy(h->links[i]);
+				h->links[i] = NULL;
+			}
 			return ret;
 		}
 	}
@@ -115,10 +130,27 @@ static int set_attached(struct lnw_route_hooks *h, bool want, char *err, size_t 
 	return 1;
 }
 
+/* Which flag asks for the hooks: "all", or the first watched device. */
+static void name_why(struct lnw_route_hooks *h, bool all)
+{
+	int i;
+
+	h->why[0] = '\0';
+	if (all) {
+		snprintf(h->why, sizeof(h->why), "all");
+		return;
+	}
+	for (i = 0; i < h->n_devs && !h->why[0]; i++)
+		if (h->devs[i].on &&
+		    !if_indextoname((unsigned int)h->devs[i].ifindex, h->why))
+			h->why[0] = '\0';
+}
+
 int lnw_route_hooks_update(struct lnw_route_hooks *h,
 			   const struct lnw_tc_set *watched, char *err, size_t len)
 {
-	int i, all = 0, budget;
+	int i, all = 0, budget, ret;
+	bool want;
 
 	if (h->mode != LNW_HOOKS_AUTO)
 		return set_attached(h, h->mode == LNW_HOOKS_ALWAYS, err, len);
@@ -128,21 +160,25 @@ int lnw_route_hooks_update(struct lnw_route_hooks *h,
 	}
 	if (h->all_fd >= 0 && lnw_conf_read_fd(h->all_fd, &all))
 		all = 0;
+	for (i = 0; i < h->n_devs; i++) /* a device that just appeared */
+		if (h->devs[i].fd == FD_UNOPENED)
+			read_device(&h->devs[i]);
 	budget = h->n_devs < READS_PER_TICK ? h->n_devs : READS_PER_TICK;
 	for (i = 0; i < budget; i++) {
 		read_device(&h->devs[h->cursor]);
 		h->cursor = (h->cursor + 1) % h->n_devs;
 	}
-	h->why[0] = '\0';
-	if (all) {
-		snprintf(h->why, sizeof(h->why), "all");
-	} else {
-		for (i = 0; i < h->n_devs && !h->why[0]; i++)
-			if (h->devs[i].on && !if_indextoname((unsigned int)h->devs[i].ifindex,
-							     h->why))
-				h->why[0] = '\0';
-	}
-	return set_attached(h, h->why[0] != '\0', err, len);
+	want = all;
+	for (i = 0; i < h->n_devs && !want; i++)
+		want = h->devs[i].on;
+	if (want == h->attached)
+		return 0;
+	if (want)
+		name_why(h, all);
+	ret = set_attached(h, want, err, len);
+	if (!h->attached)
+		h->why[0] = '\0';
+	return ret;
 }
 
 int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mode,
@@ -160,7 +196,7 @@ int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mo
 		h->all_fd = lnw_conf_open("all", LNW_CONF_ROUTE_LOCALNET);
 		if (h->all_fd < 0) {
 			snprintf(err, len, "cannot read net.ipv4.conf.all.route_localnet: %s "
-				 "(is /proc mounted? or use --route-hooks always)",
+				 "(is /proc mounted? or use --route-hooks-always)",
 				 strerror(-h->all_fd));
 			return h->all_fd;
 		}
@@ -181,7 +217,7 @@ void lnw_route_hooks_close(struct lnw_route_hooks *h)
 		h->links[i] = NULL;
 	}
 	for (i = 0; i < h->n_devs; i++)
-		close_conf(&h->devs[i]);
+		close_conf(&h->devs[i], FD_UNOPENED);
 	free(h->devs);
 	h->devs = NULL;
 	h->n_devs = 0;

@@ -20,21 +20,24 @@ enum lnw_route_hooks_mode {
 
 #define LNW_HOOKS_MAX_PROGS 2
 
+/* net.ipv4.conf.DEV.route_localnet of one watched device, kept open */
+struct lnw_conf_fd {
+	int ifindex;
+	int fd;                 /* or FD_UNOPENED / FD_MISSING (route_hooks.c) */
+	bool on;                /* its flag when last read */
+};
+
 struct lnw_route_hooks {
 	enum lnw_route_hooks_mode mode;
 	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS]; /* NULL: not loaded */
 	struct bpf_link *links[LNW_HOOKS_MAX_PROGS];
 	bool attached;
 	unsigned int switches;  /* attach + detach transitions so far */
-	char why[32];           /* "all", a device name, or "" */
+	char why[32];           /* while attached: "all" or the device's name */
 	int all_fd;             /* conf/all/route_localnet, kept open */
-	struct lnw_conf_fd {
-		int ifindex;
-		int fd;
-		bool on;        /* its flag when last read */
-	} *devs;                /* conf/DEV/route_localnet of watched devices */
+	struct lnw_conf_fd *devs; /* the watched devices, in the set's order */
 	int n_devs;
-	int cursor;             /* next device to read */
+	int cursor;             /* next device to read in turn */
 	unsigned int gen;       /* of the watched set devs was made from */
 };
 
@@ -45,8 +48,9 @@ const char *lnw_route_hooks_mode_name(enum lnw_route_hooks_mode mode);
 int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mode,
 			 struct bpf_program *const *progs, int n_progs,
 			 const struct lnw_tc_set *watched, char *err, size_t len);
-/* Read the flags of the watched devices again and attach or detach.
- * Returns 1 when the state changed, 0 when not, -errno on failure. */
+/* Read the flags again (`all`, new devices, and READS_PER_TICK others in
+ * turn) and attach or detach. Returns 1 when the state changed, 0 when not,
+ * -errno when attaching failed (nothing half-attached; try again later). */
 int lnw_route_hooks_update(struct lnw_route_hooks *h,
 			   const struct lnw_tc_set *watched, char *err, size_t len);
 /* Detach and close; all_fd must be -1 if init was never called. */
