@@ -102,7 +102,9 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 	v.reason = e->reason_src != LNW_REASON_NONE ?
 		   lnw_drop_reason_name(ev->kernel, e->reason) : NULL;
 	v.wall_ns = (long long)e->ts_ns + ev->mono_to_wall_ns;
-	v.location = lnw_ksyms_name(ev->ksyms, e->drop_loc);
+	/* a new location costs a /proc/kallsyms scan (~45 ms): only where shown */
+	if (ev->json || ev->wide)
+		v.location = lnw_ksyms_name(ev->ksyms, e->drop_loc);
 	if (e->verdict == LNW_DELIVERED) {
 		owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
 		if (owner && owner->pid > 0) {
