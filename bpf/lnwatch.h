@@ -5,6 +5,7 @@
 
 #define LNW_IFNAMSIZ 16
 #define LNW_FLAG_UNKNOWN 0xff /* rl_* value the BPF side could not read */
+#define LNW_KSYM_LEN 192      /* a kernel symbol, as %pS prints it */
 
 /* Verdicts, as counted and as reported. */
 enum lnw_verdict {

@@ -19,6 +19,9 @@ struct lnw_events {
 	bool json, wide, latency;
 	struct lnw_owner_cache *owners; /* socket inode -> process */
 	struct lnw_ksyms *ksyms;        /* drop locations -> names */
+	/* set before open: how the kernel names an address, or NULL */
+	int (*ksym_fn)(void *ctx, __u64 addr, char *out, size_t len);
+	void *ksym_ctx;
 	long long mono_to_wall_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	long long deadline_ns;      /* a drain stops here (monotonic) */
 	unsigned long long seen;    /* events read so far */

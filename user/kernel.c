@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <linux/ip.h>
 
 #include "kernel.h"
@@ -102,6 +103,9 @@ int lnw_kernel_probe(struct lnw_kernel *k, char *err, size_t errlen)
 	k->has_tcx = lnw_btf_enum_value(btf, "BPF_TCX_INGRESS", &v);
 	k->has_sk_data_ready = has_type(btf, "btf_trace_sk_data_ready", BTF_KIND_TYPEDEF);
 	k->has_kfunc_ctx = has_type(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC);
+	/* names drop locations (%pS) without scanning /proc/kallsyms */
+	k->has_ksym_helper = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+						     BPF_FUNC_snprintf, NULL) == 1;
 	k->has_localnet_reason = lnw_btf_enum_value(btf,
 			DROP_PREFIX "IP_LOCALNET", &v);
 	/* The enum is anonymous; the UAPI value is the fallback. */

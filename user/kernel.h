@@ -18,6 +18,7 @@ struct lnw_kernel {
 	bool has_kfunc_ctx;       /* bpf_cast_to_kern_ctx: Linux >= 6.3 */
 	bool has_localnet_reason; /* SKB_DROP_REASON_IP_LOCALNET: ~6.13 */
 	bool has_sk_data_ready;   /* sock:sk_data_ready tracepoint: 6.6 */
+	bool has_ksym_helper;     /* bpf_snprintf for raw_tp (%pS): 5.13 */
 	int rl_devconf_idx;       /* IPV4_DEVCONF_ROUTE_LOCALNET - 1 */
 };
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Drop locations by name: a scan of /proc/kallsyms per new address. */
+/* Drop locations by name: asked of the kernel, or found in /proc/kallsyms. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ksyms.h"
+#include "lnwatch.h"
 
 #define KSYMS_CACHE 64    /* distinct drop sites remembered */
 #define KSYM_NAME_MAX 128 /* KSYM_NAME_LEN in the kernel */
@@ -13,11 +14,13 @@
 
 struct lnw_ksym_entry {
 	__u64 addr;
-	char name[KSYM_NAME_MAX + 24]; /* "" when the lookup failed */
+	char name[LNW_KSYM_LEN];      /* "" when the lookup failed */
 };
 
 struct lnw_ksyms {
 	char *path;
+	lnw_ksym_kernel_fn kernel_fn;
+	void *ctx;
 	struct lnw_ksym_entry cache[KSYMS_CACHE];
 	int n, next; /* filled entries; the one to replace when full */
 };
@@ -30,40 +33,64 @@ static bool is_text(char type)
 
 int lnw_ksyms_scan(FILE *f, __u64 addr, char *out, size_t len)
 {
-	char line[KSYM_NAME_MAX + 64], best[KSYM_NAME_MAX] = "";
+	char line[KSYM_NAME_MAX + 64], best[KSYM_NAME_MAX] = "", best_mod[64] = "";
 	__u64 best_addr = 0;
 	bool found = false;
 
 	while (fgets(line, sizeof(line), f)) {
 		char *end, *name;
 		__u64 a = strtoull(line, &end, 16);
-		size_t n;
+		size_t n, m;
 
-		/* "ffffffff81000000 T _stext [module]" */
+		/* "ffffffff81000000 T _stext\t[module]" */
 		if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ' ||
 		    !is_text(end[1]) || !a || a > addr || (found && a < best_addr))
 			continue;
 		name = end + 3;
 		n = strcspn(name, " \t\n");
-		if (!n || n >= sizeof(best))
+		if (!n || n >= KSYM_NAME_MAX)
 			continue;
 		memcpy(best, name, n);
 		best[n] = '\0';
+		name += n + strspn(name + n, " \t");
+		m = name[0] == '[' ? strcspn(name, "\n") : 0;
+		m = m < sizeof(best_mod) ? m : 0;
+		memcpy(best_mod, name, m);
+		best_mod[m] = '\0';
 		best_addr = a;
 		found = true;
 	}
 	if (!found || addr - best_addr >= KSYM_MAX_OFF)
 		return -ENOENT;
-	snprintf(out, len, "%s+0x%llx", best, (unsigned long long)(addr - best_addr));
+	/* as the kernel's %pS writes it, less the size: "f+0x1b [module]" */
+	snprintf(out, len, "%s+0x%llx%s%s", best, (unsigned long long)(addr - best_addr),
+		 best_mod[0] ? " " : "", best_mod);
 	return 0;
 }
 
-struct lnw_ksyms *lnw_ksyms_new(const char *kallsyms_path)
+bool lnw_ksym_tidy(char *s)
+{
+	char *plus = strstr(s, "+0x"), *slash, *rest;
+
+	if (!plus || plus == s)
+		return false; /* "0xffffffff81234567": no symbol */
+	slash = strchr(plus, '/');
+	if (slash) {
+		rest = slash + strcspn(slash, " ");
+		memmove(slash, rest, strlen(rest) + 1);
+	}
+	return true;
+}
+
+struct lnw_ksyms *lnw_ksyms_new(const char *kallsyms_path,
+				lnw_ksym_kernel_fn kernel_fn, void *ctx)
 {
 	struct lnw_ksyms *k = calloc(1, sizeof(*k));
 
 	if (!k)
 		return NULL;
+	k->kernel_fn = kernel_fn;
+	k->ctx = ctx;
 	k->path = strdup(kallsyms_path);
 	if (!k->path) {
 		free(k);
@@ -91,6 +118,11 @@ const char *lnw_ksyms_name(struct lnw_ksyms *k, __u64 addr)
 	}
 	e->addr = addr;
 	e->name[0] = '\0';
+	if (k->kernel_fn && !k->kernel_fn(k->ctx, addr, e->name, sizeof(e->name))) {
+		if (!lnw_ksym_tidy(e->name))
+			e->name[0] = '\0'; /* the kernel does not know it either */
+		return e->name[0] ? e->name : NULL;
+	}
 	f = fopen(k->path, "re");
 	if (f) {
 		if (lnw_ksyms_scan(f, addr, e->name, sizeof(e->name)))

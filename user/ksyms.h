@@ -2,24 +2,34 @@
 #ifndef LNW_KSYMS_H
 #define LNW_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
 
 /* Kernel text addresses as "function+0xoffset", for drop locations. The
- * kernel has ~200k symbols: rather than hold them all (megabytes), each
- * distinct address is looked up once in /proc/kallsyms and remembered;
- * a drop happens at a handful of places. */
+ * kernel names them itself when it can (a BPF program printing %pS, run on
+ * demand: microseconds); otherwise each distinct address is looked up once
+ * in /proc/kallsyms (~45 ms: ~120k lines) and remembered. Either way only
+ * a handful of addresses ever come: the places that drop packets. */
 struct lnw_ksyms;
 
-struct lnw_ksyms *lnw_ksyms_new(const char *kallsyms_path);
-/* The name, or NULL when unknown (no symbol below it, addresses hidden by
- * kptr_restrict, file unreadable). Valid until the next call. */
+/* The kernel's own answer, in %pS form, in out; 0 or -errno. */
+typedef int (*lnw_ksym_kernel_fn)(void *ctx, __u64 addr, char *out, size_t len);
+
+/* kernel_fn may be NULL: /proc/kallsyms only. */
+struct lnw_ksyms *lnw_ksyms_new(const char *kallsyms_path,
+				lnw_ksym_kernel_fn kernel_fn, void *ctx);
+/* The name, or NULL when unknown (no symbol near it, addresses hidden by
+ * kptr_restrict, nothing readable). Valid until the next call. */
 const char *lnw_ksyms_name(struct lnw_ksyms *k, __u64 addr);
 void lnw_ksyms_free(struct lnw_ksyms *k);
 
-/* One scan of a kallsyms-format stream: the text symbol at or below addr,
- * as "name+0xoff" in out. Returns 0, or -ENOENT. (The pure part, tested.) */
+/* The pure parts, tested. One scan of a kallsyms-format stream: the text
+ * symbol at or below addr, as "name+0xoff" in out; 0 or -ENOENT. */
 int lnw_ksyms_scan(FILE *f, __u64 addr, char *out, size_t len);
+/* %pS's "name+0xoff/0xsize [module]" -> "name+0xoff [module]", in place;
+ * false when it is no symbol (%pS prints a bare address then). */
+bool lnw_ksym_tidy(char *s);
 
 #endif

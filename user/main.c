@@ -141,6 +141,9 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_compat, !use_kfunc);
 	/* before 6.6 there is no sk_data_ready tracepoint: no "delivered" */
 	bpf_program__set_autoload(app->skel->progs.lnw_sk_data_ready, k->has_sk_data_ready);
+	bpf_program__set_autoload(app->skel->progs.lnw_ksym, k->has_ksym_helper &&
+				  !(o->fallbacks & LNW_FB_KALLSYMS));
+	bpf_program__set_autoattach(app->skel->progs.lnw_ksym, false); /* run, not attached */
 	bpf_map__set_max_entries(app->skel->maps.events, rb_bytes);
 
 	ret = lnwatch_bpf__load(app->skel);
@@ -168,6 +171,21 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 		snprintf(err, len, "cannot attach tracepoints: %s", strerror(-ret));
 		return ret;
 	}
+	return 0;
+}
+
+/* A drop location, named by the kernel: lnw_ksym prints it with %pS. */
+static int kernel_ksym(void *ctx, __u64 addr, char *out, size_t len)
+{
+	struct lnw_app *app = ctx;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &addr,
+		    .ctx_size_in = sizeof(addr));
+	int ret;
+
+	ret = bpf_prog_test_run_opts(bpf_program__fd(app->skel->progs.lnw_ksym), &opts);
+	if (ret)
+		return ret;
+	snprintf(out, len, "%s", app->skel->bss->lnw_ksym_buf);
 	return 0;
 }
 
@@ -313,6 +331,12 @@ static const char *reason_path(const struct lnw_app *app)
 	       !(app->opts.fallbacks & LNW_FB_INFER) ? "kernel" : "inferred";
 }
 
+/* How drop locations are named: by the kernel (%pS), or from kallsyms. */
+static const char *location_path(const struct lnw_app *app)
+{
+	return bpf_program__autoload(app->skel->progs.lnw_ksym) ? "kernel" : "kallsyms";
+}
+
 static int make_ready_file(const char *path, char *err, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -362,6 +386,7 @@ static void print_counters(struct lnw_app *app, const char *type)
 		.reason_path = reason_path(app),
 		.delivery = bpf_program__autoload(app->skel->progs.lnw_sk_data_ready) ?
 			    "sk_data_ready" : "none",
+		.location = location_path(app),
 		.route_hooks = lnw_route_hooks_mode_name(app->hooks.mode),
 		.route_hooks_attached = app->hooks.attached,
 		.route_hooks_switches = app->hooks.switches,
@@ -516,6 +541,10 @@ int main(int argc, char **argv)
 	ret = start_route_hooks(&app, err, sizeof(err));
 	if (ret)
 		goto cleanup;
+	if (bpf_program__autoload(app.skel->progs.lnw_ksym)) {
+		app.events.ksym_fn = kernel_ksym;
+		app.events.ksym_ctx = &app;
+	}
 	ret = lnw_events_open(&app.events, bpf_map__fd(app.skel->maps.events),
 			      stdout, &app.kernel);
 	if (ret) {
@@ -527,13 +556,13 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (app.opts.verbose)
 		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
-			"martian reason %s, delivery %s, route hooks %s (%s), netns %u%s\n",
-			app.tc.n,
-			app.links ? " (+ new ones)" : "",
-			lnw_attach_kind_name(app.tc.kind), join_path(&app),
-			reason_path(&app), app.kernel.has_sk_data_ready ? "sk_data_ready" :
-			"not traced", lnw_route_hooks_mode_name(app.hooks.mode),
-			app.hooks.attached ? "attached" : "detached", app.netns_ino, app.opts.all_netns ? " (+ all namespaces)" : "");
+			"martian reason %s, delivery %s, locations %s, route hooks %s "
+			"(%s), netns %u%s\n", app.tc.n, app.links ? " (+ new ones)" : "",
+			lnw_attach_kind_name(app.tc.kind), join_path(&app), reason_path(&app),
+			app.kernel.has_sk_data_ready ? "sk_data_ready" : "not traced",
+			location_path(&app), lnw_route_hooks_mode_name(app.hooks.mode),
+			app.hooks.attached ? "attached" : "detached", app.netns_ino,
+			app.opts.all_netns ? " (+ all namespaces)" : "");
 	if (app.opts.ready_file) {
 		ret = make_ready_file(app.opts.ready_file, err, sizeof(err));
 		if (ret)

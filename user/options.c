@@ -76,7 +76,7 @@ static const struct argp_option argp_opts[] = {
 	  "Trace accepts even while route_localnet is off everywhere "
 	  "(then every routed packet pays for two tracepoints)", 0 },
 	{ "fallback", OPT_FALLBACK, "LIST", 0,
-	  "Force old-kernel paths (tests): clsact,addr-join,infer", 0 },
+	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
 	{},
 };
 
@@ -147,7 +147,7 @@ static unsigned int nth_bit(size_t i)
 /* names in the order of enum lnw_fallback's bits */
 int lnw_parse_fallbacks(const char *s, unsigned int *out)
 {
-	static const char *const names[] = { "clsact", "addr-join", "infer" };
+	static const char *const names[] = { "clsact", "addr-join", "infer", "kallsyms" };
 
 	return parse_name_list(s, names, sizeof(names) / sizeof(names[0]), nth_bit, out);
 }
@@ -291,7 +291,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))
-			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer", arg);
+			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer,kallsyms", arg);
 		break;
 	case ARGP_KEY_ARG:
 		usage_error(state, "unexpected argument '%s'", arg);

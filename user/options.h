@@ -13,6 +13,7 @@ enum lnw_fallback {
 	LNW_FB_CLSACT = 1 << 0,      /* clsact + bpf_tc_attach instead of tcx */
 	LNW_FB_ADDR_JOIN = 1 << 1,   /* join by ifindex+saddr, no kfunc */
 	LNW_FB_INFER = 1 << 2,       /* infer martians, ignore IP_LOCALNET */
+	LNW_FB_KALLSYMS = 1 << 3,    /* name drop locations from /proc/kallsyms */
 };
 
 struct lnw_options {

@@ -656,6 +656,7 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 	json_object_object_add(paths, "join", json_str(s->join));
 	json_object_object_add(paths, "reason", json_str(s->reason_path));
 	json_object_object_add(paths, "delivery", json_str(s->delivery));
+	json_object_object_add(paths, "location", json_str(s->location));
 	hooks = json_object_new_object();
 	json_object_object_add(hooks, "mode", json_str(s->route_hooks));
 	json_object_object_add(hooks, "attached", json_object_new_boolean(s->route_hooks_attached));

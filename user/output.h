@@ -66,6 +66,7 @@ struct lnw_summary {
 	const struct lnw_exposure *exposures;
 	size_t n_exposures;
 	const char *delivery;    /* "sk_data_ready" | "none" */
+	const char *location;    /* drop locations named by "kernel" | "kallsyms" */
 	const char *route_hooks; /* "auto" | "always" | "never" */
 	bool route_hooks_attached;
 	unsigned int route_hooks_switches;

@@ -20,9 +20,9 @@ EOF
 
 clsact_count() { tc -n "$NODE" qdisc show dev eth0 | grep -c clsact; }
 
-# path_case FALLBACKS ATTACH JOIN REASON
+# path_case FALLBACKS ATTACH JOIN REASON [LOCATIONS]
 path_case() {
-	local fb=$1 attach=$2 join=$3 reason=$4 name="path ${1:-native}" args=() dport=5000
+	local fb=$1 attach=$2 join=$3 reason=$4 loc=${5:-kernel} name="path ${1:-native}" args=() dport=5000
 	[ -n "$fb" ] && args=(--fallback "$fb")
 	[ "$join" = addr ] && dport=null # no sk_buff: the routed port is unknown
 	rl "$NODE" eth0 0
@@ -38,6 +38,9 @@ path_case() {
 	check "$name: martian-dst events" "$(ev '.verdict=="martian-dst" and .daddr=="127.0.0.1"')" 4
 	check "$name: martian reason source" "$(evvals 'select(.verdict=="martian-dst") | .reason_source')" "$reason"
 	check "$name: martian flags" "$(evvals 'select(.verdict=="martian-dst") | .route_localnet|"\(.all)/\(.dev)/\(.effective)"')" "0/0/0"
+	check "$name: martian location, named by the $loc" \
+		"$(evvals 'select(.verdict=="martian-dst") | .location | sub("\\+0x[0-9a-f]+$"; "")') $(summ .paths.location)" \
+		"ip_rcv_finish_core $loc"
 	check "$name: accept events (DNAT)" "$(ev '.verdict=="accept"')" 3
 	check "$name: delivered events (DNAT)" "$(ev '.verdict=="delivered"')" 3
 	check "$name: accept tuple" \
@@ -56,6 +59,7 @@ path_case clsact clsact skb kernel
 path_case addr-join tcx addr kernel
 path_case infer tcx skb inferred
 path_case clsact,addr-join,infer clsact addr inferred
+path_case kallsyms tcx skb kernel kallsyms
 
 # A clsact qdisc someone else made stays; only our filter goes.
 tc -n "$NODE" qdisc add dev eth0 clsact

@@ -294,7 +294,8 @@ direct() {
 	# kfree_skb's location, named from /proc/kallsyms: where the route
 	# input dropped them, on this kernel
 	loc=$(evvals "select($md or $ms) | .location")
-	info "martian drop location: $loc"
+	info "martian drop location: $loc (named by: $(summ .paths.location))"
+	check "drop locations named by the kernel (%pS)" "$(summ .paths.location)" kernel
 	check "martians: drop location named" \
 		"$(evvals "select($md or $ms) | .location | test(\"^[A-Za-z_][A-Za-z0-9_.]*[+]0x[0-9a-f]+\$\")")" true
 	check "accept on flag on (dst 127.0.0.1): events" "$(ev "$ad")" $N_DST

@@ -1195,12 +1195,35 @@ static void t_ksyms_scan(void)
 	CHECK(!ksym(0xffffffff81002000ULL, out, sizeof(out)) &&
 	      !strcmp(out, "tcp_v4_rcv+0x0"), "at a symbol: '%s'", out);
 	CHECK(!ksym(0xffffffffc0000010ULL, out, sizeof(out)) &&
-	      !strcmp(out, "veth_xmit+0x10"), "module symbol, no [module]: '%s'", out);
+	      !strcmp(out, "veth_xmit+0x10 [veth]"), "module symbol, as %%pS: '%s'", out);
 	CHECK(ksym(0xffffffff80000000ULL, out, sizeof(out)) == -ENOENT, "below every symbol");
 	CHECK(ksym(0xffffffff81002000ULL + (2 << 20), out, sizeof(out)) == -ENOENT,
 	      "2 MiB past the last symbol is no function's");
 	CHECK(!ksym(0xffffffff81002001ULL, out, 8) && !strcmp(out, "tcp_v4_"),
 	      "cut to the buffer: '%s'", out);
+}
+
+/* What the kernel's %pS prints, made like the scan's answer. */
+static void t_ksym_tidy(void)
+{
+	static const struct { const char *in, *want; bool ok; } cases[] = {
+		{ "ip_rcv_finish_core+0x25b/0x3c0", "ip_rcv_finish_core+0x25b", true },
+		{ "nft_do_chain+0x46f/0x5c0 [nf_tables]", "nft_do_chain+0x46f [nf_tables]", true },
+		{ "tcp_v4_rcv+0x99", "tcp_v4_rcv+0x99", true },
+		{ "0xffffffff81234567", NULL, false },
+		{ "", NULL, false },
+	};
+	char buf[LNW_KSYM_LEN];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		bool ok;
+
+		snprintf(buf, sizeof(buf), "%s", cases[i].in);
+		ok = lnw_ksym_tidy(buf);
+		CHECK(ok == cases[i].ok, "'%s': %d", cases[i].in, ok);
+		CHECK(!ok || !strcmp(buf, cases[i].want), "'%s' -> '%s'", cases[i].in, buf);
+	}
 }
 
 /* kptr_restrict: every address reads 0; nothing is named. */
@@ -1270,6 +1293,7 @@ int main(void)
 		{ "narrow line cut by a short buffer", t_line_short_buffer },
 		{ "kallsyms scan: nearest text symbol", t_ksyms_scan },
 		{ "kallsyms scan: hidden addresses", t_ksyms_hidden },
+		{ "%pS names tidied like the scan's", t_ksym_tidy },
 	};
 	size_t i;
 
