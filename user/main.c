@@ -361,7 +361,9 @@ static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *o
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 
+		/* lnw_ksym runs only when asked to name an address */
 		if (n == max || !bpf_program__autoload(prog) ||
+		    prog == app->skel->progs.lnw_ksym ||
 		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 			continue;
 		out[n].name = bpf_program__name(prog);
