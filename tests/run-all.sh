@@ -65,7 +65,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-run unit "$OUT/test_unit"
+for t in "$OUT"/unit/test_*; do
+	run "unit/$(basename "$t")" "$t"
+done
 run bpf-test-run "$OUT/test_tc_run"
 for t in "$HERE"/e2e/test_*.sh; do
 	run "e2e/$(basename "$t" .sh)" bash "$t"

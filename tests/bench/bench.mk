@@ -3,14 +3,11 @@
 # it; running it needs root and 6 to 8 minutes).
 EXTRA_DEB_PKGS += procps iperf3 bpftrace
 
-$(OUT)/bench_empty.bpf.o: tests/bench/empty.bpf.c vmlinux/$(ARCH)/vmlinux.h | $(OUT)
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) \
-		-Wno-unused-parameter -Ivmlinux/$(ARCH) -Ibpf -c $< -o $@
+$(OUT)/bench_empty.bpf.o: tests/bench/empty.bpf.c | $(OUT)
+	$(BPF_RECIPE)
 
 $(OUT)/bench_empty.skel.h: $(OUT)/bench_empty.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name bench_empty > $@
+	$(call SKEL_RECIPE,bench_empty)
 
 $(OUT)/tc_cost: tests/bench/tc_cost.c bpf/lnwatch.h $(SKEL) $(OUT)/bench_empty.skel.h
 	$(call msg,CC,$@)

@@ -27,7 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "lnwatch.h"
-#include "kernel.h"
+#include "watch/kernel.h"
 #include "lnwatch.skel.h"
 #include "check.h"
 #include "testutil.h"

@@ -16,10 +16,8 @@ $(KERNELS_OUT):
 	$(Q)mkdir -p $@
 
 # fentry/kprobe probe: reported per kernel, not part of lnwatch
-$(KERNELS_OUT)/probe.bpf.o: tests/kernels/probe.bpf.c vmlinux/$(ARCH)/vmlinux.h | $(KERNELS_OUT)
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) \
-		-Wno-unused-parameter -Ivmlinux/$(ARCH) -c $< -o $@
+$(KERNELS_OUT)/probe.bpf.o: tests/kernels/probe.bpf.c | $(KERNELS_OUT)
+	$(BPF_RECIPE)
 
 $(KERNELS_OUT)/probe: tests/kernels/probe.c | $(KERNELS_OUT)
 	$(call msg,CC,$@)

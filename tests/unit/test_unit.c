@@ -21,9 +21,12 @@
 #include <linux/types.h>
 
 #include "lnwatch.h"
-#include "options.h"
-#include "output.h"
-#include "ksyms.h"
+#include "watch/options.h"
+#include "watch/event_line.h"
+#include "watch/summary.h"
+#include "watch/verdict.h"
+#include "lib/text.h"
+#include "watch/ksyms.h"
 #include "check.h"
 #include "testutil.h"
 

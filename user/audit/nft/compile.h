@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_AUDIT_NFT_RULE_H
+#define LNW_AUDIT_NFT_RULE_H
+
+/* One rule of libnftables' JSON compiled into lnw_nft_rule: matches, a
+ * verdict, its text. Internal to the audit_nft*.c and audit_xt.c files. */
+
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "nfnl.h"
+#include "ruleset.h"
+
+struct lnw_nft_compile {
+	json_object *items;                  /* the "nftables" array */
+	json_object *no_elems;               /* what an empty named set holds */
+	const struct lnw_nfnl_ruleset *nl;
+	struct lnw_nft_ruleset *rs;
+	const struct lnw_nft_chain *chain;   /* of the rule being compiled */
+	unsigned long long handle;
+	int xt_seen;                         /* xt statements so far in the rule */
+	const struct lnw_nfnl_rule *xt_rule; /* their payloads, or NULL */
+	char *xt_comment;                    /* from -m comment */
+};
+
+struct lnw_nft_rules {
+	struct lnw_nft_rule *v;
+	int n, cap;
+};
+
+/* Append the rule (one per element when it holds a vmap or a dnat map) to
+ * out. Returns 0 or -ENOMEM. */
+int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw_nft_rules *out);
+void lnw_nft_rule_free(struct lnw_nft_rule *r);
+
+/* NFPROTO_* of "ip", "inet", "netdev"; -1 for a family that never routes
+ * IPv4 input. */
+int lnw_nft_family_code(const char *family);
+
+#endif

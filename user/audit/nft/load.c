@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * The nftables ruleset, read with libnftables in JSON mode (never by
+ * parsing nft's text) and compiled into matches and verdicts. iptables-nft
+ * rules use xtables extensions that the JSON names but does not describe
+ * (-m conntrack, -j DNAT): their payload comes from nfnetlink, read in the
+ * same ruleset generation.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include <nftables/libnftables.h>
+
+#include "lib/json.h"
+#include "lib/util.h"
+#include "compile.h"
+#include "nfnl.h"
+#include "ruleset.h"
+
+#define GEN_RETRIES 5 /* a ruleset rewritten this often while we read it */
+
+static enum lnw_nft_hook hook_code(const char *hook)
+{
+	static const struct { const char *name; enum lnw_nft_hook hook; } hooks[] = {
+		{ "ingress", LNW_HOOK_INGRESS },
+		{ "prerouting", LNW_HOOK_PREROUTING },
+		{ "input", LNW_HOOK_INPUT },
+		{ "forward", LNW_HOOK_FORWARD },
+	};
+	size_t i;
+
+	for (i = 0; hook && i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (!strcmp(hook, hooks[i].name))
+			return hooks[i].hook;
+	return LNW_HOOK_OTHER;
+}
+
+/* ---- chains --------------------------------------------------------------- */
+
+static void chain_free(struct lnw_nft_chain *c)
+{
+	int i;
+
+	for (i = 0; i < c->n_rules; i++)
+		lnw_nft_rule_free(&c->rules[i]);
+	for (i = 0; i < c->n_devs; i++)
+		free(c->devs[i]);
+	free(c->rules);
+	free(c->devs);
+	free(c->family);
+	free(c->table);
+	free(c->name);
+	free(c->hook_name);
+	free(c->type);
+}
+
+static int chain_cmp3(const char *family, const char *table, const char *name,
+		      const struct lnw_nft_chain *c)
+{
+	int d = strcmp(family, c->family);
+
+	if (!d)
+		d = strcmp(table, c->table);
+	return d ? d : strcmp(name, c->name);
+}
+
+static int chain_sort_cmp(const void *a, const void *b)
+{
+	const struct lnw_nft_chain *x = a;
+
+	return chain_cmp3(x->family, x->table, x->name, b);
+}
+
+static struct lnw_nft_chain *chain_find(const struct lnw_nft_ruleset *rs, const char *family,
+					const char *table, const char *name)
+{
+	int lo = 0, hi = rs->n_chains;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		int d = chain_cmp3(family, table, name, &rs->chains[mid]);
+
+		if (!d)
+			return &rs->chains[mid];
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static int add_chain(struct lnw_nft_compile *cx, json_object *jc, int *cap)
+{
+	struct lnw_nft_ruleset *rs = cx->rs;
+	const char *family = lnw_jstr(jc, "family");
+	const struct lnw_nfnl_chain *nc;
+	struct lnw_nft_chain *c;
+	int fam = lnw_nft_family_code(family), i;
+
+	if (fam < 0 || !lnw_jstr(jc, "table") || !lnw_jstr(jc, "name"))
+		return 0;
+	if (rs->n_chains == *cap) {
+		int ncap = *cap ? *cap * 2 : 16;
+		void *v = realloc(rs->chains, (size_t)ncap * sizeof(*rs->chains));
+
+		if (!v)
+			return -ENOMEM;
+		rs->chains = v;
+		*cap = ncap;
+	}
+	c = &rs->chains[rs->n_chains++];
+	memset(c, 0, sizeof(*c));
+	c->family = dup_or_empty(family);
+	c->table = dup_or_empty(lnw_jstr(jc, "table"));
+	c->name = dup_or_empty(lnw_jstr(jc, "name"));
+	c->hook_name = dup_or_empty(lnw_jstr(jc, "hook"));
+	c->type = dup_or_empty(lnw_jstr(jc, "type"));
+	if (!c->family || !c->table || !c->name || !c->hook_name || !c->type)
+		return -ENOMEM;
+	c->base = lnw_jstr(jc, "hook") != NULL;
+	c->hook = hook_code(lnw_jstr(jc, "hook"));
+	c->prio = json_object_get_int(lnw_jget(jc, "prio"));
+	c->policy_drop = lnw_jstr(jc, "policy") && !strcmp(lnw_jstr(jc, "policy"), "drop");
+	/* libnftables 1.0 JSON omits an ingress chain's devices */
+	nc = lnw_nfnl_chain_find(cx->nl, (unsigned char)fam, c->table, c->name);
+	if (nc && nc->n_devs) {
+		c->devs = calloc((size_t)nc->n_devs, sizeof(*c->devs));
+		if (!c->devs)
+			return -ENOMEM;
+		for (i = 0; i < nc->n_devs; i++, c->n_devs++)
+			if (!(c->devs[i] = strdup(nc->devs[i])))
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+static int compile_all(struct lnw_nft_compile *cx)
+{
+	struct lnw_nft_ruleset *rs = cx->rs;
+	size_t i, n = json_object_array_length(cx->items);
+	struct lnw_nft_chain *c = NULL;
+	int cap = 0, ret = 0, k;
+
+	for (i = 0; i < n && !ret; i++) {
+		json_object *jc = lnw_jget(json_object_array_get_idx(cx->items, i), "chain");
+
+		if (jc)
+			ret = add_chain(cx, jc, &cap);
+	}
+	if (ret)
+		return ret;
+	if (rs->n_chains)
+		qsort(rs->chains, (size_t)rs->n_chains, sizeof(*rs->chains), chain_sort_cmp);
+	for (i = 0; i < n && !ret; i++) {
+		json_object *jr = lnw_jget(json_object_array_get_idx(cx->items, i), "rule");
+		struct lnw_nft_rules out;
+		const char *family = lnw_jstr(jr, "family"), *table = lnw_jstr(jr, "table"),
+			   *chain = lnw_jstr(jr, "chain");
+
+		if (!jr || !family || !table || !chain || lnw_nft_family_code(family) < 0)
+			continue;
+		/* nft lists a chain's rules together: the last chain is the hit */
+		if (!c || chain_cmp3(family, table, chain, c))
+			c = chain_find(rs, family, table, chain);
+		if (!c)
+			continue;
+		cx->chain = c;
+		out = (struct lnw_nft_rules){ c->rules, c->n_rules, c->n_rules };
+		ret = lnw_nft_compile_rule(cx, jr, &out);
+		c->rules = out.v;
+		c->n_rules = out.n;
+	}
+	/* jump targets live in the same table */
+	for (k = 0; k < rs->n_chains && !ret; k++) {
+		struct lnw_nft_chain *ch = &rs->chains[k];
+		int j;
+
+		for (j = 0; j < ch->n_rules; j++) {
+			struct lnw_nft_rule *r = &ch->rules[j];
+
+			if (r->target_name)
+				r->target = chain_find(rs, ch->family, ch->table, r->target_name);
+			if ((r->verdict == LNW_V_JUMP || r->verdict == LNW_V_GOTO) && !r->target)
+				r->verdict = LNW_V_MAYBE;
+		}
+	}
+	free(cx->xt_comment);
+	cx->xt_comment = NULL;
+	return ret;
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+static int list_ruleset(char **json, char *err, size_t len)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	int ret = 0;
+
+	if (!ctx) {
+		snprintf(err, len, "cannot create a libnftables context");
+		return -ENOMEM;
+	}
+	nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON);
+	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
+		snprintf(err, len, "cannot buffer libnftables output");
+		ret = -ENOMEM;
+	} else if (nft_run_cmd_from_buffer(ctx, "list ruleset")) {
+		const char *e = nft_ctx_get_error_buffer(ctx);
+
+		snprintf(err, len, "nft list ruleset failed: %.*s", (int)strcspn(e, "\n"), e);
+		ret = -EIO;
+	} else {
+		*json = strdup(nft_ctx_get_output_buffer(ctx));
+		if (!*json) {
+			snprintf(err, len, "out of memory");
+			ret = -ENOMEM;
+		}
+	}
+	nft_ctx_free(ctx);
+	return ret;
+}
+
+static void nfnl_error(int ret, char *err, size_t len)
+{
+	snprintf(err, len, "cannot read the nftables ruleset: %s%s", strerror(-ret),
+		 ret == -EPERM ? ": it needs CAP_NET_ADMIN, run it as root" :
+		 ret == -EPROTONOSUPPORT || ret == -EINVAL || ret == -EOPNOTSUPP ?
+		 " (is nf_tables available in this kernel?)" : "");
+}
+
+/* libnftables' JSON and nfnetlink's payloads from one generation. */
+static int read_consistent(struct lnw_nfnl_ruleset *nl, char **json, char *err, size_t len)
+{
+	unsigned int gen0, gen1;
+	int ret, attempt;
+
+	for (attempt = 0; attempt < GEN_RETRIES; attempt++) {
+		ret = lnw_nfnl_genid(&gen0);
+		if (ret) {
+			nfnl_error(ret, err, len);
+			return ret;
+		}
+		ret = lnw_nfnl_read(nl);
+		if (ret) {
+			nfnl_error(ret, err, len);
+			return ret;
+		}
+		ret = list_ruleset(json, err, len);
+		if (!ret)
+			ret = lnw_nfnl_genid(&gen1);
+		if (ret) {
+			if (!err[0])
+				nfnl_error(ret, err, len);
+			lnw_nfnl_free(nl);
+			free(*json);
+			*json = NULL;
+			return ret;
+		}
+		if (gen0 == gen1)
+			return 0;
+		lnw_nfnl_free(nl);
+		free(*json);
+		*json = NULL;
+	}
+	snprintf(err, len, "the nftables ruleset changed %d times while it was read",
+		 GEN_RETRIES);
+	return -EAGAIN;
+}
+
+/* iptables-legacy keeps its rules outside nf_tables, out of our sight. */
+static void read_legacy_tables(char *out, size_t len)
+{
+	FILE *f = fopen("/proc/net/ip_tables_names", "re");
+	char line[64];
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (!f)
+		return; /* ip_tables not loaded: there are none */
+	while (fgets(line, sizeof(line), f) && o + 2 < len) {
+		line[strcspn(line, "\n")] = '\0';
+		o += (size_t)snprintf(out + o, len - o, "%s%s", o ? "," : "", line);
+	}
+	fclose(f);
+}
+
+int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len)
+{
+	struct lnw_nfnl_ruleset nl;
+	struct lnw_nft_compile cx = { .rs = rs, .nl = &nl, .no_elems = json_object_new_array() };
+	json_object *root = NULL;
+	char *json = NULL;
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	err[0] = '\0';
+	ret = cx.no_elems ? read_consistent(&nl, &json, err, len) : -ENOMEM;
+	if (ret) {
+		json_object_put(cx.no_elems);
+		return ret;
+	}
+	root = json_tokener_parse(json);
+	cx.items = lnw_jget(root, "nftables");
+	if (!json_object_is_type(cx.items, json_type_array)) {
+		snprintf(err, len, "libnftables returned JSON without an \"nftables\" array");
+		ret = -EPROTO;
+	} else {
+		ret = compile_all(&cx);
+		if (ret)
+			snprintf(err, len, "compiling the nftables ruleset: %s", strerror(-ret));
+	}
+	json_object_put(root);
+	json_object_put(cx.no_elems);
+	free(json);
+	lnw_nfnl_free(&nl);
+	if (ret) {
+		lnw_nft_free(rs);
+		return ret;
+	}
+	read_legacy_tables(rs->legacy_tables, sizeof(rs->legacy_tables));
+	return 0;
+}
+
+void lnw_nft_free(struct lnw_nft_ruleset *rs)
+{
+	int i;
+
+	for (i = 0; i < rs->n_chains; i++)
+		chain_free(&rs->chains[i]);
+	free(rs->chains);
+	memset(rs, 0, sizeof(*rs));
+}
+
+void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s #%llu", r->chain->family, r->chain->table,
+		 r->chain->name, r->handle);
+}
+
+/* ---- DNAT paths -------------------------------------------------------------- */
+
+struct path_walk {
+	struct lnw_nft_path cur;
+	struct lnw_nft_path *v;
+	int n, cap;
+};
+
+static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
+{
+	int i, ret;
+
+	for (i = 0; i < c->n_rules; i++) {
+		const struct lnw_nft_rule *r = &c->rules[i];
+
+		if ((r->verdict == LNW_V_JUMP || r->verdict == LNW_V_GOTO) && r->target &&
+		    w->cur.n_via < LNW_NFT_MAX_DEPTH) {
+			w->cur.via[w->cur.n_via++] = r;
+			ret = walk_nat(w, r->target);
+			w->cur.n_via--;
+			if (ret)
+				return ret;
+		}
+		/* a prerouting redirect goes to the receiving interface's own
+		 * address, never to 127.0.0.0/8: only DNAT can lead there */
+		if (r->verdict != LNW_V_NAT || r->nat.kind != LNW_NAT_DNAT)
+			continue;
+		if (w->n == w->cap) {
+			int cap = w->cap ? w->cap * 2 : 8;
+			void *v = realloc(w->v, (size_t)cap * sizeof(*w->v));
+
+			if (!v)
+				return -ENOMEM;
+			w->v = v;
+			w->cap = cap;
+		}
+		w->cur.rule = r;
+		w->v[w->n++] = w->cur;
+	}
+	return 0;
+}
+
+int lnw_nft_dnat_paths(const struct lnw_nft_ruleset *rs, const char *hook,
+		       struct lnw_nft_path **out)
+{
+	struct path_walk w = { 0 };
+	int i, ret = 0;
+
+	*out = NULL;
+	for (i = 0; i < rs->n_chains && !ret; i++) {
+		const struct lnw_nft_chain *c = &rs->chains[i];
+
+		if (!c->base || strcmp(c->hook_name, hook) || strcmp(c->type, "nat") ||
+		    !strcmp(c->family, "netdev"))
+			continue;
+		w.cur.base = c;
+		ret = walk_nat(&w, c);
+	}
+	if (ret) {
+		free(w.v);
+		return ret;
+	}
+	*out = w.v;
+	return w.n;
+}
+
+static bool reaches(const struct lnw_nft_chain *from, const struct lnw_nft_chain *to,
+		    int depth)
+{
+	int i;
+
+	if (from == to)
+		return true;
+	if (depth >= LNW_NFT_MAX_DEPTH)
+		return false;
+	for (i = 0; i < from->n_rules; i++) {
+		const struct lnw_nft_rule *r = &from->rules[i];
+
+		if ((r->verdict == LNW_V_JUMP || r->verdict == LNW_V_GOTO) && r->target &&
+		    reaches(r->target, to, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+const struct lnw_nft_chain *lnw_nft_input_base_of(const struct lnw_nft_ruleset *rs,
+						  const struct lnw_nft_chain *chain)
+{
+	int i;
+
+	for (i = 0; i < rs->n_chains; i++) {
+		const struct lnw_nft_chain *c = &rs->chains[i];
+
+		if (c->base && (c->hook == LNW_HOOK_INGRESS || c->hook == LNW_HOOK_PREROUTING ||
+				c->hook == LNW_HOOK_INPUT) &&
+		    !strcmp(c->type, "filter") && reaches(c, chain, 0))
+			return c;
+	}
+	return NULL;
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* xtables extensions in nf_tables rules (iptables-nft): libnftables' JSON
+ * names them only; their structs, as the kernel holds them, say what they
+ * match and where a DNAT goes. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_addrtype.h>
+#include <linux/netfilter/xt_comment.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_state.h>
+
+#include "lib/text.h"
+#include "lib/util.h"
+#include "xt.h"
+
+static void print_ct_bits(FILE *f, uint16_t mask, bool state)
+{
+	static const struct lnw_named states[] = {
+		{ "INVALID", XT_CONNTRACK_STATE_INVALID },
+		{ "NEW", XT_CONNTRACK_STATE_BIT(IP_CT_NEW) },
+		{ "RELATED", XT_CONNTRACK_STATE_BIT(IP_CT_RELATED) },
+		{ "ESTABLISHED", XT_CONNTRACK_STATE_BIT(IP_CT_ESTABLISHED) },
+		{ "SNAT", XT_CONNTRACK_STATE_SNAT }, { "DNAT", XT_CONNTRACK_STATE_DNAT },
+		{ "UNTRACKED", XT_CONNTRACK_STATE_UNTRACKED },
+	};
+	static const struct lnw_named statuses[] = {
+		{ "EXPECTED", IPS_EXPECTED }, { "SEEN_REPLY", IPS_SEEN_REPLY },
+		{ "ASSURED", IPS_ASSURED }, { "CONFIRMED", IPS_CONFIRMED },
+	};
+	const struct lnw_named *t = state ? states : statuses;
+	size_t n = state ? LNW_ARRAY_SIZE(states) :
+		   LNW_ARRAY_SIZE(statuses), i;
+	bool first = true;
+
+	for (i = 0; i < n; i++)
+		if (mask & t[i].val) {
+			fprintf(f, "%s%s", first ? "" : ",", t[i].name);
+			first = false;
+		}
+}
+
+static bool decode_conntrack(const struct lnw_nfnl_xt *xt, struct lnw_nft_xt_ct *ct)
+{
+	if (xt->rev == 1 && xt->info_len >= sizeof(struct xt_conntrack_mtinfo1)) {
+		const struct xt_conntrack_mtinfo1 *i = (const void *)xt->info;
+
+		*ct = (struct lnw_nft_xt_ct){ i->match_flags, i->invert_flags,
+					      i->state_mask, i->status_mask };
+		return true;
+	}
+	if ((xt->rev == 2 || xt->rev == 3) &&
+	    xt->info_len >= sizeof(struct xt_conntrack_mtinfo2)) {
+		const struct xt_conntrack_mtinfo2 *i = (const void *)xt->info;
+
+		*ct = (struct lnw_nft_xt_ct){ i->match_flags, i->invert_flags,
+					      i->state_mask, i->status_mask };
+		return true;
+	}
+	return false;
+}
+
+int lnw_xt_match(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, char **comment)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	m->key = LNW_KEY_UNKNOWN;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	if (!strcmp(xt->name, "comment") && xt->info_len >= sizeof(struct xt_comment_info)) {
+		const struct xt_comment_info *c = (const void *)xt->info;
+
+		m->key = LNW_KEY_TRUE;
+		free(*comment);
+		*comment = strndup(c->comment, sizeof(c->comment));
+	} else if (!strcmp(xt->name, "conntrack") && decode_conntrack(xt, &m->xt.ct)) {
+		const struct lnw_nft_xt_ct *ct = &m->xt.ct;
+
+		m->key = LNW_KEY_XT_CONNTRACK;
+		fprintf(f, "-m conntrack");
+		if (ct->match_flags & XT_CONNTRACK_STATE) {
+			fprintf(f, " %s--ctstate ", ct->invert_flags & XT_CONNTRACK_STATE ? "! " : "");
+			print_ct_bits(f, ct->state_mask, true);
+		}
+		if (ct->match_flags & XT_CONNTRACK_STATUS) {
+			fprintf(f, " %s--ctstatus ", ct->invert_flags & XT_CONNTRACK_STATUS ? "! " : "");
+			print_ct_bits(f, ct->status_mask, false);
+		}
+		if (ct->match_flags & ~(XT_CONNTRACK_STATE | XT_CONNTRACK_STATUS |
+					XT_CONNTRACK_STATE_ALIAS))
+			fprintf(f, " ...");
+	} else if (!strcmp(xt->name, "state") && xt->info_len >= sizeof(struct xt_state_info)) {
+		m->key = LNW_KEY_XT_STATE;
+		m->xt.ct.state_mask = (uint16_t)((const struct xt_state_info *)xt->info)->statemask;
+		fprintf(f, "-m state --state ");
+		print_ct_bits(f, m->xt.ct.state_mask, true);
+	} else if (!strcmp(xt->name, "addrtype") && xt->rev == 1 &&
+		   xt->info_len >= sizeof(struct xt_addrtype_info_v1)) {
+		const struct xt_addrtype_info_v1 *a = (const void *)xt->info;
+
+		m->key = LNW_KEY_XT_ADDRTYPE;
+		m->xt.addrtype = (struct lnw_nft_xt_addrtype){ a->source, a->dest, a->flags };
+		fprintf(f, "-m addrtype");
+		if (a->source)
+			fprintf(f, " %s--src-type 0x%x", a->flags & XT_ADDRTYPE_INVERT_SOURCE ?
+				"! " : "", a->source);
+		if (a->dest == XT_ADDRTYPE_LOCAL)
+			fprintf(f, " %s--dst-type LOCAL", a->flags & XT_ADDRTYPE_INVERT_DEST ? "! " : "");
+		else if (a->dest)
+			fprintf(f, " %s--dst-type 0x%x", a->flags & XT_ADDRTYPE_INVERT_DEST ?
+				"! " : "", a->dest);
+	} else {
+		fprintf(f, "-m %s", xt->name);
+	}
+	fclose(f);
+	m->text = buf;
+	return buf ? 0 : -ENOMEM;
+}
+
+static void set_nat_range(struct lnw_nft_nat *nat, unsigned int flags, uint32_t amin,
+			  uint32_t amax, uint16_t pmin, uint16_t pmax)
+{
+	nat->has_addr = flags & NF_NAT_RANGE_MAP_IPS;
+	nat->addr.lo = ntohl(amin);
+	nat->addr.hi = ntohl(amax);
+	nat->has_port = flags & NF_NAT_RANGE_PROTO_SPECIFIED;
+	nat->port.lo = ntohs(pmin);
+	nat->port.hi = ntohs(pmax);
+}
+
+static bool decode_nat_target(const struct lnw_nfnl_xt *xt, struct lnw_nft_nat *nat)
+{
+	if (xt->rev == 0 && xt->info_len >= sizeof(struct nf_nat_ipv4_multi_range_compat)) {
+		const struct nf_nat_ipv4_range *r =
+			((const struct nf_nat_ipv4_multi_range_compat *)(const void *)xt->info)->range;
+
+		set_nat_range(nat, r->flags, r->min_ip, r->max_ip, r->min.all, r->max.all);
+		return true;
+	}
+	/* nf_nat_range2 starts with nf_nat_range */
+	if ((xt->rev == 1 || xt->rev == 2) && xt->info_len >= sizeof(struct nf_nat_range)) {
+		const struct nf_nat_range *r = (const void *)xt->info;
+
+		set_nat_range(nat, r->flags, r->min_addr.ip, r->max_addr.ip,
+			      r->min_proto.all, r->max_proto.all);
+		return true;
+	}
+	return false;
+}
+
+static bool name_in(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nft_rule *r,
+		   FILE *text)
+{
+	static const char *const passive[] = {
+		"LOG", "NFLOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "TCPMSS",
+		"CLASSIFY", "DSCP", "TOS", "TTL", "CHECKSUM", "SECMARK", "CONNSECMARK",
+		"AUDIT", "IDLETIMER", "LED", "RATEEST", "HMARK", "SET", NULL,
+	};
+	static const char *const nat_other[] = { "SNAT", "MASQUERADE", "NETMAP", NULL };
+	if ((!strcmp(name, "DNAT") || !strcmp(name, "REDIRECT")) && xt &&
+	    decode_nat_target(xt, &r->nat)) {
+		char a[INET_ADDRSTRLEN] = "";
+		struct in_addr ia = { htonl(r->nat.addr.lo) };
+
+		r->verdict = LNW_V_NAT;
+		r->nat.kind = !strcmp(name, "DNAT") ? LNW_NAT_DNAT : LNW_NAT_REDIRECT;
+		if (r->nat.has_addr)
+			inet_ntop(AF_INET, &ia, a, sizeof(a));
+		if (r->nat.kind == LNW_NAT_DNAT)
+			fprintf(text, "-j DNAT --to-destination %s", a);
+		else
+			fprintf(text, "-j REDIRECT%s", r->nat.has_port ? " --to-ports " : "");
+		if (r->nat.has_port)
+			fprintf(text, "%s%u", r->nat.kind == LNW_NAT_DNAT ? ":" : "", r->nat.port.lo);
+		return;
+	}
+	fprintf(text, "-j %s", name);
+	if (!strcmp(name, "REJECT"))
+		r->verdict = LNW_V_DROP;
+	else if (name_in(name, passive))
+		r->verdict = LNW_V_CONTINUE;
+	else if (name_in(name, nat_other)) {
+		r->verdict = LNW_V_NAT;
+		r->nat.kind = LNW_NAT_OTHER;
+	} else {
+		r->verdict = LNW_V_MAYBE; /* NFQUEUE, TPROXY...: anything */
+	}
+}

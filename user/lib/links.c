@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Interfaces and IPv4 addresses of this namespace: rtnetlink dumps. */
+#include <string.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/if_addr.h>
+
+#include "links.h"
+#include "netlink.h"
+
+struct link_dump {
+	struct lnw_iface *out;
+	int max, n;
+};
+
+/* One RTM_NEWLINK/DELLINK message into it; false if it names no link. */
+bool lnw_link_parse(const struct nlmsghdr *nlh, struct lnw_iface *it)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = {};
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	lnw_nl_parse(nlh, sizeof(*ifm), tb, IFLA_MAX);
+	if (!tb[IFLA_IFNAME])
+		return false;
+	it->ifindex = ifm->ifi_index;
+	it->flags = ifm->ifi_flags;
+	it->master = tb[IFLA_MASTER] ? (int)mnl_attr_get_u32(tb[IFLA_MASTER]) : 0;
+	memset(it->name, 0, sizeof(it->name));
+	strncpy(it->name, mnl_attr_get_str(tb[IFLA_IFNAME]), sizeof(it->name) - 1);
+	return true;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_dump *ctx = data;
+
+	if (ctx->n < ctx->max && lnw_link_parse(nlh, &ctx->out[ctx->n]))
+		ctx->n++;
+	return MNL_CB_OK;
+}
+
+int lnw_ifaces_list(struct lnw_iface *out, int max)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct link_dump ctx = { .out = out, .max = max };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct rtgenmsg *rt;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
+	rt->rtgen_family = AF_PACKET;
+	err = lnw_nl_request(NETLINK_ROUTE, nlh, link_cb, &ctx);
+	return err ? err : ctx.n;
+}
+
+struct addr_dump {
+	struct lnw_addr4 *out;
+	int max, n;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFA_MAX + 1] = {};
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_dump *ctx = data;
+	const struct nlattr *local;
+	struct lnw_addr4 *it;
+
+	lnw_nl_parse(nlh, sizeof(*ifa), tb, IFA_MAX);
+	/* IFA_LOCAL is the interface's own address (IFA_ADDRESS is the peer's
+	 * on point-to-point links) */
+	local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (ifa->ifa_family != AF_INET || !local ||
+	    mnl_attr_get_payload_len(local) != 4 || ctx->n == ctx->max)
+		return MNL_CB_OK;
+	it = &ctx->out[ctx->n++];
+	it->ifindex = (int)ifa->ifa_index;
+	it->prefixlen = ifa->ifa_prefixlen;
+	memcpy(&it->addr, mnl_attr_get_payload(local), 4);
+	return MNL_CB_OK;
+}
+
+int lnw_ifaces_addrs4(struct lnw_addr4 *out, int max)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct addr_dump ctx = { .out = out, .max = max };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct ifaddrmsg *ifa;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	err = lnw_nl_request(NETLINK_ROUTE, nlh, addr_cb, &ctx);
+	return err ? err : ctx.n;
+}

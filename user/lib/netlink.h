@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_LIB_NETLINK_H
+#define LNW_LIB_NETLINK_H
+
+#include <stddef.h>
+#include <libmnl/libmnl.h>
+
+/* One dump batch; libmnl 1.0.4 lacks MNL_SOCKET_DUMP_SIZE. The kernel sizes
+ * its dump messages to what recvmsg() was given, up to 32 KiB. */
+#define LNW_NL_BUF 32768
+
+/* Send req on a new socket of netlink family bus and run cb on each reply
+ * until the end: the caller sets NLM_F_DUMP (ends with NLMSG_DONE) or
+ * NLM_F_ACK (ends with the ack). Returns 0 or -errno, a reply's NLMSG_ERROR
+ * included. */
+int lnw_nl_request(int bus, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+
+/* tb[type] = each attribute of the message after its hdrlen-byte family
+ * header, or of a nest; tb has max + 1 slots, zeroed by the caller, and
+ * types past max are ignored. */
+void lnw_nl_parse(const struct nlmsghdr *nlh, size_t hdrlen,
+		  const struct nlattr **tb, unsigned int max);
+void lnw_nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			 unsigned int max);
+
+#endif

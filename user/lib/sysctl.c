@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* net.ipv4.conf values, read from /proc/sys/net/ipv4/conf. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <net/if.h>
+
+#include "sysctl.h"
+
+#define CONF_DIR "/proc/sys/net/ipv4/conf"
+
+const char *lnw_conf_name(enum lnw_conf_knob knob)
+{
+	static const char *const names[LNW_CONF_N] = {
+		[LNW_CONF_ROUTE_LOCALNET] = "route_localnet",
+		[LNW_CONF_RP_FILTER] = "rp_filter",
+		[LNW_CONF_LOG_MARTIANS] = "log_martians",
+		[LNW_CONF_ACCEPT_LOCAL] = "accept_local",
+		[LNW_CONF_FORWARDING] = "forwarding",
+	};
+
+	return knob < LNW_CONF_N ? names[knob] : "?";
+}
+
+int lnw_conf_open(const char *dir, enum lnw_conf_knob knob)
+{
+	char path[128 + IF_NAMESIZE];
+	int fd;
+
+	snprintf(path, sizeof(path), CONF_DIR "/%s/%s", dir, lnw_conf_name(knob));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int lnw_conf_read_fd(int fd, int *out)
+{
+	char buf[32], *end;
+	ssize_t n;
+	long v;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0); /* a sysctl reads afresh at 0 */
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -EIO;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (errno || end == buf || (*end && *end != '\n'))
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+int lnw_conf_read(const char *dir, enum lnw_conf_knob knob, int *out)
+{
+	int fd = lnw_conf_open(dir, knob), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = lnw_conf_read_fd(fd, out);
+	close(fd);
+	return ret;
+}
+
+int lnw_conf_effective(enum lnw_conf_knob knob, int all, int dev)
+{
+	switch (knob) {
+	case LNW_CONF_RP_FILTER:
+		return all > dev ? all : dev;
+	case LNW_CONF_FORWARDING:
+		return dev;
+	default:
+		return all || dev;
+	}
+}

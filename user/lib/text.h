@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_LIB_TEXT_H
+#define LNW_LIB_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+/* Room for any name made printable: every byte may become \xNN. */
+#define LNW_PRINTABLE_LEN(raw_len) (4 * (raw_len) + 1)
+
+/* Names from the kernel or from users (interfaces, commands, comments) may
+ * hold any byte: make them printable for a terminal (\xNN) ... */
+void lnw_name_printable(const char *in, char *out, size_t outlen);
+/* Cut a printable name to width columns ending in '~', never inside a \xNN
+ * escape (width >= 5). */
+void lnw_name_shorten(char *name, size_t width);
+/* ... and valid UTF-8 for JSON (invalid bytes become U+FFFD). */
+void lnw_name_utf8(const char *in, char *out, size_t outlen);
+
+/* "10.0.0.1", or "10.0.0.1:80" when proto has ports; be_addr in network
+ * order. Formatted by hand: ~10x cheaper than snprintf in a flood's drain. */
+void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
+		     __u8 proto);
+/* A name for a value, in tables of kernel constants. */
+struct lnw_named {
+	const char *name;
+	uint32_t val;
+};
+
+/* The value named `name` in t[0..n): true and *val, or false. */
+bool lnw_named_find(const struct lnw_named *t, size_t n, const char *name,
+		    uint32_t *val);
+
+/* IP protocols by name, as nft and iptables spell them. */
+extern const struct lnw_named lnw_protos[];
+extern const size_t lnw_n_protos;
+
+/* "tcp", "udp", "icmp", ... of lnw_protos, else the number in buf ("?"
+ * without one). */
+const char *lnw_proto_name(__u8 proto, char *buf, size_t len);
+bool lnw_proto_has_ports(__u8 proto);
+/* In 127.0.0.0/8 (network order). */
+bool lnw_is_loopback4(__u32 be_addr);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_WATCH_EVENT_LINE_H
+#define LNW_WATCH_EVENT_LINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+#include "lnwatch.h"
+
+#define LNW_NARROW_COLS 79 /* default output stays under 80 columns */
+
+/* What an event line needs beyond the raw record. */
+struct lnw_event_view {
+	const struct lnw_event *ev;
+	const char *ifname;      /* resolved, never NULL */
+	const char *reason;      /* kernel drop-reason name, or NULL */
+	const char *location;    /* drops: "function+0xoff" that freed it, or NULL */
+	long long wall_ns;       /* event time, CLOCK_REALTIME */
+	int pid;                 /* delivered/reply-refused: owner, or -1 */
+	const char *comm;        /* its command name, or NULL */
+	bool latency;            /* --latency: latency_ns is meaningful */
+	bool exposure;           /* lnw_is_exposure(ev), decided by the reader */
+};
+
+/* One line, no newline; under 80 columns unless wide. */
+void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
+			   char *buf, size_t len);
+const char *lnw_event_header(bool wide);
+json_object *lnw_event_json(const struct lnw_event_view *v);
+/* {"type":"route-hooks",...}: accept tracing started or stopped, and the
+ * device (or "all") whose route_localnet started it. */
+json_object *lnw_hooks_json(bool attached, const char *why);
+
+#endif

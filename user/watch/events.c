@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Ring buffer reader. The BPF side submits without waking us, so
+ * ring_buffer__poll() alone would sleep through events (libbpf 1.1): the
+ * caller sleeps on the ring's fd with a timeout and we drain with
+ * ring_buffer__consume(), stopped at a deadline because a faster producer
+ * would keep one call going forever.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <bpf/libbpf.h>
+
+#include "lib/json.h"
+#include "lib/procs.h"
+#include "lib/util.h"
+#include "event_line.h"
+#include "events.h"
+#include "kernel.h"
+#include "ksyms.h"
+#include "route_hooks.h"
+
+#define DEADLINE_CHECK_EVERY 256 /* clock_gettime per 256 events */
+
+
+static long long wall_offset_ns(void)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	return rt.tv_sec * 1000000000LL + rt.tv_nsec - lnw_mono_ns();
+}
+
+
+
+static void print_event(struct lnw_events *ev, struct lnw_event *e)
+{
+	char ifname[IF_NAMESIZE] = "", line[512];
+	struct lnw_event_view v = { .ev = e, .ifname = ifname, .pid = -1,
+				    .latency = ev->latency };
+	const struct lnw_proc *owner;
+
+	memcpy(ifname, e->ifname, sizeof(e->ifname) < sizeof(ifname) ?
+	       sizeof(e->ifname) : sizeof(ifname));
+	ifname[sizeof(ifname) - 1] = '\0';
+	if (!ifname[0] && !if_indextoname(e->ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "if%u", e->ifindex);
+	if (e->rl_all == LNW_FLAG_UNKNOWN) { /* no kfunc: BPF had no device */
+		e->rl_all = (__u8)lnw_route_hooks_flag(ev->hooks, 0, "all");
+		e->rl_dev = (__u8)lnw_route_hooks_flag(ev->hooks, (int)e->ifindex, ifname);
+	}
+	v.reason = e->reason_src != LNW_REASON_NONE ?
+		   lnw_drop_reason_name(ev->kernel, e->reason) : NULL;
+	v.wall_ns = (long long)e->ts_ns + ev->mono_to_wall_ns;
+	/* only where shown: without the kernel's help a name costs ~45 ms */
+	if (ev->json || ev->wide)
+		v.location = lnw_ksyms_name(ev->ksyms, e->drop_loc);
+	if (e->verdict == LNW_DELIVERED) {
+		owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
+		if (owner && owner->pid > 0) {
+			v.pid = owner->pid;
+			v.comm = owner->comm;
+		}
+	} else if (e->verdict == LNW_REPLY_REFUSED) {
+		e->comm[sizeof(e->comm) - 1] = '\0';
+		v.pid = (int)e->pid;
+		v.comm = e->comm;
+	}
+	v.exposure = lnw_is_exposure(e);
+	if (v.exposure)
+		lnw_exposures_note(&ev->exposures, e, ifname, v.pid, v.comm);
+	if (ev->json) {
+		lnw_json_emit(ev->out, lnw_event_json(&v));
+	} else {
+		lnw_format_event_line(&v, ev->wide, line, sizeof(line));
+		fputs(line, ev->out);
+		putc('\n', ev->out);
+	}
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct lnw_events *ev = ctx;
+	struct lnw_event e;
+
+	if (len < sizeof(e))
+		return 0; /* a foreign record size: skip rather than misread */
+	memcpy(&e, data, sizeof(e));
+	print_event(ev, &e);
+	ev->seen++;
+	/* returning < 0 stops ring_buffer__consume() after this record */
+	if (ev->seen % DEADLINE_CHECK_EVERY == 0 && lnw_mono_ns() > ev->deadline_ns)
+		return -ECANCELED;
+	return 0;
+}
+
+/* Fields the caller set before (json, wide, latency, kernel, hooks) are
+ * kept. */
+int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,
+		    int ksym_prog_fd, const char *ksym_buf)
+{
+	ev->out = out;
+	ev->owners = lnw_owner_cache_new(64);
+	ev->ksyms = lnw_ksyms_new("/proc/kallsyms", ksym_prog_fd, ksym_buf);
+	if (!ev->owners || !ev->ksyms)
+		return -ENOMEM;
+	ev->mono_to_wall_ns = wall_offset_ns();
+	ev->deadline_ns = lnw_mono_ns();
+	ev->rb = ring_buffer__new(ringbuf_fd, on_event, ev, NULL);
+	return ev->rb ? 0 : -errno;
+}
+
+int lnw_events_drain(struct lnw_events *ev, int budget_ms)
+{
+	unsigned long long before = ev->seen;
+	int ret;
+
+	ev->deadline_ns = lnw_mono_ns() + (long long)budget_ms * 1000000LL;
+	ret = ring_buffer__consume(ev->rb);
+	if (ret < 0 && ret != -EINTR && ret != -ECANCELED)
+		return ret;
+	fflush(ev->out);
+	return (int)(ev->seen - before);
+}
+
+void lnw_events_close(struct lnw_events *ev)
+{
+	ring_buffer__free(ev->rb);
+	ev->rb = NULL;
+	lnw_owner_cache_free(ev->owners);
+	ev->owners = NULL;
+	lnw_ksyms_free(ev->ksyms);
+	ev->ksyms = NULL;
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Exposures seen live: which events are one, and the table of them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/text.h"
+#include "exposures.h"
+
+bool lnw_is_exposure(const struct lnw_event *e)
+{
+	return e->verdict == LNW_DELIVERED && e->orig_src == LNW_ORIG_NONE &&
+	       lnw_is_loopback4(e->sock_addr);
+}
+
+void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
+			const char *ifname, int pid, const char *comm)
+{
+	struct lnw_exposure *x;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		x = &t->v[i];
+		if (x->saddr == e->saddr && x->sock_addr == e->sock_addr &&
+		    x->sock_port == e->sock_port && x->proto == e->proto &&
+		    !strcmp(x->ifname, ifname)) {
+			x->packets += 1 + e->suppressed;
+			return;
+		}
+	}
+	if (t->n == LNW_MAX_EXPOSURES)
+		return;
+	x = &t->v[t->n++];
+	memset(x, 0, sizeof(*x));
+	x->saddr = e->saddr;
+	x->sock_addr = e->sock_addr;
+	x->sock_port = e->sock_port;
+	x->proto = e->proto;
+	snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
+	x->pid = pid;
+	snprintf(x->comm, sizeof(x->comm), "%s", comm ? comm : "");
+	x->packets = 1 + e->suppressed;
+}

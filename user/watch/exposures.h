@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef LNW_WATCH_EXPOSURES_H
+#define LNW_WATCH_EXPOSURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "lnwatch.h"
+
+/* A loopback-only service reached from a real interface without NAT, seen
+ * live: what `lnwatch audit` calls EXPOSED, confirmed by a packet. */
+struct lnw_exposure {
+	__u32 saddr;              /* who reached it */
+	__u32 sock_addr;          /* the service */
+	__u16 sock_port;
+	__u8 proto;
+	char ifname[LNW_IFNAMSIZ];
+	int pid;
+	char comm[16];
+	unsigned long long packets;
+};
+
+#define LNW_MAX_EXPOSURES 64
+
+/* One entry per (source, interface, service), for the summary. */
+struct lnw_exposures {
+	struct lnw_exposure v[LNW_MAX_EXPOSURES];
+	size_t n;
+};
+
+/* Delivered, without NAT, to a socket bound to 127.0.0.0/8: decided once
+ * per event, here, and carried in the event's view from then on. */
+bool lnw_is_exposure(const struct lnw_event *e);
+/* Count e (and the packets held back with it) under its entry. */
+void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
+			const char *ifname, int pid, const char *comm);
+
+#endif

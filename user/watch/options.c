@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Command line: argp, as in libbpf-tools. */
+#include <argp.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+
+#include "lib/json.h"
+#include "lib/util.h"
+#include "lnwatch.h"
+#include "options.h"
+#include "verdict.h"
+
+const char *argp_program_version = "lnwatch 0.1";
+const char *argp_program_bug_address = "the lnwatch issue tracker";
+
+static const char doc[] =
+"lnwatch: show what the kernel does with IPv4 packets to or from 127.0.0.0/8\n"
+"that arrive on a non-loopback interface (route_localnet verdicts).\n"
+"\v"
+"EXAMPLES:\n"
+"    lnwatch                  # every non-loopback interface of this netns\n"
+"    lnwatch -i eth0 -i eth1  # only these interfaces\n"
+"    lnwatch -j -d 10         # JSON lines for 10 s, then a summary\n"
+"    lnwatch --all-netns      # also martian drops in other namespaces\n"
+"    lnwatch -p 5432 --verdict drop,delivered   # where do my 5432 packets end?\n"
+"    lnwatch -r 0 -I 5 --latency  # every event, counters every 5 s, timing\n"
+"    lnwatch --netns node     # the namespace of `ip netns add node`\n"
+"    ip netns exec node lnwatch --ready-file /run/lnw.ready\n"
+"\n"
+"Exit status: 0 after a clean stop, 1 on an error, 64 on bad arguments.";
+
+enum {
+	OPT_ALL_NETNS = 0x100,
+	OPT_READY_FILE,
+	OPT_FALLBACK,
+	OPT_RINGBUF,
+	OPT_VERDICT,
+	OPT_NETNS,
+	OPT_LATENCY,
+	OPT_OVERHEAD,
+	OPT_HOOKS_ALWAYS,
+};
+
+static const struct argp_option argp_opts[] = {
+	{ "interface", 'i', "IFACE", 0,
+	  "Watch IFACE (repeatable); default: every non-loopback one", 0 },
+	{ "all-netns", OPT_ALL_NETNS, NULL, 0,
+	  "Report events from every network namespace", 0 },
+	{ "json", 'j', NULL, 0, "One JSON object per line", 0 },
+	{ "wide", 'w', NULL, 0, "Wide output: no column is shortened", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS, print summary", 0 },
+	{ "ready-file", OPT_READY_FILE, "PATH", 0,
+	  "Create PATH once everything is attached", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's debug log and paths taken", 0 },
+	{ "ringbuf-kib", OPT_RINGBUF, "KIB", 0,
+	  "Event ring buffer size (power of 2, default 1024)", 0 },
+	{ "rate", 'r', "N", 0,
+	  "At most N events/s per flow (default 5); 0: every packet", 0 },
+	{ "port", 'p', "PORT", 0, "Only this port (routed or original)", 0 },
+	{ "source", 's', "CIDR", 0, "Only sources in CIDR", 0 },
+	{ "verdict", OPT_VERDICT, "LIST", 0,
+	  "Only these verdicts: seen,martian-dst,martian-src,accept,drop,"
+	  "delivered,reply-refused", 0 },
+	{ "interval", 'I', "SECONDS", 0, "Print the counters every SECONDS", 0 },
+	{ "netns", OPT_NETNS, "NAME|PATH", 0,
+	  "Watch that network namespace (ip netns NAME, or a path)", 0 },
+	{ "latency", OPT_LATENCY, NULL, 0,
+	  "Time tc ingress -> verdict: per-event and log2 histograms", 0 },
+	{ "overhead", OPT_OVERHEAD, NULL, 0,
+	  "Measure each BPF program's cost (kernel BPF stats, this run only)", 0 },
+	{ "route-hooks-always", OPT_HOOKS_ALWAYS, NULL, 0,
+	  "Trace accepts even while route_localnet is off everywhere "
+	  "(then every routed packet pays for two tracepoints)", 0 },
+	/* a test switch: hidden from --help, documented in the README */
+	{ "fallback", OPT_FALLBACK, "LIST", OPTION_HIDDEN,
+	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
+	{},
+};
+
+int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
+		   unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int lnw_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	/* a week is plenty; the bound keeps the timer arithmetic safe */
+	if (errno || *end || !isfinite(v) || v <= 0 || v > 7 * 24 * 3600.0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "a,b,c" -> the OR of bit(i) for each names[i] listed; 0 or -EINVAL. */
+static int parse_name_list(const char *s, const char *const *names, size_t n,
+			   unsigned int (*bit)(size_t i), unsigned int *out)
+{
+	unsigned int bits = 0;
+	const char *p = s;
+	size_t i;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		for (i = 0; i < n; i++)
+			if (names[i] && strlen(names[i]) == len && !strncmp(p, names[i], len))
+				break;
+		if (i == n)
+			return -EINVAL;
+		bits |= bit(i);
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return -EINVAL;
+	}
+	*out = bits;
+	return 0;
+}
+
+static unsigned int nth_bit(size_t i)
+{
+	return 1U << i;
+}
+
+/* names in the order of enum lnw_fallback's bits */
+int lnw_parse_fallbacks(const char *s, unsigned int *out)
+{
+	static const char *const names[] = { "clsact", "addr-join", "infer", "kallsyms" };
+
+	return parse_name_list(s, names, LNW_ARRAY_SIZE(names), nth_bit, out);
+}
+
+int lnw_parse_verdicts(const char *s, unsigned int *mask)
+{
+	const char *names[LNW_VERDICT_MAX];
+	size_t v;
+
+	for (v = 0; v < LNW_VERDICT_MAX; v++)
+		names[v] = lnw_verdict_name((unsigned int)v);
+	return parse_name_list(s, names, LNW_VERDICT_MAX, nth_bit, mask);
+}
+
+int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash;
+	unsigned int bits = 32;
+	struct in_addr a;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (lnw_parse_uint(slash + 1, 0, 32, &bits))
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -EINVAL;
+	*mask = bits ? htonl(~0U << (32 - bits)) : 0;
+	if (a.s_addr & ~*mask)
+		return -EINVAL; /* host bits set: say what you mean */
+	*net = a.s_addr;
+	return 0;
+}
+
+/* Bad arguments: argp's message, or {"error":...} when -j was asked for. */
+__attribute__((format(printf, 2, 3)))
+static void usage_error(struct argp_state *state, const char *fmt, ...)
+{
+	const struct lnw_options *o = state->input;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!o->json)
+		argp_error(state, "%s", msg); /* exits */
+	lnw_error(true, "%s", msg);
+	exit(LNW_EXIT_USAGE);
+}
+
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct lnw_options *o = state->input;
+	unsigned int v;
+
+	switch (key) {
+	case 'i':
+		if (strlen(arg) == 0 || strlen(arg) >= IF_NAMESIZE)
+			usage_error(state, "invalid interface name '%s'", arg);
+		if (o->n_ifaces == LNW_MAX_IFACES)
+			usage_error(state, "at most %d interfaces", LNW_MAX_IFACES);
+		o->ifaces[o->n_ifaces++] = arg;
+		break;
+	case OPT_ALL_NETNS:
+		o->all_netns = true;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'w':
+		o->wide = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'd':
+		if (lnw_parse_seconds(arg, &o->duration_s))
+			usage_error(state, "invalid duration '%s': want seconds > 0", arg);
+		break;
+	case OPT_READY_FILE:
+		if (!*arg)
+			usage_error(state, "empty --ready-file path");
+		o->ready_file = arg;
+		break;
+	case OPT_RINGBUF:
+		if (lnw_parse_uint(arg, 4, 1 << 20, &v) || (v & (v - 1)))
+			usage_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
+		o->ringbuf_kib = v;
+		break;
+	case 'r':
+		if (lnw_parse_uint(arg, 0, 1000000, &o->rate))
+			usage_error(state, "invalid --rate '%s': events per second, 0..1000000", arg);
+		break;
+	case 'p':
+		if (lnw_parse_uint(arg, 1, 65535, &o->port))
+			usage_error(state, "invalid --port '%s': 1..65535", arg);
+		break;
+	case 's':
+		if (lnw_parse_cidr(arg, &o->src_net, &o->src_mask) || !o->src_mask)
+			usage_error(state, "invalid --source '%s': want A.B.C.D/N", arg);
+		break;
+	case OPT_VERDICT:
+		if (lnw_parse_verdicts(arg, &o->verdict_mask))
+			usage_error(state, "invalid --verdict '%s': want a list of "
+				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused", arg);
+		break;
+	case 'I':
+		if (lnw_parse_seconds(arg, &o->interval_s))
+			usage_error(state, "invalid interval '%s': want seconds > 0", arg);
+		break;
+	case OPT_NETNS:
+		if (!*arg)
+			usage_error(state, "empty --netns");
+		o->netns = arg;
+		break;
+	case OPT_LATENCY:
+		o->latency = true;
+		break;
+	case OPT_OVERHEAD:
+		o->overhead = true;
+		break;
+	case OPT_HOOKS_ALWAYS:
+		o->route_hooks_always = true;
+		break;
+	case OPT_FALLBACK:
+		if (lnw_parse_fallbacks(arg, &o->fallbacks))
+			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer,kallsyms", arg);
+		break;
+	case ARGP_KEY_ARG:
+		usage_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
+{
+	static const struct argp argp = {
+		.options = argp_opts, .parser = parse_opt, .doc = doc,
+	};
+
+	memset(opts, 0, sizeof(*opts));
+	opts->ringbuf_kib = 1024;
+	opts->rate = LNW_DEFAULT_RATE;
+	/* known before parsing, so every usage error can be JSON */
+	opts->json = lnw_wants_json(argc, argv, "jwv");
+	argp_err_exit_status = LNW_EXIT_USAGE;
+	if (!opts->json) {
+		argp_parse(&argp, argc, argv, 0, NULL, opts);
+		return;
+	}
+	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS, NULL, opts)) {
+		lnw_error(true, "invalid arguments (unknown option or missing value): "
+			  "see lnwatch --help");
+		exit(LNW_EXIT_USAGE);
+	}
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The counters table, paths taken, exposures, latency and cost: at the end
+ * of a run and every -I, for a person or as JSON. */
+#include <stdio.h>
+
+#include "lib/json.h"
+#include "lib/text.h"
+#include "summary.h"
+#include "verdict.h"
+
+#define NARROW_IFNAME 7
+
+/* {"accept":[{"from_ns":1024,"to_ns":2047,"count":3},...],...} */
+static json_object *latency_json(const unsigned long long (*lat)[LNW_LAT_SLOTS])
+{
+	json_object *o = json_object_new_object();
+	unsigned int v, b;
+
+	for (v = 0; v < LNW_VERDICT_MAX; v++) {
+		json_object *arr = NULL;
+
+		for (b = 0; b < LNW_LAT_SLOTS; b++) {
+			json_object *bucket;
+
+			if (!lat[v][b])
+				continue;
+			if (!arr)
+				arr = json_object_new_array();
+			bucket = json_object_new_object();
+			json_object_object_add(bucket, "from_ns", json_object_new_uint64(b ? 1ULL << b : 0));
+			json_object_object_add(bucket, "to_ns", json_object_new_uint64((2ULL << b) - 1));
+			json_object_object_add(bucket, "count", json_object_new_uint64(lat[v][b]));
+			json_object_array_add(arr, bucket);
+		}
+		if (arr)
+			json_object_object_add(o, lnw_verdict_name(v), arr);
+	}
+	return o;
+}
+
+static double ns_per_run(const struct lnw_prog_cost *p)
+{
+	return p->run_cnt ? (double)p->run_time_ns / (double)p->run_cnt : 0;
+}
+
+static json_object *overhead_json(const struct lnw_summary *s)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < s->n_progs; i++) {
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "prog", json_object_new_string(s->progs[i].name));
+		json_object_object_add(p, "run_cnt", json_object_new_uint64(s->progs[i].run_cnt));
+		json_object_object_add(p, "run_time_ns", json_object_new_uint64(s->progs[i].run_time_ns));
+		json_object_object_add(p, "ns_per_run", json_object_new_double(ns_per_run(&s->progs[i])));
+		json_object_array_add(arr, p);
+	}
+	return arr;
+}
+
+static void latency_print(FILE *f, const unsigned long long (*lat)[LNW_LAT_SLOTS])
+{
+	unsigned long long max;
+	unsigned int v, b, lo, hi;
+
+	for (v = 0; v < LNW_VERDICT_MAX; v++) {
+		for (max = 0, lo = LNW_LAT_SLOTS, hi = 0, b = 0; b < LNW_LAT_SLOTS; b++) {
+			if (!lat[v][b])
+				continue;
+			max = lat[v][b] > max ? lat[v][b] : max;
+			lo = b < lo ? b : lo;
+			hi = b;
+		}
+		if (!max)
+			continue;
+		fprintf(f, "\nlatency, tc ingress -> %s:\n%24s : %-10s %s\n",
+			lnw_verdict_name(v), "ns", "count", "distribution");
+		for (b = lo; b <= hi; b++)
+			fprintf(f, "%11llu -> %-10llu : %-10llu |%-30.*s|\n",
+				b ? 1ULL << b : 0, (2ULL << b) - 1, lat[v][b],
+				(int)((lat[v][b] * 30 + max - 1) / max),
+				"******************************");
+	}
+}
+
+static json_object *exposures_json(const struct lnw_summary *s)
+{
+	json_object *arr = json_object_new_array();
+	char pbuf[8];
+	size_t i;
+
+	for (i = 0; i < s->n_exposures; i++) {
+		const struct lnw_exposure *x = &s->exposures[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "saddr", lnw_json_addr(x->saddr));
+		json_object_object_add(o, "ifname", lnw_json_name(x->ifname));
+		json_object_object_add(o, "service_addr", lnw_json_addr(x->sock_addr));
+		json_object_object_add(o, "service_port", json_object_new_int(x->sock_port));
+		json_object_object_add(o, "proto", json_object_new_string(lnw_proto_name(x->proto, pbuf, sizeof(pbuf))));
+		json_object_object_add(o, "pid", x->pid > 0 ? json_object_new_int(x->pid) : NULL);
+		json_object_object_add(o, "comm", x->pid > 0 ? lnw_json_name(x->comm) : NULL);
+		json_object_object_add(o, "packets", json_object_new_uint64(x->packets));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void exposures_print(FILE *f, const struct lnw_summary *s)
+{
+	char src[16], svc[32], pbuf[8], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
+	char comm[LNW_PRINTABLE_LEN(sizeof(s->exposures->comm))];
+	size_t i;
+
+	if (!s->n_exposures)
+		return;
+	fprintf(f, "\nOBSERVED EXPOSURE: loopback-only services reached from a real interface\n");
+	for (i = 0; i < s->n_exposures; i++) {
+		const struct lnw_exposure *x = &s->exposures[i];
+
+		lnw_format_addr(src, sizeof(src), x->saddr, 0, 0);
+		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
+		lnw_name_printable(x->ifname, name, sizeof(name));
+		lnw_name_printable(x->pid > 0 ? x->comm : "?", comm, sizeof(comm));
+		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packet(s)\n"
+			"    fix: net.ipv4.conf.{%s,all}.route_localnet=0, or a guard rule\n",
+			src, name, svc, lnw_proto_name(x->proto, pbuf, sizeof(pbuf)), x->pid,
+			comm, x->packets, name);
+	}
+}
+
+struct json_object *lnw_summary_json(const struct lnw_summary *s)
+{
+	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	json_object *paths = json_object_new_object(), *hooks;
+	size_t i;
+
+	for (i = 0; i < s->n_rows; i++) {
+		const struct lnw_counter_row *r = &s->rows[i];
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "netns", json_object_new_uint64(r->key.netns));
+		json_object_object_add(c, "ifindex", json_object_new_int((int)r->key.ifindex));
+		json_object_object_add(c, "ifname", lnw_json_name(r->ifname));
+		json_object_object_add(c, "verdict", json_object_new_string(lnw_verdict_name(r->key.verdict)));
+		json_object_object_add(c, "reason", lnw_json_str(r->reason));
+		json_object_object_add(c, "packets", json_object_new_uint64(r->val.packets));
+		json_object_object_add(c, "bytes", json_object_new_uint64(r->val.bytes));
+		json_object_array_add(arr, c);
+	}
+	json_object_object_add(o, "type", json_object_new_string(s->type ? s->type : "summary"));
+	json_object_object_add(o, "elapsed_s", json_object_new_double(s->elapsed_s));
+	json_object_object_add(o, "counters", arr);
+	json_object_object_add(o, "lost_events", json_object_new_uint64(s->lost_events));
+	json_object_object_add(o, "counter_overflow", json_object_new_uint64(s->counter_overflow));
+	json_object_object_add(o, "rate_limited", json_object_new_uint64(s->rate_limited));
+	if (s->latency)
+		json_object_object_add(o, "latency", latency_json(s->latency));
+	if (s->n_progs)
+		json_object_object_add(o, "overhead", overhead_json(s));
+	json_object_object_add(paths, "attach", lnw_json_str(s->attach));
+	json_object_object_add(paths, "join", lnw_json_str(s->join));
+	json_object_object_add(paths, "reason", lnw_json_str(s->reason_path));
+	json_object_object_add(paths, "delivery", lnw_json_str(s->delivery));
+	json_object_object_add(paths, "location", lnw_json_str(s->location));
+	hooks = json_object_new_object();
+	json_object_object_add(hooks, "mode", lnw_json_str(s->route_hooks));
+	json_object_object_add(hooks, "attached", json_object_new_boolean(s->route_hooks_attached));
+	json_object_object_add(hooks, "switches", json_object_new_uint64(s->route_hooks_switches));
+	json_object_object_add(paths, "route_hooks", hooks);
+	json_object_object_add(o, "exposures", exposures_json(s));
+	json_object_object_add(o, "paths", paths);
+	return o;
+}
+
+void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
+{
+	char name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
+	size_t i;
+
+	fprintf(f, "\n-- %s %.1f s: %s, %s join, %s reason, delivery %s --\n",
+		s->type, s->elapsed_s, s->attach, s->join, s->reason_path,
+		s->delivery ? s->delivery : "none");
+	fprintf(f, "route hooks: %s, %s now, %u switch(es)\n", s->route_hooks,
+		s->route_hooks_attached ? "attached" : "detached", s->route_hooks_switches);
+	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
+		wide ? 15 : 7, "IFACE", "VERDICT", "REASON", "PACKETS", "BYTES");
+	for (i = 0; i < s->n_rows; i++) {
+		const struct lnw_counter_row *r = &s->rows[i];
+
+		lnw_name_printable(r->ifname, name, sizeof(name));
+		if (!wide)
+			lnw_name_shorten(name, NARROW_IFNAME);
+		fprintf(f, "%-10u %-*s %-13s %-12.12s %9llu %11llu\n", r->key.netns,
+			wide ? 15 : 7, name, lnw_verdict_name(r->key.verdict),
+			r->reason ? r->reason : "-",
+			(unsigned long long)r->val.packets,
+			(unsigned long long)r->val.bytes);
+	}
+	if (!s->n_rows)
+		fprintf(f, "(no packet to or from 127.0.0.0/8 seen)\n");
+	fprintf(f, "lost events: %llu   counter map overflow: %llu   held back by -r: %llu\n",
+		s->lost_events, s->counter_overflow, s->rate_limited);
+	exposures_print(f, s);
+	if (s->latency)
+		latency_print(f, s->latency);
+	if (s->n_progs) {
+		fprintf(f, "\n%-24s %12s %14s %10s\n", "BPF PROGRAM", "RUNS", "TIME (ns)", "NS/RUN");
+		for (i = 0; i < s->n_progs; i++)
+			fprintf(f, "%-24s %12llu %14llu %10.1f\n", s->progs[i].name,
+				s->progs[i].run_cnt, s->progs[i].run_time_ns,
+				ns_per_run(&s->progs[i]));
+	}
+}

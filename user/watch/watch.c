@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * lnwatch's live watch: open -> set rodata/autoload from the kernel's
+ * features -> load -> attach -> read events -> summary -> detach. One
+ * cleanup path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/json.h"
+#include "lib/links.h"
+#include "lib/netns.h"
+#include "lib/util.h"
+#include "attach.h"
+#include "counters.h"
+#include "event_line.h"
+#include "events.h"
+#include "kernel.h"
+#include "link_monitor.h"
+#include "options.h"
+#include "route_hooks.h"
+#include "summary.h"
+#include "watch.h"
+#include "lnwatch.skel.h"
+
+#define TICK_MS 100        /* drain period: events show within 0.1 s */
+#define DRAIN_BUDGET_MS 50 /* longest a drain may run per tick */
+#define MAX_IFACES 4096    /* interfaces listed at once */
+#define EXIT_FAIL 1
+
+static volatile sig_atomic_t exiting;
+static bool libbpf_debug; /* libbpf's print callback takes no context */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG && !libbpf_debug)
+		return 0;
+	/* bpf_tc_hook_create() on an existing clsact: expected, handled */
+	if (!libbpf_debug && strstr(fmt, "Kernel error message: %s")) {
+		va_list copy;
+		bool benign;
+
+		va_copy(copy, args);
+		benign = strstr(va_arg(copy, const char *), "Exclusivity flag on");
+		va_end(copy);
+		if (benign)
+			return 0;
+	}
+	return vfprintf(stderr, fmt, args);
+}
+
+struct lnw_app {
+	struct lnw_options opts;
+	struct lnw_kernel kernel;
+	struct lnwatch_bpf *skel;
+	struct lnw_events events;
+	struct lnw_tc_set tc;
+	struct lnw_link_monitor *links; /* watching all: new interfaces */
+	struct lnw_route_hooks hooks;   /* fib lookup + sk_data_ready, on demand */
+	int stats_fd;                   /* --overhead: BPF stats while open */
+	int epoll_fd;
+	__u32 netns_ino;
+	long long start_ns;
+	bool ready_file_made;
+};
+
+/* Loading BPF and attaching tc needs these; say which one is missing. */
+static int check_privileges(char *err, size_t len)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	unsigned long long eff;
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		snprintf(err, len, "capget: %s", strerror(errno));
+		return -errno;
+	}
+	eff = data[0].effective | (unsigned long long)data[1].effective << 32;
+#define HAS(cap) (eff & (1ULL << (cap)))
+	if (!HAS(CAP_SYS_ADMIN) && !(HAS(CAP_BPF) && HAS(CAP_PERFMON))) {
+		snprintf(err, len, "needs root, or CAP_BPF and CAP_PERFMON, to load "
+			 "BPF programs: run it with sudo");
+		return -EPERM;
+	}
+	if (!HAS(CAP_NET_ADMIN)) {
+		snprintf(err, len, "needs CAP_NET_ADMIN to attach to tc ingress: "
+			 "run it with sudo");
+		return -EPERM;
+	}
+#undef HAS
+	return 0;
+}
+
+
+static int load_programs(struct lnw_app *app, char *err, size_t len)
+{
+	const struct lnw_options *o = &app->opts;
+	const struct lnw_kernel *k = &app->kernel;
+	bool use_kfunc = k->has_kfunc_ctx && !(o->fallbacks & LNW_FB_ADDR_JOIN);
+	__u32 rb_bytes = o->ringbuf_kib * 1024;
+	int ret;
+
+	app->skel = lnwatch_bpf__open();
+	if (!app->skel) {
+		snprintf(err, len, "cannot open BPF object: %s", strerror(errno));
+		return -errno;
+	}
+	app->skel->rodata->own_netns = app->netns_ino;
+	app->skel->rodata->all_netns = o->all_netns;
+	app->skel->rodata->force_infer = !!(o->fallbacks & LNW_FB_INFER);
+	app->skel->rodata->wake_bytes = rb_bytes / 2;
+	app->skel->rodata->rl_devconf_idx = (__u32)k->rl_devconf_idx;
+	app->skel->rodata->want_latency = o->latency;
+	app->skel->rodata->rate_per_flow = o->rate;
+	app->skel->rodata->filter_port = (__u16)o->port;
+	app->skel->rodata->filter_src_net = o->src_net;
+	app->skel->rodata->filter_src_mask = o->src_mask;
+	app->skel->rodata->verdict_mask = o->verdict_mask;
+	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress, use_kfunc);
+	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_compat, !use_kfunc);
+	/* before 6.6 there is no sk_data_ready tracepoint: no "delivered" */
+	bpf_program__set_autoload(app->skel->progs.lnw_sk_data_ready, k->has_sk_data_ready);
+	bpf_program__set_autoload(app->skel->progs.lnw_ksym, k->has_ksym_helper &&
+				  !(o->fallbacks & LNW_FB_KALLSYMS));
+	bpf_program__set_autoattach(app->skel->progs.lnw_ksym, false); /* run, not attached */
+	bpf_map__set_max_entries(app->skel->maps.events, rb_bytes);
+
+	ret = lnwatch_bpf__load(app->skel);
+	if (ret) {
+		snprintf(err, len, "cannot load BPF programs: %s%s", strerror(-ret),
+			 ret == -EPERM ? " (privileges, or kernel.unprivileged_bpf_disabled/lockdown)" :
+			 " (run with -v for the verifier log)");
+		return ret;
+	}
+	if (o->overhead) {
+		/* counts only while this fd is open: on for this run, however
+		 * it ends, and off again after (unless someone else wants it) */
+		app->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (app->stats_fd < 0) {
+			snprintf(err, len, "--overhead: cannot enable BPF run-time stats: %s "
+				 "(Linux >= 5.8)", strerror(-app->stats_fd));
+			return app->stats_fd;
+		}
+	}
+	/* attached by route_hooks when route_localnet makes them useful */
+	bpf_program__set_autoattach(app->skel->progs.lnw_fib_lookup, false);
+	bpf_program__set_autoattach(app->skel->progs.lnw_sk_data_ready, false);
+	ret = lnwatch_bpf__attach(app->skel); /* kfree_skb */
+	if (ret) {
+		snprintf(err, len, "cannot attach tracepoints: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+
+static struct bpf_program *tc_program(const struct lnw_app *app)
+{
+	return bpf_program__autoload(app->skel->progs.lnw_tc_ingress) ?
+	       app->skel->progs.lnw_tc_ingress : app->skel->progs.lnw_tc_ingress_compat;
+}
+
+/* A link event: attach to new interfaces, forget removed ones. */
+static void on_link(void *ctx, const struct lnw_iface *it, bool added)
+{
+	struct lnw_app *app = ctx;
+	char err[256];
+
+	if (!added) {
+		lnw_tc_set_remove(&app->tc, it->ifindex);
+		return;
+	}
+	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex))
+		return;
+	/* it may be gone already (a short-lived veth): not fatal */
+	if (lnw_tc_set_add(&app->tc, it->ifindex, it->name, err, sizeof(err)) &&
+	    app->opts.verbose)
+		fprintf(stderr, "lnwatch: %s\n", err);
+}
+
+/* Watching all: make the attachments match the interfaces that exist. */
+static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
+{
+	struct lnw_iface *all = calloc(MAX_IFACES, sizeof(*all));
+	int n, i, j;
+
+	if (!all) {
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
+	}
+	n = lnw_ifaces_list(all, MAX_IFACES);
+	if (n < 0) {
+		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
+		free(all);
+		return n;
+	}
+	for (i = app->tc.n - 1; i >= 0; i--) {
+		for (j = 0; j < n && all[j].ifindex != app->tc.atts[i].ifindex; j++)
+			;
+		if (j == n)
+			lnw_tc_set_remove(&app->tc, app->tc.atts[i].ifindex);
+	}
+	for (i = 0; i < n; i++)
+		on_link(app, &all[i], true);
+	free(all);
+	return 0;
+}
+
+/* -i names exactly, or every non-loopback interface, now and later. */
+static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
+{
+	const struct lnw_options *o = &app->opts;
+	int i, ret, ifindex;
+
+	app->tc.prog_fd = bpf_program__fd(tc_program(app));
+	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT);
+	if (!o->n_ifaces) {
+		ret = lnw_link_monitor_open(&app->links); /* before listing */
+		if (ret) {
+			snprintf(err, len, "cannot watch interfaces (rtnetlink): %s",
+				 strerror(-ret));
+			return ret;
+		}
+		ret = sync_all_ifaces(app, err, len);
+		if (!ret && !app->tc.n) {
+			snprintf(err, len, "no non-loopback interface in this network "
+				 "namespace: nothing can send it 127.0.0.0/8 traffic");
+			ret = -ENODEV;
+		}
+		return ret;
+	}
+	for (i = 0; i < o->n_ifaces; i++) {
+		ifindex = (int)if_nametoindex(o->ifaces[i]);
+		if (!ifindex) {
+			snprintf(err, len, "unknown interface '%s' in this network "
+				 "namespace (see: ip link)", o->ifaces[i]);
+			return -ENODEV;
+		}
+		if (ifindex == 1 || !strcmp(o->ifaces[i], "lo")) {
+			snprintf(err, len, "'%s' is the loopback device: lnwatch watches "
+				 "127.0.0.0/8 packets arriving on other interfaces",
+				 o->ifaces[i]);
+			return -EINVAL;
+		}
+		ret = lnw_tc_set_add(&app->tc, ifindex, o->ifaces[i], err, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* What the route hooks report: accepts, their fates, refused replies */
+#define ROUTE_VERDICTS ((1U << LNW_ACCEPT) | (1U << LNW_DROP) | \
+			(1U << LNW_DELIVERED) | (1U << LNW_REPLY_REFUSED))
+
+static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
+{
+	const struct lnw_options *o = &app->opts;
+	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS] = { app->skel->progs.lnw_fib_lookup };
+	enum lnw_route_hooks_mode mode = LNW_HOOKS_AUTO;
+
+	if (bpf_program__autoload(app->skel->progs.lnw_sk_data_ready))
+		progs[1] = app->skel->progs.lnw_sk_data_ready;
+	if (o->verdict_mask && !(o->verdict_mask & ROUTE_VERDICTS))
+		mode = LNW_HOOKS_NEVER;
+	else if (o->route_hooks_always || o->all_netns)
+		mode = LNW_HOOKS_ALWAYS; /* other namespaces' flags are not read */
+	return lnw_route_hooks_init(&app->hooks, mode, progs, LNW_HOOKS_MAX_PROGS,
+				    &app->tc, err, len);
+}
+
+/* Say when tracing of accepted packets starts or stops, and why; at the
+ * start, in JSON always, for a person only when it waits for the flag. */
+static void report_route_hooks(const struct lnw_app *app, bool initial)
+{
+	const struct lnw_route_hooks *h = &app->hooks;
+
+	if (app->opts.json)
+		lnw_json_emit(stdout, lnw_hooks_json(h->attached, h->why));
+	else if (h->attached && !initial)
+		fprintf(stderr, "lnwatch: route_localnet is on (%s): tracing "
+			"accepted packets\n", h->why);
+	else if (!h->attached && h->mode == LNW_HOOKS_AUTO)
+		fprintf(stderr, "lnwatch: route_localnet off on every watched "
+			"device: only martians for now\n");
+}
+
+static const char *join_path(const struct lnw_app *app)
+{
+	return tc_program(app) == app->skel->progs.lnw_tc_ingress ? "skb" : "addr";
+}
+
+static const char *reason_path(const struct lnw_app *app)
+{
+	return app->kernel.has_localnet_reason &&
+	       !(app->opts.fallbacks & LNW_FB_INFER) ? "kernel" : "inferred";
+}
+
+/* How drop locations are named: by the kernel (%pS), or from kallsyms. */
+static const char *location_path(const struct lnw_app *app)
+{
+	return bpf_program__autoload(app->skel->progs.lnw_ksym) ? "kernel" : "kallsyms";
+}
+
+static int make_ready_file(const char *path, char *err, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		snprintf(err, len, "cannot create ready file %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	dprintf(fd, "%d\n", (int)getpid());
+	close(fd);
+	return 0;
+}
+
+/* What each program cost so far (--overhead). */
+static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
+			      size_t max)
+{
+	struct bpf_program *prog;
+	size_t n = 0;
+
+	bpf_object__for_each_program(prog, app->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		/* lnw_ksym runs only when asked to name an address */
+		if (n == max || !bpf_program__autoload(prog) ||
+		    prog == app->skel->progs.lnw_ksym ||
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		out[n].name = bpf_program__name(prog);
+		out[n].run_cnt = info.run_cnt;
+		out[n].run_time_ns = info.run_time_ns;
+		n++;
+	}
+	return n;
+}
+
+/* The counters table: at the end ("summary"), and every -I ("interval"). */
+static void print_counters(struct lnw_app *app, const char *type)
+{
+	static unsigned long long latency[LNW_VERDICT_MAX][LNW_LAT_SLOTS];
+	struct lnw_prog_cost costs[8];
+	struct lnw_counter_row *rows = NULL;
+	struct lnw_summary s = {
+		.type = type,
+		.elapsed_s = (double)(lnw_mono_ns() - app->start_ns) / 1e9,
+		.attach = lnw_attach_kind_name(app->tc.kind),
+		.join = join_path(app),
+		.reason_path = reason_path(app),
+		.delivery = bpf_program__autoload(app->skel->progs.lnw_sk_data_ready) ?
+			    "sk_data_ready" : "none",
+		.location = location_path(app),
+		.route_hooks = lnw_route_hooks_mode_name(app->hooks.mode),
+		.route_hooks_attached = app->hooks.attached,
+		.route_hooks_switches = app->hooks.switches,
+		.exposures = app->events.exposures.v,
+		.n_exposures = app->events.exposures.n,
+	};
+	int stats_fd = bpf_map__fd(app->skel->maps.stats);
+	size_t i;
+
+	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters), &rows, &s.n_rows))
+		lnw_error(app->opts.json, "cannot read counters");
+	for (i = 0; i < s.n_rows; i++) {
+		struct lnw_counter_row *r = &rows[i];
+
+		r->reason = r->key.reason ? lnw_drop_reason_name(&app->kernel, r->key.reason) : NULL;
+		/* names from another namespace are not ours to look up */
+		if (r->key.netns != app->netns_ino ||
+		    !if_indextoname(r->key.ifindex, r->ifname))
+			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
+	}
+	s.rows = rows;
+	s.lost_events = lnw_stat_read(stats_fd, LNW_STAT_RB_LOST);
+	s.counter_overflow = lnw_stat_read(stats_fd, LNW_STAT_CNT_FULL);
+	s.rate_limited = lnw_stat_read(stats_fd, LNW_STAT_RATE_LIMITED);
+	if (app->opts.latency &&
+	    !lnw_latency_read(bpf_map__fd(app->skel->maps.latency), latency))
+		s.latency = latency;
+	if (app->stats_fd >= 0) {
+		s.progs = costs;
+		s.n_progs = read_prog_costs(app, costs, LNW_ARRAY_SIZE(costs));
+	}
+	if (app->opts.json)
+		lnw_json_emit(stdout, lnw_summary_json(&s));
+	else
+		lnw_summary_print(stdout, &s, app->opts.wide);
+	fflush(stdout);
+	free(rows);
+}
+
+static int setup_epoll(struct lnw_app *app, char *err, size_t len)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	app->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (app->epoll_fd < 0)
+		goto fail;
+	/* the ring's own fd: readable when the BPF side forces a wakeup */
+	ev.data.u32 = 0;
+	if (epoll_ctl(app->epoll_fd, EPOLL_CTL_ADD,
+		      bpf_map__fd(app->skel->maps.events), &ev))
+		goto fail;
+	ev.data.u32 = 1;
+	if (app->links && epoll_ctl(app->epoll_fd, EPOLL_CTL_ADD,
+				    lnw_link_monitor_fd(app->links), &ev))
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, len, "epoll: %s", strerror(errno));
+	return -errno;
+}
+
+static int watch(struct lnw_app *app, char *err, size_t len)
+{
+	long long end = 0, next_interval = 0, next_flags = 0, now;
+	bool hooks_failing = false;
+	struct epoll_event evs[2];
+	int n, i, ret = 0;
+
+	if (app->opts.duration_s > 0)
+		end = app->start_ns + (long long)(app->opts.duration_s * 1e9);
+	if (app->opts.interval_s > 0)
+		next_interval = app->start_ns + (long long)(app->opts.interval_s * 1e9);
+	report_route_hooks(app, true);
+	if (!app->opts.json)
+		printf("%s\n", lnw_event_header(app->opts.wide));
+	fflush(stdout);
+	while (!exiting) {
+		n = epoll_wait(app->epoll_fd, evs, 2, TICK_MS);
+		if (n < 0 && errno != EINTR) {
+			snprintf(err, len, "epoll_wait: %s", strerror(errno));
+			return -errno;
+		}
+		for (i = 0; i < n; i++)
+			if (evs[i].data.u32 == 1 &&
+			    lnw_link_monitor_read(app->links, on_link, app) == -ENOBUFS &&
+			    (ret = sync_all_ifaces(app, err, len)))
+				return ret; /* lost link events: list again */
+		ret = lnw_events_drain(&app->events, DRAIN_BUDGET_MS);
+		if (ret < 0) {
+			snprintf(err, len, "reading events: %s", strerror(-ret));
+			return ret;
+		}
+		now = lnw_mono_ns();
+		if (now >= next_flags) { /* not on every wakeup: once a tick */
+			next_flags = now + TICK_MS * 1000000LL;
+			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
+			if (ret > 0)
+				report_route_hooks(app, false);
+			/* martians are still watched: say it, try again next tick */
+			if (ret < 0 && !hooks_failing)
+				fprintf(stderr, "lnwatch: %s (retrying)\n", err);
+			hooks_failing = ret < 0;
+			err[0] = '\0';
+		}
+		if (ferror(stdout))
+			return 0; /* reader went away (EPIPE) */
+		now = lnw_mono_ns();
+		if (next_interval && now >= next_interval) {
+			print_counters(app, "interval");
+			next_interval += (long long)(app->opts.interval_s * 1e9);
+		}
+		if (end && now >= end)
+			break;
+	}
+	return 0;
+}
+
+int lnw_watch_main(int argc, char **argv)
+{
+	struct lnw_app app = { .stats_fd = -1, .epoll_fd = -1, .hooks.all_fd = -1 };
+	char err[512] = "";
+	int ret;
+
+	lnw_parse_args(argc, argv, &app.opts);
+	libbpf_debug = app.opts.verbose;
+	libbpf_set_print(libbpf_print);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	app.events.json = app.opts.json;
+	app.events.wide = app.opts.wide;
+	app.events.latency = app.opts.latency;
+
+	ret = check_privileges(err, sizeof(err));
+	if (!ret && app.opts.netns)
+		ret = lnw_netns_enter(app.opts.netns, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	app.netns_ino = (__u32)lnw_netns_inode();
+	ret = lnw_kernel_probe(&app.kernel, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	ret = load_programs(&app, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	ret = attach_ifaces(&app, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	ret = start_route_hooks(&app, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	app.events.kernel = &app.kernel;
+	app.events.hooks = &app.hooks;
+	ret = lnw_events_open(&app.events, bpf_map__fd(app.skel->maps.events), stdout,
+			      bpf_program__fd(app.skel->progs.lnw_ksym),
+			      bpf_program__autoload(app.skel->progs.lnw_ksym) ?
+			      app.skel->bss->lnw_ksym_buf : NULL);
+	if (ret) {
+		snprintf(err, sizeof(err), "cannot open ring buffer: %s", strerror(-ret));
+		goto cleanup;
+	}
+	ret = setup_epoll(&app, err, sizeof(err));
+	if (ret)
+		goto cleanup;
+	if (app.opts.verbose)
+		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
+			"martian reason %s, delivery %s, locations %s, route hooks %s "
+			"(%s), netns %u%s\n", app.tc.n, app.links ? " (+ new ones)" : "",
+			lnw_attach_kind_name(app.tc.kind), join_path(&app), reason_path(&app),
+			app.kernel.has_sk_data_ready ? "sk_data_ready" : "not traced",
+			location_path(&app), lnw_route_hooks_mode_name(app.hooks.mode),
+			app.hooks.attached ? "attached" : "detached", app.netns_ino,
+			app.opts.all_netns ? " (+ all namespaces)" : "");
+	if (app.opts.ready_file) {
+		ret = make_ready_file(app.opts.ready_file, err, sizeof(err));
+		if (ret)
+			goto cleanup;
+		app.ready_file_made = true;
+	}
+	app.start_ns = lnw_mono_ns();
+	ret = watch(&app, err, sizeof(err));
+	/* no new packets from here on; then read what is left */
+	lnw_tc_set_clear(&app.tc);
+	while (lnw_events_drain(&app.events, DRAIN_BUDGET_MS) > 0)
+		;
+	print_counters(&app, "summary");
+
+cleanup:
+	if (err[0])
+		lnw_error(app.opts.json, "%s", err);
+	lnw_tc_set_clear(&app.tc);
+	lnw_route_hooks_close(&app.hooks);
+	lnw_link_monitor_close(app.links);
+	if (app.epoll_fd >= 0)
+		close(app.epoll_fd);
+	if (app.stats_fd >= 0)
+		close(app.stats_fd);
+	lnw_events_close(&app.events);
+	lnwatch_bpf__destroy(app.skel);
+	lnw_kernel_release(&app.kernel);
+	if (app.ready_file_made)
+		unlink(app.opts.ready_file);
+	return ret ? EXIT_FAIL : 0;
+}
