@@ -19,7 +19,8 @@ bool lnw_named_find(const struct lnw_named *t, size_t n, const char *name,
 	return false;
 }
 
-/* the ones events carry first: the drain names every event's protocol */
+/* The three lnwatch decodes first: events are named by them alone, and the
+ * drain names every event's protocol. */
 const struct lnw_named lnw_protos[] = {
 	{ "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "dccp", 33 }, { "gre", 47 },
 	{ "esp", 50 }, { "ah", 51 }, { "sctp", 132 }, { "udplite", 136 },
@@ -30,7 +31,7 @@ const char *lnw_proto_name(__u8 proto, char *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < lnw_n_protos; i++)
+	for (i = 0; i < 3; i++)
 		if (lnw_protos[i].val == proto)
 			return lnw_protos[i].name;
 	if (!buf || !len)

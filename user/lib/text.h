@@ -37,8 +37,8 @@ bool lnw_named_find(const struct lnw_named *t, size_t n, const char *name,
 extern const struct lnw_named lnw_protos[];
 extern const size_t lnw_n_protos;
 
-/* "tcp", "udp", "icmp", ... of lnw_protos, else the number in buf ("?"
- * without one). */
+/* "tcp", "udp", "icmp" (the headers lnwatch decodes), else the number in
+ * buf ("?" without one). */
 const char *lnw_proto_name(__u8 proto, char *buf, size_t len);
 bool lnw_proto_has_ports(__u8 proto);
 /* In 127.0.0.0/8 (network order). */

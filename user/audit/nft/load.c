@@ -292,20 +292,17 @@ static void read_legacy_tables(char *out, size_t len)
 	fclose(f);
 }
 
-int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len)
+int lnw_nft_compile_json(const char *json, const struct lnw_nfnl_ruleset *nl,
+			 struct lnw_nft_ruleset *rs, char *err, size_t len)
 {
-	struct lnw_nfnl_ruleset nl;
-	struct lnw_nft_compile cx = { .rs = rs, .nl = &nl, .no_elems = json_object_new_array() };
-	json_object *root = NULL;
-	char *json = NULL;
+	struct lnw_nft_compile cx = { .rs = rs, .nl = nl, .no_elems = json_object_new_array() };
+	json_object *root;
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));
-	err[0] = '\0';
-	ret = cx.no_elems ? read_consistent(&nl, &json, err, len) : -ENOMEM;
-	if (ret) {
-		json_object_put(cx.no_elems);
-		return ret;
+	if (!cx.no_elems) {
+		snprintf(err, len, "out of memory");
+		return -ENOMEM;
 	}
 	root = json_tokener_parse(json);
 	cx.items = lnw_jget(root, "nftables");
@@ -319,12 +316,27 @@ int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len)
 	}
 	json_object_put(root);
 	json_object_put(cx.no_elems);
+	if (ret)
+		lnw_nft_free(rs);
+	return ret;
+}
+
+int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len)
+{
+	struct lnw_nfnl_ruleset nl;
+	char *json = NULL;
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	err[0] = '\0';
+	ret = read_consistent(&nl, &json, err, len);
+	if (ret)
+		return ret;
+	ret = lnw_nft_compile_json(json, &nl, rs, err, len);
 	free(json);
 	lnw_nfnl_free(&nl);
-	if (ret) {
-		lnw_nft_free(rs);
+	if (ret)
 		return ret;
-	}
 	read_legacy_tables(rs->legacy_tables, sizeof(rs->legacy_tables));
 	return 0;
 }

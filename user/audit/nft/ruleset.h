@@ -138,6 +138,13 @@ struct lnw_nft_ruleset {
 	char legacy_tables[128];  /* iptables-legacy tables present, "" none */
 };
 
+/* The pure part of lnw_nft_load, for tests from captured documents: compile
+ * `nft -j list ruleset` output, with what nfnetlink adds (xt payloads,
+ * ingress devices; an empty lnw_nfnl_ruleset when there is none). Returns
+ * 0, or -errno with err set and rs empty. */
+struct lnw_nfnl_ruleset;
+int lnw_nft_compile_json(const char *json, const struct lnw_nfnl_ruleset *nl,
+			 struct lnw_nft_ruleset *rs, char *err, size_t len);
 /* Read and compile the ruleset of the current network namespace: libnftables
  * in JSON mode, nfnetlink for what the JSON lacks, both from the same
  * ruleset generation. Returns 0, or -errno with err set. */
