@@ -13,13 +13,12 @@
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/rtnetlink.h>
 
+#include "lib/text.h"
 #include "fw.h"
 
 #define PRI_CONNTRACK (-200) /* NF_IP_PRI_CONNTRACK: ct exists after it */
 #define PRI_NAT_DST (-100)   /* NF_IP_PRI_NAT_DST: DNAT is done after it */
 #define MAX_JUMPS 32
-#define LOOPBACK_NET 0x7f000000u
-#define LOOPBACK_BCAST 0x7fffffffu
 
 /* Status bits a first packet is known not to have (unless DNAT'd). */
 #define CT_STATUS_KNOWN (IPS_EXPECTED | IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | \
@@ -35,8 +34,8 @@ void lnw_rset_one(struct lnw_rset *s, uint32_t lo, uint32_t hi)
 void lnw_rset_not_loopback(struct lnw_rset *s)
 {
 	s->n = 2;
-	s->r[0] = (struct lnw_range){ 0, LOOPBACK_NET - 1 };
-	s->r[1] = (struct lnw_range){ LOOPBACK_BCAST + 1, UINT32_MAX };
+	s->r[0] = (struct lnw_range){ 0, LNW_LOOPBACK_NET - 1 };
+	s->r[1] = (struct lnw_range){ LNW_LOOPBACK_LAST + 1, UINT32_MAX };
 }
 
 void lnw_fw_flow_direct(struct lnw_fw_flow *f, const struct lnw_audit_net *net,
@@ -48,7 +47,7 @@ void lnw_fw_flow_direct(struct lnw_fw_flow *f, const struct lnw_audit_net *net,
 	f->iifname = iifname;
 	f->l4proto = l4proto;
 	if (spoof_loopback)
-		lnw_rset_one(&f->saddr, LOOPBACK_NET, LOOPBACK_BCAST);
+		lnw_rset_one(&f->saddr, LNW_LOOPBACK_NET, LNW_LOOPBACK_LAST);
 	else
 		lnw_rset_not_loopback(&f->saddr);
 	lnw_rset_one(&f->sport, 1, 65535);
@@ -137,12 +136,12 @@ static enum lnw_tv daddr_local(const struct lnw_fw_flow *f, const struct lnw_rse
 
 	for (i = 0; i < daddr->n; i++) {
 		const struct lnw_range *r = &daddr->r[i];
-		bool loop = r->lo >= LOOPBACK_NET && r->hi <= LOOPBACK_BCAST;
+		bool loop = r->lo >= LNW_LOOPBACK_NET && r->hi <= LNW_LOOPBACK_LAST;
 		bool local = loop || (r->lo == r->hi &&
 			     lnw_audit_is_local_addr(f->net, (struct in_addr){ htonl(r->lo) }));
 
 		all = all && local;
-		none = none && !local && !(r->lo <= LOOPBACK_BCAST && r->hi >= LOOPBACK_NET);
+		none = none && !local && !(r->lo <= LNW_LOOPBACK_LAST && r->hi >= LNW_LOOPBACK_NET);
 	}
 	return all ? LNW_YES : none && daddr->n == 1 && daddr->r[0].lo == daddr->r[0].hi ?
 	       LNW_NO : LNW_MAYBE;

@@ -15,9 +15,9 @@
 #include <arpa/inet.h>
 
 #include "lib/text.h"
+#include "lib/util.h"
 #include "matrix.h"
 
-#define LOOPBACK(a) (((a) >> 24) == 127)
 
 const char *lnw_reach_name(enum lnw_reach e)
 {
@@ -165,7 +165,7 @@ static bool rset_loopback(const struct lnw_rset *s)
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		if (!LOOPBACK(s->r[i].lo) || !LOOPBACK(s->r[i].hi))
+		if (!lnw_is_loopback_host(s->r[i].lo) || !lnw_is_loopback_host(s->r[i].hi))
 			return false;
 	return s->n > 0;
 }
@@ -275,7 +275,7 @@ static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path 
 		return 0;
 	np = &rep->paths[rep->n_paths];
 	memset(np, 0, sizeof(*np));
-	if (LOOPBACK(nat->addr.lo) && LOOPBACK(nat->addr.hi))
+	if (lnw_is_loopback_host(nat->addr.lo) && lnw_is_loopback_host(nat->addr.hi))
 		np->kind = LNW_PATH_TO_LOOPBACK;
 	else if (rset_loopback(&daddr))
 		np->kind = LNW_PATH_FROM_LOOPBACK;
@@ -448,7 +448,7 @@ static bool guard_like(const struct lnw_nft_rule *r)
 		bool inside = m->key == LNW_KEY_DADDR && m->op == LNW_OP_IN && m->n_ranges;
 
 		for (j = 0; inside && j < m->n_ranges; j++)
-			inside = LOOPBACK(m->ranges[j].lo) && LOOPBACK(m->ranges[j].hi);
+			inside = lnw_is_loopback_host(m->ranges[j].lo) && lnw_is_loopback_host(m->ranges[j].hi);
 		if (inside)
 			return true;
 	}
@@ -461,7 +461,7 @@ static uint32_t guard_probe_daddr(const struct lnw_nft_rule *r)
 
 	for (i = 0; i < r->n_m; i++)
 		if (r->m[i].key == LNW_KEY_DADDR && r->m[i].op == LNW_OP_IN && r->m[i].n_ranges)
-			return r->m[i].ranges[0].lo == 0x7f000000u ? 0x7f000001u :
+			return r->m[i].ranges[0].lo == LNW_LOOPBACK_NET ? LNW_LOOPBACK_NET + 1 :
 			       r->m[i].ranges[0].lo;
 	return 0x7f000001u;
 }
@@ -484,7 +484,7 @@ static void guard_probe(const struct lnw_audit_report *rep, const struct lnw_nft
 	f->dport = f->dport_wire;
 }
 
-static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r, int *cap)
+static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r, size_t *cap)
 {
 	const struct lnw_nft_chain *base = lnw_nft_input_base_of(rep->rs, r->chain);
 	const struct lnw_audit_iface *probe_if = NULL;
@@ -495,15 +495,8 @@ static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r,
 
 	if (!base)
 		return 0; /* not on the receive path (OUTPUT only, or unreachable) */
-	if (rep->n_guards == *cap) {
-		int ncap = *cap ? *cap * 2 : 8;
-		void *nv = realloc(rep->guards, (size_t)ncap * sizeof(*rep->guards));
-
-		if (!nv)
-			return -ENOMEM;
-		rep->guards = nv;
-		*cap = ncap;
-	}
+	if (lnw_grow(&rep->guards, cap, (size_t)rep->n_guards + 1, sizeof(*rep->guards)))
+		return -ENOMEM;
 	g = &rep->guards[rep->n_guards++];
 	memset(g, 0, sizeof(*g));
 	g->rule = r;
@@ -540,7 +533,8 @@ static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r,
 
 static int analyse_guards(struct lnw_audit_report *rep)
 {
-	int cap = 0, c, i, ret;
+	size_t cap = 0;
+	int c, i, ret;
 
 	for (c = 0; c < rep->rs->n_chains; c++) {
 		const struct lnw_nft_chain *ch = &rep->rs->chains[c];

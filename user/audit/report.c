@@ -10,122 +10,13 @@
 #include <json-c/json.h>
 
 #include "lib/json.h"
+#include "lib/table.h"
 #include "lib/text.h"
 #include "report.h"
 
-#define NAME_LEN (4 * IF_NAMESIZE + 1) /* a printable interface name */
-
-/* ---- an aligned table ------------------------------------------------- */
-
-#define TBL_COLS 8
-#define TBL_NOTES 3
-
-struct tbl_row {
-	char *cell[TBL_COLS];
-	char *note[TBL_NOTES]; /* lines under the row: the rule, the fix */
-	int n_notes;
-};
-
-struct tbl {
-	const char *hdr[TBL_COLS];
-	int ncols;
-	struct tbl_row *rows;
-	int n, cap;
-};
-
-static struct tbl_row *tbl_add(struct tbl *t, ...)
-{
-	struct tbl_row *r;
-	va_list ap;
-	int i;
-
-	if (t->n == t->cap) {
-		int cap = t->cap ? t->cap * 2 : 16;
-		void *v = realloc(t->rows, (size_t)cap * sizeof(*t->rows));
-
-		if (!v)
-			return NULL;
-		t->rows = v;
-		t->cap = cap;
-	}
-	r = &t->rows[t->n++];
-	memset(r, 0, sizeof(*r));
-	va_start(ap, t);
-	for (i = 0; i < t->ncols; i++) {
-		const char *s = va_arg(ap, const char *);
-
-		r->cell[i] = strdup(s ? s : "-");
-	}
-	va_end(ap);
-	return r;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void tbl_note(struct tbl_row *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!r || r->n_notes == TBL_NOTES)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&r->note[r->n_notes], fmt, ap) >= 0)
-		r->n_notes++;
-	va_end(ap);
-}
-
-#define CELL(s) ((s) ? (s) : "") /* NULL: out of memory in tbl_add */
-
-static void tbl_line(FILE *f, const char *const *cell, const size_t *w, int ncols)
-{
-	int c, last = ncols - 1;
-
-	while (last > 0 && !CELL(cell[last])[0])
-		last--; /* no trailing blanks */
-	for (c = 0; c < last; c++)
-		fprintf(f, "%-*s  ", (int)w[c], CELL(cell[c]));
-	fprintf(f, "%s\n", CELL(cell[last]));
-}
-
-static void tbl_print(FILE *f, struct tbl *t)
-{
-	size_t w[TBL_COLS] = { 0 };
-	int i, c, k;
-
-	for (c = 0; c < t->ncols; c++)
-		w[c] = strlen(t->hdr[c]);
-	for (i = 0; i < t->n; i++)
-		for (c = 0; c < t->ncols; c++)
-			if (t->rows[i].cell[c] && strlen(t->rows[i].cell[c]) > w[c])
-				w[c] = strlen(t->rows[i].cell[c]);
-	tbl_line(f, t->hdr, w, t->ncols);
-	for (i = 0; i < t->n; i++) {
-		tbl_line(f, (const char *const *)t->rows[i].cell, w, t->ncols);
-		for (k = 0; k < t->rows[i].n_notes; k++)
-			fprintf(f, "    %s\n", t->rows[i].note[k]);
-	}
-}
-
-static void tbl_free(struct tbl *t)
-{
-	int i, c;
-
-	for (i = 0; i < t->n; i++) {
-		for (c = 0; c < TBL_COLS; c++)
-			free(t->rows[i].cell[c]);
-		for (c = 0; c < t->rows[i].n_notes; c++)
-			free(t->rows[i].note[c]);
-	}
-	free(t->rows);
-}
+#define NAME_LEN LNW_PRINTABLE_LEN(IF_NAMESIZE)
 
 /* ---- formatting pieces ------------------------------------------------ */
-
-static void ip_str(uint32_t host_order, char *buf, size_t len)
-{
-	struct in_addr a = { htonl(host_order) };
-
-	inet_ntop(AF_INET, &a, buf, (socklen_t)len);
-}
 
 static void iface_name(const struct lnw_audit_iface *it, char *buf, size_t len)
 {
@@ -176,8 +67,8 @@ static void rset_str(const struct lnw_rset *s, bool addr, char *buf, size_t len)
 		char lo[INET_ADDRSTRLEN], hi[INET_ADDRSTRLEN];
 
 		if (addr) {
-			ip_str(s->r[i].lo, lo, sizeof(lo));
-			ip_str(s->r[i].hi, hi, sizeof(hi));
+			lnw_format_addr(lo, sizeof(lo), htonl(s->r[i].lo), 0, 0);
+			lnw_format_addr(hi, sizeof(hi), htonl(s->r[i].hi), 0, 0);
 		} else {
 			snprintf(lo, sizeof(lo), "%u", s->r[i].lo);
 			snprintf(hi, sizeof(hi), "%u", s->r[i].hi);
@@ -196,7 +87,7 @@ static void path_str(const struct lnw_nat_path *np, char *buf, size_t len)
 
 	rset_str(&np->daddr, true, daddr, sizeof(daddr));
 	rset_str(&np->dport, false, dport, sizeof(dport));
-	ip_str(nat->addr.lo, to, sizeof(to));
+	lnw_format_addr(to, sizeof(to), htonl(nat->addr.lo), 0, 0);
 	if (nat->has_port)
 		snprintf(port, sizeof(port), ":%u", nat->port.lo);
 	snprintf(buf, len, "%s %s:%s > %s%s%s", lnw_l4_name(np->l4proto), daddr, dport, to,
@@ -218,7 +109,7 @@ static const char *status_label(enum lnw_reach r)
 
 static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 {
-	struct tbl t = { .hdr = { "IFACE", "FLAG", "SERVICE", "PROCESS", "STATUS" }, .ncols = 5 };
+	struct lnw_tbl t = { .hdr = { "IFACE", "FLAG", "SERVICE", "PROCESS", "STATUS" }, .ncols = 5 };
 	char name[NAME_LEN], flag[32], svc[64], proc[160], why[512], where[400];
 	bool any_on = false;
 	int i;
@@ -235,7 +126,7 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 	}
 	for (i = 0; i < rep->n_rows; i++) {
 		const struct lnw_exposure_row *row = &rep->rows[i];
-		struct tbl_row *r;
+		struct lnw_tbl_row *r;
 
 		iface_name(row->iface, name, sizeof(name));
 		flag_source(rep, row->iface, flag, sizeof(flag));
@@ -251,18 +142,18 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 			snprintf(why, sizeof(why), "no rule surely drops it; this one may: %s", where);
 		else
 			snprintf(why, sizeof(why), "no rule drops it");
-		r = tbl_add(&t, name, flag, svc, proc, status_label(row->status));
-		tbl_note(r, "%s", why);
+		r = lnw_tbl_add(&t, name, flag, svc, proc, status_label(row->status));
+		lnw_tbl_note(r, "%s", why);
 		if (row->fix[0])
-			tbl_note(r, "fix: %s", row->fix);
+			lnw_tbl_note(r, "fix: %s", row->fix);
 	}
-	tbl_print(f, &t);
-	tbl_free(&t);
+	lnw_tbl_print(f, &t);
+	lnw_tbl_free(&t);
 }
 
 static void print_paths(FILE *f, const struct lnw_audit_report *rep)
 {
-	struct tbl t = { .hdr = { "PATH", "IFACE", "RL", "STATE", "SERVICE" }, .ncols = 5 };
+	struct lnw_tbl t = { .hdr = { "PATH", "IFACE", "RL", "STATE", "SERVICE" }, .ncols = 5 };
 	char where[400], path[256], name[NAME_LEN], rl[8], state[512], proc[160], svc[256];
 	int p, i;
 
@@ -273,7 +164,7 @@ static void print_paths(FILE *f, const struct lnw_audit_report *rep)
 	}
 	for (p = 0; p < rep->n_paths; p++) {
 		const struct lnw_nat_path *np = &rep->paths[p];
-		struct tbl_row *r = NULL;
+		struct lnw_tbl_row *r = NULL;
 
 		path_str(np, path, sizeof(path));
 		if (np->sock) {
@@ -297,21 +188,21 @@ static void print_paths(FILE *f, const struct lnw_audit_report *rep)
 					snprintf(state, sizeof(state), "blocked by %s", where);
 				}
 			}
-			r = tbl_add(&t, i ? "" : path, pi ? name : "(none)", pi ? rl : "-",
+			r = lnw_tbl_add(&t, i ? "" : path, pi ? name : "(none)", pi ? rl : "-",
 				    pi ? state : "no device matches", i ? "" : svc);
 		}
 		lnw_nft_rule_where(np->path->rule, where, sizeof(where));
-		tbl_note(r, "%s: %s", where, np->path->rule->text);
+		lnw_tbl_note(r, "%s: %s", where, np->path->rule->text);
 		if (np->fix[0])
-			tbl_note(r, "fix: %s", np->fix);
+			lnw_tbl_note(r, "fix: %s", np->fix);
 	}
-	tbl_print(f, &t);
-	tbl_free(&t);
+	lnw_tbl_print(f, &t);
+	lnw_tbl_free(&t);
 }
 
 static void print_interfaces(FILE *f, const struct lnw_audit_report *rep)
 {
-	struct tbl t = { .hdr = { "IFACE", "STATE", "RL_DEV", "RL_EFF", "RP_FILTER", "LOG_MARTIANS",
+	struct lnw_tbl t = { .hdr = { "IFACE", "STATE", "RL_DEV", "RL_EFF", "RP_FILTER", "LOG_MARTIANS",
 			   "ADDRESSES" }, .ncols = 7 };
 	static const char *const rpf[] = { "0 off", "1 strict", "2 loose" };
 	const struct lnw_audit_net *net = rep->net;
@@ -348,17 +239,17 @@ static void print_interfaces(FILE *f, const struct lnw_audit_report *rep)
 					      ip, it->addrs[a].prefixlen);
 		}
 		if (it->ipv4)
-			tbl_add(&t, name, state, dev, eff, rp, lm, addrs[0] ? addrs : "-");
+			lnw_tbl_add(&t, name, state, dev, eff, rp, lm, addrs[0] ? addrs : "-");
 		else
-			tbl_add(&t, name, state, "-", "-", "-", "-", "-");
+			lnw_tbl_add(&t, name, state, "-", "-", "-", "-", "-");
 	}
-	tbl_print(f, &t);
-	tbl_free(&t);
+	lnw_tbl_print(f, &t);
+	lnw_tbl_free(&t);
 }
 
 static void print_services(FILE *f, const struct lnw_audit_report *rep)
 {
-	struct tbl t = { .hdr = { "SERVICE", "PID", "COMM", "USER", "NOTE" }, .ncols = 5 };
+	struct lnw_tbl t = { .hdr = { "SERVICE", "PID", "COMM", "USER", "NOTE" }, .ncols = 5 };
 	char svc[64], pid[16], comm[64], user[64], note[64];
 	size_t k;
 
@@ -383,18 +274,18 @@ static void print_services(FILE *f, const struct lnw_audit_report *rep)
 			 s->bound_ifindex ? "bound to " : "");
 		if (s->bound_ifindex)
 			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s", bname);
-		tbl_add(&t, svc, s->owner.pid > 0 ? pid : "?", comm, user, note[0] ? note : "");
+		lnw_tbl_add(&t, svc, s->owner.pid > 0 ? pid : "?", comm, user, note[0] ? note : "");
 	}
 	if (t.n)
-		tbl_print(f, &t);
+		lnw_tbl_print(f, &t);
 	else
 		fprintf(f, "none\n");
-	tbl_free(&t);
+	lnw_tbl_free(&t);
 }
 
 static void print_guards(FILE *f, const struct lnw_audit_report *rep)
 {
-	struct tbl t = { .hdr = { "HOOK", "COVERS", "DNAT-TO-127", "FORGED-SRC", "RULE" }, .ncols = 5 };
+	struct lnw_tbl t = { .hdr = { "HOOK", "COVERS", "DNAT-TO-127", "FORGED-SRC", "RULE" }, .ncols = 5 };
 	char where[512], hook[64], covers[256], name[NAME_LEN];
 	int g, i;
 
@@ -402,7 +293,7 @@ static void print_guards(FILE *f, const struct lnw_audit_report *rep)
 	for (g = 0; g < rep->n_guards; g++) {
 		const struct lnw_guard *gd = &rep->guards[g];
 		struct lnw_fw_verdict v = { LNW_FW_DROPS, gd->rule, gd->rule->chain };
-		struct tbl_row *r;
+		struct lnw_tbl_row *r;
 		size_t o = 0;
 
 		lnw_fw_verdict_where(&v, where, sizeof(where));
@@ -412,16 +303,16 @@ static void print_guards(FILE *f, const struct lnw_audit_report *rep)
 			iface_name(gd->ifs[i], name, sizeof(name));
 			o += (size_t)snprintf(covers + o, sizeof(covers) - o, "%s%s", i ? "," : "", name);
 		}
-		r = tbl_add(&t, hook, covers[0] ? covers : "-",
+		r = lnw_tbl_add(&t, hook, covers[0] ? covers : "-",
 			    tv_word(gd->drops_dnat, "dropped", "passes"),
 			    tv_word(gd->drops_spoofed, "dropped", "passes"), where);
-		tbl_note(r, "%s", gd->rule->text);
+		lnw_tbl_note(r, "%s", gd->rule->text);
 	}
 	if (t.n)
-		tbl_print(f, &t);
+		lnw_tbl_print(f, &t);
 	else
 		fprintf(f, "none\n");
-	tbl_free(&t);
+	lnw_tbl_free(&t);
 }
 
 static void print_advice(FILE *f, const struct lnw_audit_report *rep)
@@ -491,27 +382,6 @@ void lnw_audit_print(FILE *f, const struct lnw_audit_report *rep,
 
 /* ---- JSON ----------------------------------------------------------------- */
 
-static json_object *jstr_or_null(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *j_ifname(const char *raw)
-{
-	char name[NAME_LEN];
-
-	lnw_name_utf8(raw, name, sizeof(name));
-	return json_object_new_string(name);
-}
-
-static json_object *j_ip(uint32_t host_order)
-{
-	char buf[INET_ADDRSTRLEN];
-
-	ip_str(host_order, buf, sizeof(buf));
-	return json_object_new_string(buf);
-}
-
 static json_object *j_tv(enum lnw_tv v)
 {
 	return v == LNW_MAYBE ? NULL : json_object_new_boolean(v == LNW_YES);
@@ -525,8 +395,8 @@ static json_object *j_rule(const struct lnw_nft_rule *r)
 	json_object_object_add(o, "table", json_object_new_string(r->chain->table));
 	json_object_object_add(o, "chain", json_object_new_string(r->chain->name));
 	json_object_object_add(o, "handle", json_object_new_uint64(r->handle));
-	json_object_object_add(o, "comment", jstr_or_null(r->comment));
-	json_object_object_add(o, "text", jstr_or_null(r->text));
+	json_object_object_add(o, "comment", lnw_json_str(r->comment));
+	json_object_object_add(o, "text", lnw_json_str(r->text));
 	return o;
 }
 
@@ -562,7 +432,7 @@ static json_object *j_service(const struct lnw_audit_sock *s, const struct lnw_a
 	json_object_object_add(o, "addr", json_object_new_string(a));
 	json_object_object_add(o, "port", json_object_new_int(s->port));
 	json_object_object_add(o, "ipv6_socket", json_object_new_boolean(s->v6));
-	json_object_object_add(o, "bound_dev", bound ? j_ifname(bound->link.name) : NULL);
+	json_object_object_add(o, "bound_dev", bound ? lnw_json_name(bound->link.name) : NULL);
 	json_object_object_add(o, "uid", json_object_new_int64(s->uid));
 	json_object_object_add(o, "user", json_object_new_string(user));
 	json_object_object_add(o, "pid", s->owner.pid > 0 ? json_object_new_int(s->owner.pid) : NULL);
@@ -596,11 +466,11 @@ static json_object *j_interfaces(const struct lnw_audit_net *net)
 		json_object *o = json_object_new_object(), *addrs = json_object_new_array();
 
 		json_object_object_add(o, "ifindex", json_object_new_int(it->link.ifindex));
-		json_object_object_add(o, "ifname", j_ifname(it->link.name));
+		json_object_object_add(o, "ifname", lnw_json_name(it->link.name));
 		json_object_object_add(o, "up", json_object_new_boolean(it->link.flags & IFF_UP));
 		json_object_object_add(o, "loopback",
 				       json_object_new_boolean(it->link.flags & IFF_LOOPBACK));
-		json_object_object_add(o, "master", master ? j_ifname(master->link.name) : NULL);
+		json_object_object_add(o, "master", master ? lnw_json_name(master->link.name) : NULL);
 		json_object_object_add(o, "ipv4", json_object_new_boolean(it->ipv4));
 		for (a = 0; a < it->n_addrs; a++) {
 			char ip[INET_ADDRSTRLEN + 4];
@@ -653,8 +523,8 @@ static json_object *j_paths(const struct lnw_audit_report *rep)
 		json_object_object_add(o, "proto", json_object_new_string(lnw_l4_name(np->l4proto)));
 		json_object_object_add(o, "daddr", j_rset(&np->daddr, true));
 		json_object_object_add(o, "dport", j_rset(&np->dport, false));
-		json_object_object_add(to, "addr", j_ip(nat->addr.lo));
-		json_object_object_add(to, "addr_last", j_ip(nat->addr.hi));
+		json_object_object_add(to, "addr", lnw_json_addr(htonl(nat->addr.lo)));
+		json_object_object_add(to, "addr_last", lnw_json_addr(htonl(nat->addr.hi)));
 		json_object_object_add(to, "port", nat->has_port ?
 				       json_object_new_int((int)nat->port.lo) : NULL);
 		json_object_object_add(o, "to", to);
@@ -664,7 +534,7 @@ static json_object *j_paths(const struct lnw_audit_report *rep)
 			const struct lnw_path_iface *pi = &np->ifs[i];
 			json_object *x = json_object_new_object();
 
-			json_object_object_add(x, "ifname", j_ifname(pi->iface->link.name));
+			json_object_object_add(x, "ifname", lnw_json_name(pi->iface->link.name));
 			json_object_object_add(x, "route_localnet",
 				json_object_new_int(pi->iface->eff[LNW_CONF_ROUTE_LOCALNET]));
 			json_object_object_add(x, "certain", json_object_new_boolean(pi->applies == LNW_YES));
@@ -701,12 +571,12 @@ static json_object *j_rows(const struct lnw_audit_report *rep)
 		const struct lnw_exposure_row *row = &rep->rows[i];
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "ifname", j_ifname(row->iface->link.name));
+		json_object_object_add(o, "ifname", lnw_json_name(row->iface->link.name));
 		json_object_object_add(o, "ifindex", json_object_new_int(row->iface->link.ifindex));
 		json_object_object_add(o, "service", j_service(row->sock, rep->net));
 		json_object_object_add(o, "status", json_object_new_string(lnw_reach_name(row->status)));
 		json_object_object_add(o, "guard", j_verdict(&row->guard));
-		json_object_object_add(o, "spoofed_source", jstr_or_null(spoof_word(row)));
+		json_object_object_add(o, "spoofed_source", lnw_json_str(spoof_word(row)));
 		json_object_object_add(o, "fix", row->fix[0] ? json_object_new_string(row->fix) : NULL);
 		json_object_array_add(arr, o);
 	}
@@ -726,7 +596,7 @@ static json_object *j_guards(const struct lnw_audit_report *rep)
 		json_object_object_add(o, "hook", json_object_new_string(gd->base->hook_name));
 		json_object_object_add(o, "priority", json_object_new_int(gd->base->prio));
 		for (i = 0; i < gd->n_ifs; i++)
-			json_object_array_add(ifs, j_ifname(gd->ifs[i]->link.name));
+			json_object_array_add(ifs, lnw_json_name(gd->ifs[i]->link.name));
 		json_object_object_add(o, "interfaces", ifs);
 		json_object_object_add(o, "drops_dnat", j_tv(gd->drops_dnat));
 		json_object_object_add(o, "drops_spoofed_source", j_tv(gd->drops_spoofed));
@@ -744,7 +614,7 @@ struct json_object *lnw_audit_json(const struct lnw_audit_report *rep,
 	int n = notes(rep, nb, 8), i;
 
 	json_object_object_add(o, "type", json_object_new_string("audit"));
-	json_object_object_add(ns, "name", jstr_or_null(t->netns));
+	json_object_object_add(ns, "name", lnw_json_str(t->netns));
 	json_object_object_add(ns, "inode", json_object_new_uint64(t->inode));
 	json_object_object_add(o, "netns", ns);
 	json_object_object_add(o, "verdict", json_object_new_string(rep->n_exposed ? "exposed" :
@@ -767,7 +637,7 @@ struct json_object *lnw_audit_json(const struct lnw_audit_report *rep,
 		json_object *a = json_object_new_object();
 
 		json_object_object_add(a, "ifname", rep->advice[i].iface ?
-				       j_ifname(rep->advice[i].iface->link.name) : NULL);
+				       lnw_json_name(rep->advice[i].iface->link.name) : NULL);
 		json_object_object_add(a, "text", json_object_new_string(rep->advice[i].text));
 		json_object_object_add(a, "fix", json_object_new_string(rep->advice[i].fix));
 		json_object_array_add(advice, a);

@@ -13,17 +13,9 @@
 #include <netinet/tcp.h>
 
 #include "lib/netlink.h"
+#include "lib/text.h"
+#include "lib/util.h"
 #include "sockets.h"
-
-static int diag_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, INET_DIAG_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
 
 /* The IPv4 address an AF_INET6 socket takes traffic for, if any. */
 static bool v6_takes_ipv4(const __be32 a[4], const struct nlattr *v6only,
@@ -52,23 +44,16 @@ static int diag_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*m), diag_attr_cb, tb);
+	lnw_nl_parse(nlh, sizeof(*m), tb, INET_DIAG_MAX);
 	if (!m->id.idiag_sport)
 		return MNL_CB_OK; /* not bound to a port: takes nothing new */
 	if (m->idiag_family == AF_INET)
 		addr.s_addr = m->id.idiag_src[0];
 	else if (!v6_takes_ipv4(m->id.idiag_src, tb[INET_DIAG_SKV6ONLY], &addr))
 		return MNL_CB_OK;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		void *v = realloc(s->v, cap * sizeof(*s->v));
-
-		if (!v) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		s->v = v;
-		s->cap = cap;
+	if (lnw_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v))) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
 	it = &s->v[s->n++];
 	memset(it, 0, sizeof(*it));
@@ -124,8 +109,8 @@ int lnw_audit_socks_read(struct lnw_audit_socks *out, char *err, size_t len)
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+	for (k = 0; k < LNW_ARRAY_SIZE(kinds); k++)
+		for (f = 0; f < LNW_ARRAY_SIZE(families); f++) {
 			ret = dump(out, families[f], kinds[k].proto, kinds[k].states);
 			/* no IPv6 in this kernel: nothing to list there */
 			if (ret == -ENOENT && families[f] == AF_INET6)
@@ -153,7 +138,7 @@ void lnw_audit_socks_free(struct lnw_audit_socks *s)
 
 bool lnw_audit_sock_loopback_only(const struct lnw_audit_sock *s)
 {
-	return (ntohl(s->addr.s_addr) >> 24) == 127;
+	return lnw_is_loopback4(s->addr.s_addr);
 }
 
 void lnw_audit_sock_resolve_owner(struct lnw_audit_sock *s)

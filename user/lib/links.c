@@ -39,19 +39,27 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int lnw_ifaces_list(struct lnw_iface *out, int max)
+/* An rtnetlink dump of type with a family header of hdrlen bytes (its
+ * first byte the family: rtgenmsg, ifaddrmsg). */
+static int dump(unsigned short type, size_t hdrlen, unsigned char family,
+		mnl_cb_t cb, void *ctx)
 {
 	char req[MNL_SOCKET_BUFFER_SIZE];
-	struct link_dump ctx = { .out = out, .max = max };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	struct rtgenmsg *rt;
-	int err;
+	unsigned char *hdr;
 
-	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_DUMP;
-	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
-	rt->rtgen_family = AF_PACKET;
-	err = lnw_nl_request(NETLINK_ROUTE, nlh, link_cb, &ctx);
+	hdr = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	hdr[0] = family;
+	return lnw_nl_request(NETLINK_ROUTE, nlh, cb, ctx);
+}
+
+int lnw_ifaces_list(struct lnw_iface *out, int max)
+{
+	struct link_dump ctx = { .out = out, .max = max };
+	int err = dump(RTM_GETLINK, sizeof(struct rtgenmsg), AF_PACKET, link_cb, &ctx);
+
 	return err ? err : ctx.n;
 }
 
@@ -84,16 +92,8 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 
 int lnw_ifaces_addrs4(struct lnw_addr4 *out, int max)
 {
-	char req[MNL_SOCKET_BUFFER_SIZE];
 	struct addr_dump ctx = { .out = out, .max = max };
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	struct ifaddrmsg *ifa;
-	int err;
+	int err = dump(RTM_GETADDR, sizeof(struct ifaddrmsg), AF_INET, addr_cb, &ctx);
 
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	err = lnw_nl_request(NETLINK_ROUTE, nlh, addr_cb, &ctx);
 	return err ? err : ctx.n;
 }

@@ -7,14 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "procs.h"
 
 static void read_comm(int pid, struct lnw_proc *out)
 {
 	char path[64];
-	struct stat st;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
@@ -25,8 +23,6 @@ static void read_comm(int pid, struct lnw_proc *out)
 			out->comm[strcspn(out->comm, "\n")] = '\0';
 		fclose(f);
 	}
-	snprintf(path, sizeof(path), "/proc/%d", pid);
-	out->uid = stat(path, &st) ? 0 : st.st_uid;
 }
 
 static bool pid_has_socket(int pid, const char *want)

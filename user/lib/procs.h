@@ -6,7 +6,6 @@
 
 struct lnw_proc {
 	int pid;                  /* -1 when no process holds the socket */
-	unsigned int uid;
 	char comm[LNW_COMM_LEN];
 };
 

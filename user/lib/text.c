@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include "text.h"
+#include "util.h"
 
 bool lnw_named_find(const struct lnw_named *t, size_t n, const char *name,
 		    uint32_t *val)
@@ -25,7 +26,7 @@ const struct lnw_named lnw_protos[] = {
 	{ "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "dccp", 33 }, { "gre", 47 },
 	{ "esp", 50 }, { "ah", 51 }, { "sctp", 132 }, { "udplite", 136 },
 };
-const size_t lnw_n_protos = sizeof(lnw_protos) / sizeof(lnw_protos[0]);
+const size_t lnw_n_protos = LNW_ARRAY_SIZE(lnw_protos);
 
 const char *lnw_proto_name(__u8 proto, char *buf, size_t len)
 {
@@ -47,7 +48,7 @@ bool lnw_proto_has_ports(__u8 proto)
 
 bool lnw_is_loopback4(__u32 be_addr)
 {
-	return (ntohl(be_addr) >> 24) == 127;
+	return lnw_is_loopback_host(ntohl(be_addr));
 }
 
 void lnw_name_printable(const char *in, char *out, size_t outlen)

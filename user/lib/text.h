@@ -41,7 +41,17 @@ extern const size_t lnw_n_protos;
  * buf ("?" without one). */
 const char *lnw_proto_name(__u8 proto, char *buf, size_t len);
 bool lnw_proto_has_ports(__u8 proto);
-/* In 127.0.0.0/8 (network order). */
+/* 127.0.0.0/8 in host order, first and last address. */
+#define LNW_LOOPBACK_NET 0x7f000000u
+#define LNW_LOOPBACK_LAST 0x7fffffffu
+
+/* In 127.0.0.0/8: an address in host order ... */
+static inline bool lnw_is_loopback_host(uint32_t host_addr)
+{
+	return (host_addr >> 24) == 127;
+}
+
+/* ... and in network order. */
 bool lnw_is_loopback4(__u32 be_addr);
 
 #endif

@@ -32,6 +32,15 @@ int lnw_grow(void *arr, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+void lnw_free_strv(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 long long lnw_mono_ns(void)
 {
 	struct timespec ts;

@@ -11,6 +11,9 @@
  * zeroed. Returns 0, or -ENOMEM with *arr and *cap untouched. */
 int lnw_grow(void *arr, size_t *cap, size_t need, size_t size);
 
+/* Free n strings and the array holding them. */
+void lnw_free_strv(char **v, int n);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 long long lnw_mono_ns(void);
 

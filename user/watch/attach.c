@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/util.h"
 #include "attach.h"
 
 /* UAPI value (Linux 6.6); Debian 12's headers predate it. */
@@ -129,16 +130,9 @@ int lnw_tc_set_add(struct lnw_tc_set *set, int ifindex, const char *ifname,
 
 	if (lnw_tc_set_has(set, ifindex))
 		return 0;
-	if (set->n == set->cap) {
-		int cap = set->cap ? set->cap * 2 : 16;
-		struct lnw_tc_att *grown = realloc(set->atts, (size_t)cap * sizeof(*grown));
-
-		if (!grown) {
-			snprintf(err, errlen, "out of memory");
-			return -ENOMEM;
-		}
-		set->atts = grown;
-		set->cap = cap;
+	if (lnw_grow(&set->atts, &set->cap, (size_t)set->n + 1, sizeof(*set->atts))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	ret = lnw_tc_attach(set->prog_fd, ifindex, ifname, set->try_tcx,
 			    &set->atts[set->n], err, errlen);

@@ -30,7 +30,8 @@ const char *lnw_attach_kind_name(enum lnw_attach_kind kind);
 /* Every interface we are attached to; grows as interfaces appear. */
 struct lnw_tc_set {
 	struct lnw_tc_att *atts;
-	int n, cap;
+	int n;
+	size_t cap;
 	int prog_fd;
 	bool try_tcx;
 	enum lnw_attach_kind kind; /* what the first attach took */

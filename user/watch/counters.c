@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/util.h"
 #include "counters.h"
 
 static int row_cmp(const void *a, const void *b)
@@ -27,7 +28,7 @@ int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n)
 	int ncpu = libbpf_num_possible_cpus();
 	struct lnw_counter_key key, next, *prev = NULL;
 	struct lnw_counter_val *vals;
-	struct lnw_counter_row *out = NULL, *grown;
+	struct lnw_counter_row *out = NULL;
 	size_t cap = 0, cnt = 0;
 	int err = 0, c;
 
@@ -43,14 +44,9 @@ int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n)
 		prev = &key;
 		if (bpf_map_lookup_elem(map_fd, &key, vals))
 			continue; /* deleted meanwhile */
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 32;
-			grown = realloc(out, cap * sizeof(*out));
-			if (!grown) {
-				err = -ENOMEM;
-				break;
-			}
-			out = grown;
+		if (lnw_grow(&out, &cap, cnt + 1, sizeof(*out))) {
+			err = -ENOMEM;
+			break;
 		}
 		memset(&out[cnt], 0, sizeof(out[cnt]));
 		out[cnt].key = key;

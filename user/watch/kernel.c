@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include <linux/ip.h>
 
+#include "lib/util.h"
 #include "kernel.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -91,7 +92,7 @@ int lnw_kernel_probe(struct lnw_kernel *k, char *err, size_t errlen)
 			 strerror(errno));
 		return -errno;
 	}
-	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+	for (i = 0; i < LNW_ARRAY_SIZE(hooks); i++) {
 		if (!has_type(btf, hooks[i], BTF_KIND_TYPEDEF)) {
 			snprintf(err, errlen, "this kernel lacks the tracepoint %s "
 				 "(BTF-enabled raw tracepoints); lnwatch needs Linux >= 5.5 "
@@ -122,10 +123,9 @@ void lnw_kernel_release(struct lnw_kernel *k)
 {
 	size_t i;
 
-	for (i = 0; i < LNW_MAX_DROP_REASONS; i++) {
+	for (i = 0; i < LNW_MAX_DROP_REASONS; i++)
 		free(k->drop_reasons[i]);
-		k->drop_reasons[i] = NULL;
-	}
+	memset(k->drop_reasons, 0, sizeof(k->drop_reasons));
 }
 
 /* One lookup per event: a table, not a scan of the BTF. */

@@ -18,251 +18,8 @@
 #include "lib/text.h"
 #include "lib/util.h"
 #include "compile.h"
+#include "text.h"
 #include "xt.h"
-
-/* ---- small helpers ---------------------------------------------------- */
-
-/* The single key of a statement object ({"match": ...}), and its value. */
-static const char *stmt_kind(json_object *stmt, json_object **val)
-{
-	struct json_object_iterator it, end;
-
-	if (!json_object_is_type(stmt, json_type_object) || json_object_object_length(stmt) != 1)
-		return NULL;
-	it = json_object_iter_begin(stmt);
-	end = json_object_iter_end(stmt);
-	if (json_object_iter_equal(&it, &end))
-		return NULL;
-	*val = json_object_iter_peek_value(&it);
-	return json_object_iter_peek_name(&it);
-}
-
-int lnw_nft_family_code(const char *family)
-{
-	if (!family)
-		return -1;
-	if (!strcmp(family, "ip"))
-		return NFPROTO_IPV4;
-	if (!strcmp(family, "inet"))
-		return NFPROTO_INET;
-	if (!strcmp(family, "netdev"))
-		return NFPROTO_NETDEV;
-	return -1; /* ip6, arp, bridge: never route IPv4 input */
-}
-
-static int range_push(struct lnw_nft_match *m, uint32_t lo, uint32_t hi)
-{
-	struct lnw_range *v = realloc(m->ranges, (size_t)(m->n_ranges + 1) * sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	m->ranges = v;
-	m->ranges[m->n_ranges].lo = lo < hi ? lo : hi;
-	m->ranges[m->n_ranges].hi = lo < hi ? hi : lo;
-	m->n_ranges++;
-	return 0;
-}
-
-static int name_push(struct lnw_nft_match *m, const char *name)
-{
-	char **v = realloc(m->names, (size_t)(m->n_names + 1) * sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	m->names = v;
-	m->names[m->n_names] = strdup(name);
-	if (!m->names[m->n_names])
-		return -ENOMEM;
-	m->n_names++;
-	return 0;
-}
-
-static void match_free(struct lnw_nft_match *m)
-{
-	int i;
-
-	for (i = 0; i < m->n_names; i++)
-		free(m->names[i]);
-	free(m->names);
-	free(m->ranges);
-	free(m->text);
-	memset(m, 0, sizeof(*m));
-}
-
-static int match_copy(struct lnw_nft_match *dst, const struct lnw_nft_match *src)
-{
-	int i;
-
-	*dst = *src;
-	dst->ranges = NULL;
-	dst->names = NULL;
-	dst->n_ranges = dst->n_names = 0;
-	dst->text = src->text ? strdup(src->text) : NULL;
-	for (i = 0; i < src->n_ranges; i++)
-		if (range_push(dst, src->ranges[i].lo, src->ranges[i].hi))
-			return -ENOMEM;
-	for (i = 0; i < src->n_names; i++)
-		if (name_push(dst, src->names[i]))
-			return -ENOMEM;
-	return src->text && !dst->text ? -ENOMEM : 0;
-}
-
-void lnw_nft_rule_free(struct lnw_nft_rule *r)
-{
-	int i;
-
-	for (i = 0; i < r->n_m; i++)
-		match_free(&r->m[i]);
-	free(r->m);
-	free(r->comment);
-	free(r->target_name);
-	free(r->text);
-}
-
-static int rule_push_match(struct lnw_nft_rule *r, struct lnw_nft_match *m)
-{
-	struct lnw_nft_match *v = realloc(r->m, (size_t)(r->n_m + 1) * sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
-	r->m = v;
-	r->m[r->n_m++] = *m;
-	memset(m, 0, sizeof(*m));
-	return 0;
-}
-
-/* ---- text, as nft prints it (close enough to recognise a rule) --------- */
-
-static void print_value(FILE *f, json_object *v, bool quote)
-{
-	json_object *x;
-	size_t i, n;
-
-	switch (json_object_get_type(v)) {
-	case json_type_string:
-		fprintf(f, quote ? "\"%s\"" : "%s", json_object_get_string(v));
-		return;
-	case json_type_int:
-		fprintf(f, "%lld", (long long)json_object_get_int64(v));
-		return;
-	case json_type_array:
-		n = json_object_array_length(v);
-		for (i = 0; i < n; i++) {
-			fprintf(f, i ? "," : "");
-			print_value(f, json_object_array_get_idx(v, i), quote);
-		}
-		return;
-	case json_type_object:
-		break;
-	default:
-		fprintf(f, "?");
-		return;
-	}
-	if ((x = lnw_jget(v, "prefix"))) {
-		fprintf(f, "%s/%d", lnw_jstr(x, "addr") ? lnw_jstr(x, "addr") : "?",
-			json_object_get_int(lnw_jget(x, "len")));
-	} else if ((x = lnw_jget(v, "range")) && json_object_array_length(x) == 2) {
-		print_value(f, json_object_array_get_idx(x, 0), quote);
-		fprintf(f, "-");
-		print_value(f, json_object_array_get_idx(x, 1), quote);
-	} else if ((x = lnw_jget(v, "set"))) {
-		if (!json_object_is_type(x, json_type_array)) {
-			print_value(f, x, quote);
-			return;
-		}
-		fprintf(f, "{ ");
-		n = json_object_array_length(x);
-		for (i = 0; i < n; i++) {
-			fprintf(f, i ? ", " : "");
-			print_value(f, json_object_array_get_idx(x, i), quote);
-		}
-		fprintf(f, " }");
-	} else if ((x = lnw_jget(v, "elem"))) {
-		print_value(f, lnw_jget(x, "val"), quote);
-	} else if ((x = lnw_jget(v, "concat")) || (x = lnw_jget(v, "|"))) {
-		bool concat = lnw_jget(v, "concat") != NULL;
-
-		n = json_object_array_length(x);
-		for (i = 0; i < n; i++) {
-			fprintf(f, i ? concat ? " . " : " | " : "");
-			print_value(f, json_object_array_get_idx(x, i), quote);
-		}
-	} else {
-		fprintf(f, "...");
-	}
-}
-
-static void print_left(FILE *f, json_object *left)
-{
-	json_object *x, *fl;
-	const char *key;
-	size_t i;
-
-	if ((x = lnw_jget(left, "payload"))) {
-		if (lnw_jstr(x, "protocol"))
-			fprintf(f, "%s %s", lnw_jstr(x, "protocol"), lnw_jstr(x, "field") ? lnw_jstr(x, "field") : "?");
-		else
-			fprintf(f, "@%s,%d,%d", lnw_jstr(x, "base") ? lnw_jstr(x, "base") : "?",
-				json_object_get_int(lnw_jget(x, "offset")),
-				json_object_get_int(lnw_jget(x, "len")));
-	} else if ((x = lnw_jget(left, "meta"))) {
-		key = lnw_jstr(x, "key");
-		fprintf(f, "%s%s", key && (!strcmp(key, "iifname") || !strcmp(key, "iif") ||
-				     !strcmp(key, "oifname") || !strcmp(key, "oif")) ? "" : "meta ",
-			key ? key : "?");
-	} else if ((x = lnw_jget(left, "ct"))) {
-		fprintf(f, "ct %s%s%s", lnw_jstr(x, "dir") ? lnw_jstr(x, "dir") : "",
-			lnw_jstr(x, "dir") ? " " : "", lnw_jstr(x, "key") ? lnw_jstr(x, "key") : "?");
-	} else if ((x = lnw_jget(left, "fib"))) {
-		fprintf(f, "fib ");
-		fl = lnw_jget(x, "flags");
-		if (json_object_is_type(fl, json_type_array))
-			for (i = 0; i < json_object_array_length(fl); i++)
-				fprintf(f, "%s%s", i ? " . " : "",
-					json_object_get_string(json_object_array_get_idx(fl, i)));
-		else if (fl)
-			fprintf(f, "%s", json_object_get_string(fl));
-		fprintf(f, " %s", lnw_jstr(x, "result") ? lnw_jstr(x, "result") : "?");
-	} else if ((x = lnw_jget(left, "&")) && json_object_array_length(x) == 2) {
-		print_left(f, json_object_array_get_idx(x, 0));
-		fprintf(f, " & ");
-		print_value(f, json_object_array_get_idx(x, 1), false);
-	} else if (json_object_is_type(left, json_type_object)) {
-		json_object *val;
-		const char *kind = stmt_kind(left, &val);
-
-		fprintf(f, "%s", kind ? kind : "?");
-	} else {
-		print_value(f, left, false);
-	}
-}
-
-static char *match_text(json_object *left, const char *op, json_object *right)
-{
-	json_object *meta = lnw_jget(left, "meta");
-	const char *key = meta ? lnw_jstr(meta, "key") : NULL;
-	bool quote = key && (!strcmp(key, "iifname") || !strcmp(key, "oifname"));
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	print_left(f, left);
-	if (!strcmp(op, "!")) { /* no bit set; "!=" would compare the whole value */
-		fprintf(f, " & ");
-		print_value(f, right, quote);
-		fprintf(f, " == 0");
-		fclose(f);
-		return buf;
-	}
-	if (strcmp(op, "==") && strcmp(op, "in"))
-		fprintf(f, " %s", op);
-	fprintf(f, " ");
-	print_value(f, right, quote);
-	fclose(f);
-	return buf;
-}
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -393,7 +150,7 @@ static int add_value(struct lnw_nft_compile *cx, struct lnw_nft_match *m, enum v
 	}
 	if (vk == VK_NAME && json_object_is_type(v, json_type_string) &&
 	    json_object_get_string(v)[0] != '@')
-		return name_push(m, json_object_get_string(v));
+		return lnw_nft_name_push(m, json_object_get_string(v));
 	x = json_object_is_type(v, json_type_array) ? v : set_elems(cx, v);
 	if (x) {
 		n = json_object_array_length(x);
@@ -417,17 +174,17 @@ static int add_value(struct lnw_nft_compile *cx, struct lnw_nft_match *m, enum v
 
 		if (!lnw_jstr(x, "addr") || !parse_addr(lnw_jstr(x, "addr"), &a))
 			return -EINVAL;
-		return range_push(m, a & mask, (a & mask) | ~mask);
+		return lnw_nft_range_push(m, a & mask, (a & mask) | ~mask);
 	}
 	if ((x = lnw_jget(v, "range")) && json_object_array_length(x) == 2) {
 		if (!scalar(vk, json_object_array_get_idx(x, 0), &a) ||
 		    !scalar(vk, json_object_array_get_idx(x, 1), &b))
 			return -EINVAL;
-		return range_push(m, a, b);
+		return lnw_nft_range_push(m, a, b);
 	}
 	if (!scalar(vk, v, &a))
 		return -EINVAL;
-	return range_push(m, a, a);
+	return lnw_nft_range_push(m, a, a);
 }
 
 /* ---- matches ------------------------------------------------------------ */
@@ -550,13 +307,13 @@ static int compile_match(struct lnw_nft_compile *cx, json_object *left, const ch
 	int ret;
 
 	memset(m, 0, sizeof(*m));
-	m->text = match_text(left, op, right);
+	m->text = lnw_nft_match_text(left, op, right);
 	if (!m->text)
 		return -ENOMEM;
 	if (masked_addr(left, right, &m->key, &lo, &hi)) {
 		if (!strcmp(op, "==") || !strcmp(op, "!=")) {
 			m->op = neg ? LNW_OP_NOT_IN : LNW_OP_IN;
-			return range_push(m, lo, hi);
+			return lnw_nft_range_push(m, lo, hi);
 		}
 		m->key = LNW_KEY_UNKNOWN;
 		return 0;
@@ -592,13 +349,13 @@ static int compile_match(struct lnw_nft_compile *cx, json_object *left, const ch
 		/* <, <=, >, >= as a range */
 		m->op = LNW_OP_IN;
 		if (!strcmp(op, "<") && v > 0)
-			return range_push(m, 0, v - 1);
+			return lnw_nft_range_push(m, 0, v - 1);
 		if (!strcmp(op, "<="))
-			return range_push(m, 0, v);
+			return lnw_nft_range_push(m, 0, v);
 		if (!strcmp(op, ">") && v < UINT32_MAX)
-			return range_push(m, v + 1, vk == VK_ADDR ? UINT32_MAX : 65535);
+			return lnw_nft_range_push(m, v + 1, vk == VK_ADDR ? UINT32_MAX : 65535);
 		if (!strcmp(op, ">="))
-			return range_push(m, v, vk == VK_ADDR ? UINT32_MAX : 65535);
+			return lnw_nft_range_push(m, v, vk == VK_ADDR ? UINT32_MAX : 65535);
 		goto unknown;
 	} else {
 		goto unknown;
@@ -634,7 +391,7 @@ static const struct lnw_nfnl_xt *next_xt(struct lnw_nft_compile *cx, json_object
 static bool verdict_of(json_object *stmt, struct lnw_nft_rule *r, FILE *text)
 {
 	json_object *val;
-	const char *kind = stmt_kind(stmt, &val);
+	const char *kind = lnw_nft_stmt_kind(stmt, &val);
 	static const struct { const char *kind; enum lnw_nft_verdict v; } plain[] = {
 		{ "accept", LNW_V_ACCEPT }, { "drop", LNW_V_DROP }, { "reject", LNW_V_DROP },
 		{ "return", LNW_V_RETURN }, { "continue", LNW_V_CONTINUE },
@@ -689,7 +446,7 @@ static void compile_nat(json_object *val, bool redirect, struct lnw_nft_rule *r,
 		r->nat.kind = LNW_NAT_OTHER; /* not modelled: never listed as a path */
 	}
 	if (addr)
-		print_value(text, addr, false);
+		lnw_nft_print_value(text, addr, false);
 	if (json_object_is_type(port, json_type_int)) {
 		r->nat.has_port = true;
 		r->nat.port.lo = r->nat.port.hi = (uint32_t)json_object_get_int(port);
@@ -700,21 +457,14 @@ static void compile_nat(json_object *val, bool redirect, struct lnw_nft_rule *r,
 	}
 	if (port) {
 		fprintf(text, ":");
-		print_value(text, port, false);
+		lnw_nft_print_value(text, port, false);
 	}
 }
 
 static struct lnw_nft_rule *rule_list_add(struct lnw_nft_rules *l)
 {
-	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 8;
-		struct lnw_nft_rule *v = realloc(l->v, (size_t)cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (lnw_grow(&l->v, &l->cap, (size_t)l->n + 1, sizeof(*l->v)))
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
 	return &l->v[l->n++];
 }
@@ -760,19 +510,19 @@ static int expand_elem(struct lnw_nft_compile *cx, json_object *jr, const struct
 	if (!r)
 		return -ENOMEM;
 	for (i = 0; i < base->n_m; i++) {
-		ret = match_copy(&m, &base->m[i]);
+		ret = lnw_nft_match_copy(&m, &base->m[i]);
 		if (!ret)
-			ret = rule_push_match(r, &m);
+			ret = lnw_nft_rule_push_match(r, &m);
 		if (ret) {
-			match_free(&m);
+			lnw_nft_match_free(&m);
 			return ret;
 		}
 	}
 	ret = compile_match(cx, key, "==", elem_key, &m);
 	if (!ret)
-		ret = rule_push_match(r, &m);
+		ret = lnw_nft_rule_push_match(r, &m);
 	if (ret) {
-		match_free(&m);
+		lnw_nft_match_free(&m);
 		return ret;
 	}
 	text = open_memstream(&buf, &len);
@@ -854,7 +604,7 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 	n = json_object_is_type(exprs, json_type_array) ? json_object_array_length(exprs) : 0;
 	for (i = 0; i < n && !ret; i++) {
 		stmt = json_object_array_get_idx(exprs, i);
-		kind = stmt_kind(stmt, &val);
+		kind = lnw_nft_stmt_kind(stmt, &val);
 		if (!kind)
 			continue;
 		if (!strcmp(kind, "match")) {
@@ -913,9 +663,9 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 			continue; /* counter, log, mangle, notrack, set updates: no verdict */
 		}
 		if (!ret)
-			ret = rule_push_match(&r, &m);
+			ret = lnw_nft_rule_push_match(&r, &m);
 		if (ret)
-			match_free(&m);
+			lnw_nft_match_free(&m);
 	}
 	if (vtext) {
 		struct lnw_nft_rule *slot;

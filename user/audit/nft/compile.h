@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "nfnl.h"
+#include "model.h"
 #include "ruleset.h"
 
 struct lnw_nft_compile {
@@ -25,16 +26,12 @@ struct lnw_nft_compile {
 
 struct lnw_nft_rules {
 	struct lnw_nft_rule *v;
-	int n, cap;
+	int n;
+	size_t cap;
 };
 
 /* Append the rule (one per element when it holds a vmap or a dnat map) to
  * out. Returns 0 or -ENOMEM. */
 int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw_nft_rules *out);
-void lnw_nft_rule_free(struct lnw_nft_rule *r);
-
-/* NFPROTO_* of "ip", "inet", "netdev"; -1 for a family that never routes
- * IPv4 input. */
-int lnw_nft_family_code(const char *family);
 
 #endif

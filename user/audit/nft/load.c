@@ -31,7 +31,7 @@ static enum lnw_nft_hook hook_code(const char *hook)
 	};
 	size_t i;
 
-	for (i = 0; hook && i < sizeof(hooks) / sizeof(hooks[0]); i++)
+	for (i = 0; hook && i < LNW_ARRAY_SIZE(hooks); i++)
 		if (!strcmp(hook, hooks[i].name))
 			return hooks[i].hook;
 	return LNW_HOOK_OTHER;
@@ -45,10 +45,8 @@ static void chain_free(struct lnw_nft_chain *c)
 
 	for (i = 0; i < c->n_rules; i++)
 		lnw_nft_rule_free(&c->rules[i]);
-	for (i = 0; i < c->n_devs; i++)
-		free(c->devs[i]);
 	free(c->rules);
-	free(c->devs);
+	lnw_free_strv(c->devs, c->n_devs);
 	free(c->family);
 	free(c->table);
 	free(c->name);
@@ -76,20 +74,11 @@ static int chain_sort_cmp(const void *a, const void *b)
 static struct lnw_nft_chain *chain_find(const struct lnw_nft_ruleset *rs, const char *family,
 					const char *table, const char *name)
 {
-	int lo = 0, hi = rs->n_chains;
+	const struct lnw_nft_chain key = { .family = (char *)family, .table = (char *)table,
+					   .name = (char *)name };
 
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-		int d = chain_cmp3(family, table, name, &rs->chains[mid]);
-
-		if (!d)
-			return &rs->chains[mid];
-		if (d < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return rs->n_chains ? bsearch(&key, rs->chains, (size_t)rs->n_chains,
+				      sizeof(*rs->chains), chain_sort_cmp) : NULL;
 }
 
 static char *dup_or_empty(const char *s)
@@ -97,7 +86,7 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
-static int add_chain(struct lnw_nft_compile *cx, json_object *jc, int *cap)
+static int add_chain(struct lnw_nft_compile *cx, json_object *jc, size_t *cap)
 {
 	struct lnw_nft_ruleset *rs = cx->rs;
 	const char *family = lnw_jstr(jc, "family");
@@ -107,15 +96,8 @@ static int add_chain(struct lnw_nft_compile *cx, json_object *jc, int *cap)
 
 	if (fam < 0 || !lnw_jstr(jc, "table") || !lnw_jstr(jc, "name"))
 		return 0;
-	if (rs->n_chains == *cap) {
-		int ncap = *cap ? *cap * 2 : 16;
-		void *v = realloc(rs->chains, (size_t)ncap * sizeof(*rs->chains));
-
-		if (!v)
-			return -ENOMEM;
-		rs->chains = v;
-		*cap = ncap;
-	}
+	if (lnw_grow(&rs->chains, cap, (size_t)rs->n_chains + 1, sizeof(*rs->chains)))
+		return -ENOMEM;
 	c = &rs->chains[rs->n_chains++];
 	memset(c, 0, sizeof(*c));
 	c->family = dup_or_empty(family);
@@ -147,7 +129,8 @@ static int compile_all(struct lnw_nft_compile *cx)
 	struct lnw_nft_ruleset *rs = cx->rs;
 	size_t i, n = json_object_array_length(cx->items);
 	struct lnw_nft_chain *c = NULL;
-	int cap = 0, ret = 0, k;
+	size_t cap = 0;
+	int ret = 0, k;
 
 	for (i = 0; i < n && !ret; i++) {
 		json_object *jc = lnw_jget(json_object_array_get_idx(cx->items, i), "chain");
@@ -173,7 +156,7 @@ static int compile_all(struct lnw_nft_compile *cx)
 		if (!c)
 			continue;
 		cx->chain = c;
-		out = (struct lnw_nft_rules){ c->rules, c->n_rules, c->n_rules };
+		out = (struct lnw_nft_rules){ c->rules, c->n_rules, (size_t)c->n_rules };
 		ret = lnw_nft_compile_rule(cx, jr, &out);
 		c->rules = out.v;
 		c->n_rules = out.n;
@@ -362,7 +345,8 @@ void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len)
 struct path_walk {
 	struct lnw_nft_path cur;
 	struct lnw_nft_path *v;
-	int n, cap;
+	int n;
+	size_t cap;
 };
 
 static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
@@ -384,15 +368,8 @@ static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
 		 * address, never to 127.0.0.0/8: only DNAT can lead there */
 		if (r->verdict != LNW_V_NAT || r->nat.kind != LNW_NAT_DNAT)
 			continue;
-		if (w->n == w->cap) {
-			int cap = w->cap ? w->cap * 2 : 8;
-			void *v = realloc(w->v, (size_t)cap * sizeof(*w->v));
-
-			if (!v)
-				return -ENOMEM;
-			w->v = v;
-			w->cap = cap;
-		}
+		if (lnw_grow(&w->v, &w->cap, (size_t)w->n + 1, sizeof(*w->v)))
+			return -ENOMEM;
 		w->cur.rule = r;
 		w->v[w->n++] = w->cur;
 	}

@@ -29,43 +29,11 @@ static struct nlmsghdr *put_request(char *buf, int msg, unsigned short flags)
 	return nlh;
 }
 
-/* Attribute table filler for any nested level: tb has max + 1 slots. */
-struct attr_tb {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int fill_tb(const struct nlattr *attr, void *data)
-{
-	struct attr_tb *t = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= t->max)
-		t->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static void parse_nested(const struct nlattr *nest, const struct nlattr **tb,
-			 unsigned int max)
-{
-	struct attr_tb t = { tb, max };
-
-	mnl_attr_parse_nested(nest, fill_tb, &t);
-}
-
-static void parse_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
-		      unsigned int max)
-{
-	struct attr_tb t = { tb, max };
-
-	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), fill_tb, &t);
-}
-
 static int gen_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFTA_GEN_MAX + 1] = {};
 
-	parse_msg(nlh, tb, NFTA_GEN_MAX);
+	lnw_nl_parse(nlh, sizeof(struct nfgenmsg), tb, NFTA_GEN_MAX);
 	if (tb[NFTA_GEN_ID])
 		*(unsigned int *)data = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
 	return MNL_CB_OK;
@@ -79,30 +47,16 @@ int lnw_nfnl_genid(unsigned int *genid)
 			      gen_cb, genid);
 }
 
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap ? *cap * 2 : 32;
-	nv = realloc(v, ncap * size);
-	if (nv)
-		*cap = ncap;
-	return nv;
-}
-
 /* One xt expression of a rule; 0 if expr is not one, -ENOMEM. */
 static int add_xt(struct lnw_nfnl_rule *r, const struct nlattr *expr)
 {
 	const struct nlattr *etb[NFTA_EXPR_MAX + 1] = {};
 	const struct nlattr *xtb[NFTA_MATCH_MAX + 1] = {};
 	const char *kind;
-	struct lnw_nfnl_xt *xt, *v;
+	struct lnw_nfnl_xt *xt;
 	bool target;
 
-	parse_nested(expr, etb, NFTA_EXPR_MAX);
+	lnw_nl_parse_nested(expr, etb, NFTA_EXPR_MAX);
 	if (!etb[NFTA_EXPR_NAME] || !etb[NFTA_EXPR_DATA])
 		return 0;
 	kind = mnl_attr_get_str(etb[NFTA_EXPR_NAME]);
@@ -110,13 +64,11 @@ static int add_xt(struct lnw_nfnl_rule *r, const struct nlattr *expr)
 	if (!target && strcmp(kind, "match"))
 		return 0;
 	/* NFTA_TARGET_{NAME,REV,INFO} have the values of NFTA_MATCH_* */
-	parse_nested(etb[NFTA_EXPR_DATA], xtb, NFTA_MATCH_MAX);
+	lnw_nl_parse_nested(etb[NFTA_EXPR_DATA], xtb, NFTA_MATCH_MAX);
 	if (!xtb[NFTA_MATCH_NAME] || !xtb[NFTA_MATCH_REV] || !xtb[NFTA_MATCH_INFO])
 		return 0;
-	v = realloc(r->xt, (size_t)(r->n_xt + 1) * sizeof(*r->xt));
-	if (!v)
+	if (lnw_grow(&r->xt, &r->cap_xt, (size_t)r->n_xt + 1, sizeof(*r->xt)))
 		return -ENOMEM;
-	r->xt = v;
 	xt = &r->xt[r->n_xt];
 	memset(xt, 0, sizeof(*xt));
 	xt->target = target;
@@ -129,6 +81,15 @@ static int add_xt(struct lnw_nfnl_rule *r, const struct nlattr *expr)
 	memcpy(xt->info, mnl_attr_get_payload(xtb[NFTA_MATCH_INFO]), xt->info_len);
 	r->n_xt++;
 	return 0;
+}
+
+/* A message's table and chain names, copied; -ENOMEM. */
+static int dup_names(const struct nlattr *table, const struct nlattr *chain,
+		     char **table_out, char **chain_out)
+{
+	*table_out = strdup(mnl_attr_get_str(table));
+	*chain_out = strdup(mnl_attr_get_str(chain));
+	return *table_out && *chain_out ? 0 : -ENOMEM;
 }
 
 static void rule_free(struct lnw_nfnl_rule *r)
@@ -149,9 +110,8 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct lnw_nfnl_ruleset *rs = data;
 	struct lnw_nfnl_rule r = { .family = nfg->nfgen_family };
 	const struct nlattr *expr;
-	void *v;
 
-	parse_msg(nlh, tb, NFTA_RULE_MAX);
+	lnw_nl_parse(nlh, sizeof(struct nfgenmsg), tb, NFTA_RULE_MAX);
 	if (!tb[NFTA_RULE_TABLE] || !tb[NFTA_RULE_CHAIN] || !tb[NFTA_RULE_HANDLE] ||
 	    !tb[NFTA_RULE_EXPRESSIONS])
 		return MNL_CB_OK;
@@ -160,13 +120,10 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 			goto nomem;
 	if (!r.n_xt)
 		return MNL_CB_OK;
-	r.table = strdup(mnl_attr_get_str(tb[NFTA_RULE_TABLE]));
-	r.chain = strdup(mnl_attr_get_str(tb[NFTA_RULE_CHAIN]));
 	r.handle = be64toh(mnl_attr_get_u64(tb[NFTA_RULE_HANDLE]));
-	v = grow(rs->rules, &rs->cap_rules, rs->n_rules, sizeof(*rs->rules));
-	if (!r.table || !r.chain || !v)
+	if (dup_names(tb[NFTA_RULE_TABLE], tb[NFTA_RULE_CHAIN], &r.table, &r.chain) ||
+	    lnw_grow(&rs->rules, &rs->cap_rules, rs->n_rules + 1, sizeof(*rs->rules)))
 		goto nomem;
-	rs->rules = v;
 	rs->rules[rs->n_rules++] = r;
 	return MNL_CB_OK;
 nomem:
@@ -177,22 +134,15 @@ nomem:
 
 static void chain_free(struct lnw_nfnl_chain *c)
 {
-	int i;
-
-	for (i = 0; i < c->n_devs; i++)
-		free(c->devs[i]);
-	free(c->devs);
+	lnw_free_strv(c->devs, c->n_devs);
 	free(c->table);
 	free(c->chain);
 }
 
 static int add_dev(struct lnw_nfnl_chain *c, const struct nlattr *name)
 {
-	char **v = realloc(c->devs, (size_t)(c->n_devs + 1) * sizeof(*c->devs));
-
-	if (!v)
+	if (lnw_grow(&c->devs, &c->cap_devs, (size_t)c->n_devs + 1, sizeof(*c->devs)))
 		return -ENOMEM;
-	c->devs = v;
 	c->devs[c->n_devs] = strdup(mnl_attr_get_str(name));
 	if (!c->devs[c->n_devs])
 		return -ENOMEM;
@@ -208,12 +158,11 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	struct lnw_nfnl_ruleset *rs = data;
 	struct lnw_nfnl_chain c = { .family = nfg->nfgen_family };
 	const struct nlattr *dev;
-	void *v;
 
-	parse_msg(nlh, tb, NFTA_CHAIN_MAX);
+	lnw_nl_parse(nlh, sizeof(struct nfgenmsg), tb, NFTA_CHAIN_MAX);
 	if (!tb[NFTA_CHAIN_TABLE] || !tb[NFTA_CHAIN_NAME] || !tb[NFTA_CHAIN_HOOK])
 		return MNL_CB_OK;
-	parse_nested(tb[NFTA_CHAIN_HOOK], htb, NFTA_HOOK_MAX);
+	lnw_nl_parse_nested(tb[NFTA_CHAIN_HOOK], htb, NFTA_HOOK_MAX);
 	if (htb[NFTA_HOOK_DEV] && add_dev(&c, htb[NFTA_HOOK_DEV]))
 		goto nomem;
 	if (htb[NFTA_HOOK_DEVS])
@@ -222,12 +171,9 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 				goto nomem;
 	if (!c.n_devs)
 		return MNL_CB_OK;
-	c.table = strdup(mnl_attr_get_str(tb[NFTA_CHAIN_TABLE]));
-	c.chain = strdup(mnl_attr_get_str(tb[NFTA_CHAIN_NAME]));
-	v = grow(rs->chains, &rs->cap_chains, rs->n_chains, sizeof(*rs->chains));
-	if (!c.table || !c.chain || !v)
+	if (dup_names(tb[NFTA_CHAIN_TABLE], tb[NFTA_CHAIN_NAME], &c.table, &c.chain) ||
+	    lnw_grow(&rs->chains, &rs->cap_chains, rs->n_chains + 1, sizeof(*rs->chains)))
 		goto nomem;
-	rs->chains = v;
 	rs->chains[rs->n_chains++] = c;
 	return MNL_CB_OK;
 nomem:
@@ -294,20 +240,11 @@ const struct lnw_nfnl_rule *lnw_nfnl_rule_find(const struct lnw_nfnl_ruleset *rs
 					       unsigned char family, const char *table,
 					       const char *chain, unsigned long long handle)
 {
-	size_t lo = 0, hi = rs->n_rules;
+	const struct lnw_nfnl_rule key = { .family = family, .table = (char *)table,
+					   .chain = (char *)chain, .handle = handle };
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int d = rule_cmp(handle, family, table, chain, &rs->rules[mid]);
-
-		if (!d)
-			return &rs->rules[mid];
-		if (d < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return rs->n_rules ? bsearch(&key, rs->rules, rs->n_rules, sizeof(*rs->rules),
+				     rule_sort_cmp) : NULL;
 }
 
 const struct lnw_nfnl_chain *lnw_nfnl_chain_find(const struct lnw_nfnl_ruleset *rs,

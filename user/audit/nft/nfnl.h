@@ -24,6 +24,7 @@ struct lnw_nfnl_rule {
 	unsigned long long handle;
 	struct lnw_nfnl_xt *xt;
 	int n_xt;
+	size_t cap_xt;
 };
 
 /* A base chain bound to devices (netdev/inet ingress). */
@@ -32,6 +33,7 @@ struct lnw_nfnl_chain {
 	char *table, *chain;
 	char **devs;
 	int n_devs;
+	size_t cap_devs;
 };
 
 struct lnw_nfnl_ruleset {

@@ -71,8 +71,10 @@ struct lnw_nft_match {
 	uint8_t l4proto;          /* the header a port match reads, LNW_L4_TH, 0 */
 	struct lnw_range *ranges; /* values, addresses (LNW_OP_IN/NOT_IN) */
 	int n_ranges;
+	size_t cap_ranges;
 	char **names;             /* interface names; a trailing '*' is a prefix */
 	int n_names;
+	size_t cap_names;
 	uint32_t bits;            /* LNW_OP_ANY_BIT/NO_BIT/EQ/NE */
 	union {
 		struct lnw_nft_xt_ct ct;
@@ -109,6 +111,7 @@ struct lnw_nft_rule {
 	char *comment;            /* nft comment or -m comment */
 	struct lnw_nft_match *m;
 	int n_m;
+	size_t cap_m;
 	enum lnw_nft_verdict verdict;
 	char *target_name;        /* jump/goto */
 	const struct lnw_nft_chain *target;
