@@ -31,6 +31,7 @@
 #include "kernel.h"
 #include "link_monitor.h"
 #include "options.h"
+#include "ready_file.h"
 #include "route_hooks.h"
 #include "summary.h"
 #include "watch.h"
@@ -81,7 +82,7 @@ struct lnw_app {
 	int epoll_fd;
 	__u32 netns_ino;
 	long long start_ns;
-	bool ready_file_made;
+	struct lnw_ready_file ready;
 };
 
 /* Loading BPF and attaching tc needs these; say which one is missing. */
@@ -322,19 +323,6 @@ static const char *location_path(const struct lnw_app *app)
 	return bpf_program__autoload(app->skel->progs.lnw_ksym) ? "kernel" : "kallsyms";
 }
 
-static int make_ready_file(const char *path, char *err, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0) {
-		snprintf(err, len, "cannot create ready file %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	dprintf(fd, "%d\n", (int)getpid());
-	close(fd);
-	return 0;
-}
-
 /* What each program cost so far (--overhead). */
 static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
 			      size_t max)
@@ -549,10 +537,9 @@ int lnw_watch_main(int argc, char **argv)
 			app.hooks.attached ? "attached" : "detached", app.netns_ino,
 			app.opts.all_netns ? " (+ all namespaces)" : "");
 	if (app.opts.ready_file) {
-		ret = make_ready_file(app.opts.ready_file, err, sizeof(err));
+		ret = lnw_ready_file_make(&app.ready, app.opts.ready_file, err, sizeof(err));
 		if (ret)
 			goto cleanup;
-		app.ready_file_made = true;
 	}
 	app.start_ns = lnw_mono_ns();
 	ret = watch(&app, err, sizeof(err));
@@ -575,7 +562,6 @@ cleanup:
 	lnw_events_close(&app.events);
 	lnwatch_bpf__destroy(app.skel);
 	lnw_kernel_release(&app.kernel);
-	if (app.ready_file_made)
-		unlink(app.opts.ready_file);
+	lnw_ready_file_remove(&app.ready);
 	return ret ? EXIT_FAIL : 0;
 }
