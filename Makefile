@@ -13,7 +13,7 @@ PKGS     := libbpf libelf zlib libmnl json-c libnftables
 # what building and running needs, and for `make check` what the tests
 # need too (the included fragments add theirs to EXTRA_DEB_PKGS).
 RUN_DEB_PKGS = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
-	       libjson-c-dev libnftables-dev pkg-config make gcc
+	       libjson-c-dev libnftables-dev pkg-config make gcc help2man lowdown
 DEB_PKGS  = $(RUN_DEB_PKGS) iproute2 jq nftables iptables python3 \
 	    libclang-rt-14-dev $(EXTRA_DEB_PKGS)
 
@@ -150,11 +150,8 @@ tests-build: $(OUT)/lnwatch-san $(UNIT_BINS) $(OUT)/test_tc_run $(OUT)/pktgen
 clean:
 	$(Q)rm -rf $(OUT)
 
-# The man page comes from the README: one source for both.
-man: $(OUT)/lnwatch.8
-$(OUT)/lnwatch.8: README.md docs/md2man.awk | $(OUT)
-	$(call msg,MAN,$@)
-	$(Q)awk -v date="$$(date -u -r README.md +%Y-%m-%d)" -f docs/md2man.awk README.md > $@.tmp && mv $@.tmp $@
+# The man page: from the binary's --help and the docs' prose.
+include docs/docs.mk
 
 # Benchmarks (tests/bench) and the kernel matrix (tests/kernels) keep their
 # rules beside their code; each defines bench-build / check-kernels.

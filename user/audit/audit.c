@@ -28,14 +28,19 @@ static const char doc[] =
 "lnwatch audit: which services bound to 127.0.0.0/8 a neighbour can reach\n"
 "because of net.ipv4.conf.*.route_localnet, which DNAT to 127.0.0.0/8 works,\n"
 "and which rule guards what. Reads the kernel's state; loads no BPF.\n"
+"\n"
+"Options:"
 "\v"
-"EXAMPLES:\n"
+"Examples:\n"
 "    lnwatch audit                    # this network namespace\n"
 "    lnwatch audit --netns node -j    # the namespace of `ip netns add node`\n"
-"    lnwatch audit --netns /proc/1234/ns/net\n"
+"    lnwatch audit --netns /proc/1234/ns/net  # that process's namespace\n"
 "\n"
-"Exit status: 0 nothing exposed, 1 something exposed, 2 could not tell\n"
-"(an error: never a silent \"nothing exposed\").";
+"Exit status:\n"
+"    0   nothing exposed\n"
+"    1   something exposed\n"
+"    2   could not tell (the namespace is gone, nftables cannot be read,\n"
+"        permission denied, bad arguments): never a silent \"nothing exposed\"";
 
 static const struct argp_option audit_argp_opts[] = {
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,

@@ -22,8 +22,13 @@ const char *argp_program_bug_address = "the lnwatch issue tracker";
 static const char doc[] =
 "lnwatch: show what the kernel does with IPv4 packets to or from 127.0.0.0/8\n"
 "that arrive on a non-loopback interface (route_localnet verdicts).\n"
+"\n"
+"lnwatch audit lists what route_localnet exposes without sending a packet\n"
+"(lnwatch audit --help).\n"
+"\n"
+"Options:"
 "\v"
-"EXAMPLES:\n"
+"Examples:\n"
 "    lnwatch                  # every non-loopback interface of this netns\n"
 "    lnwatch -i eth0 -i eth1  # only these interfaces\n"
 "    lnwatch -j -d 10         # JSON lines for 10 s, then a summary\n"
@@ -31,9 +36,13 @@ static const char doc[] =
 "    lnwatch -p 5432 --verdict drop,delivered   # where do my 5432 packets end?\n"
 "    lnwatch -r 0 -I 5 --latency  # every event, counters every 5 s, timing\n"
 "    lnwatch --netns node     # the namespace of `ip netns add node`\n"
-"    ip netns exec node lnwatch --ready-file /run/lnw.ready\n"
+"    ip netns exec node lnwatch --ready-file /run/lnw.ready  # for scripts\n"
 "\n"
-"Exit status: 0 after a clean stop, 1 on an error, 64 on bad arguments.";
+"Exit status:\n"
+"    0   after a clean stop (SIGINT, SIGTERM, or the end of -d)\n"
+"    1   on an error; the message says what is missing (privileges,\n"
+"        kernel BTF, an interface, a hook)\n"
+"    64  on bad arguments";
 
 enum {
 	OPT_ALL_NETNS = 0x100,
@@ -49,11 +58,13 @@ enum {
 
 static const struct argp_option argp_opts[] = {
 	{ "interface", 'i', "IFACE", 0,
-	  "Watch IFACE (repeatable); default: every non-loopback one", 0 },
+	  "Watch IFACE (repeatable); default: every non-loopback one of the "
+	  "namespace, including ones created later", 0 },
 	{ "all-netns", OPT_ALL_NETNS, NULL, 0,
 	  "Report events from every network namespace", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per line", 0 },
-	{ "wide", 'w', NULL, 0, "Wide output: no column is shortened", 0 },
+	{ "wide", 'w', NULL, 0,
+	  "Wide output: no column is shortened; flags, reasons, processes", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS, print summary", 0 },
 	{ "ready-file", OPT_READY_FILE, "PATH", 0,
 	  "Create PATH once everything is attached", 0 },
@@ -65,8 +76,8 @@ static const struct argp_option argp_opts[] = {
 	{ "port", 'p', "PORT", 0, "Only this port (routed or original)", 0 },
 	{ "source", 's', "CIDR", 0, "Only sources in CIDR", 0 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
-	  "Only these verdicts: seen,martian-dst,martian-src,accept,drop,"
-	  "delivered,reply-refused", 0 },
+	  "Only these verdicts, comma-separated, of: seen martian-dst "
+	  "martian-src accept drop delivered reply-refused", 0 },
 	{ "interval", 'I', "SECONDS", 0, "Print the counters every SECONDS", 0 },
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,
 	  "Watch that network namespace (ip netns NAME, or a path)", 0 },
@@ -77,7 +88,7 @@ static const struct argp_option argp_opts[] = {
 	{ "route-hooks-always", OPT_HOOKS_ALWAYS, NULL, 0,
 	  "Trace accepts even while route_localnet is off everywhere "
 	  "(then every routed packet pays for two tracepoints)", 0 },
-	/* a test switch: hidden from --help, documented in the README */
+	/* a test switch: hidden from --help, documented in the README's Tests */
 	{ "fallback", OPT_FALLBACK, "LIST", OPTION_HIDDEN,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
 	{},
