@@ -217,7 +217,8 @@ int lnw_route_hooks_flag(const struct lnw_route_hooks *h, int ifindex,
 	for (i = 0; ifindex && i < h->n_devs; i++)
 		if (h->devs[i].ifindex == ifindex)
 			fd = h->devs[i].fd;
-	if (fd >= 0 ? lnw_conf_read_fd(fd, &v) :
+	/* a renamed device's kept file fails: read it by its name now */
+	if ((fd < 0 || lnw_conf_read_fd(fd, &v)) &&
 	    lnw_conf_read(ifname, LNW_CONF_ROUTE_LOCALNET, &v))
 		return LNW_FLAG_UNKNOWN;
 	return v;
