@@ -149,6 +149,130 @@ static void t_verdict_names(void)
 		      "verdict %zu has no name", i);
 }
 
+/* ---- --source and --verdict ------------------------------------------- */
+
+static void t_cidr_accepts(void)
+{
+	static const struct { const char *in, *net; unsigned int bits; } ok[] = {
+		{ "10.0.0.0/8", "10.0.0.0", 0xff000000u },
+		{ "192.168.1.0/24", "192.168.1.0", 0xffffff00u },
+		{ "127.0.0.0/8", "127.0.0.0", 0xff000000u },
+		{ "10.1.2.3", "10.1.2.3", 0xffffffffu },      /* no prefix: one host */
+		{ "10.1.2.3/32", "10.1.2.3", 0xffffffffu },
+		{ "255.255.255.255/32", "255.255.255.255", 0xffffffffu },
+		{ "0.0.0.0/0", "0.0.0.0", 0 },                /* every address */
+		{ "128.0.0.0/1", "128.0.0.0", 0x80000000u },
+		{ "10.0.0.0/31", "10.0.0.0", 0xfffffffeu },
+		{ "172.16.0.0/12", "172.16.0.0", 0xfff00000u },
+	};
+	size_t i;
+
+	for (i = 0; i < N(ok); i++) {
+		unsigned int net = 0x5a5a5a5a, mask = 0x5a5a5a5a;
+		int r = lnw_parse_cidr(ok[i].in, &net, &mask);
+
+		CHECK(r == 0, "'%s' rejected (%d)", ok[i].in, r);
+		CHECK(r != 0 || (net == ip4(ok[i].net) && mask == htonl(ok[i].bits)),
+		      "'%s' -> net %#x mask %#x, want %#x %#x", ok[i].in, ntohl(net),
+		      ntohl(mask), ntohl(ip4(ok[i].net)), ok[i].bits);
+	}
+}
+
+static void t_cidr_rejects(void)
+{
+	static const char *const bad[] = {
+		"", "/8", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0.0/+8",
+		"10.0.0.0/x", "10.0.0.0/8x", "10.0.0.0/8 ", "10.0.0.0/8/8",
+		"10.0.0.0/0x8", "10.0.0.0/4294967304", "10.0.0.0 /8", " 10.0.0.0/8",
+		"10.0.0/8", "10/8", "10.0.0.0.0/8", "256.0.0.0/8", "a.b.c.d/8",
+		"::1/128", "10.0.0.0/000000000000008",
+		/* host bits under the mask: say what you mean */
+		"10.1.2.3/8", "1.2.3.4/0", "10.0.0.1/31", "192.168.1.1/24",
+	};
+	size_t i;
+
+	for (i = 0; i < N(bad); i++) {
+		unsigned int net = 0x5a5a5a5a, mask = 0x5a5a5a5a;
+		int r = lnw_parse_cidr(bad[i], &net, &mask);
+
+		CHECK(r == -EINVAL, "'%s' -> %d, want -EINVAL", bad[i], r);
+		CHECK(net == 0x5a5a5a5a, "'%s' rejected but wrote net %#x", bad[i], net);
+	}
+	CHECK(lnw_parse_cidr(NULL, &(unsigned int){0}, &(unsigned int){0}) == -EINVAL,
+	      "NULL accepted");
+}
+
+static void t_verdicts_accepts(void)
+{
+	static const struct { const char *in; unsigned int want; } ok[] = {
+		{ "seen", 1u << LNW_SEEN },
+		{ "martian-dst", 1u << LNW_MARTIAN_DST },
+		{ "martian-src", 1u << LNW_MARTIAN_SRC },
+		{ "reply-refused", 1u << LNW_REPLY_REFUSED },
+		{ "accept,drop", 1u << LNW_ACCEPT | 1u << LNW_DROP },
+		{ "delivered,seen", 1u << LNW_DELIVERED | 1u << LNW_SEEN },
+		{ "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused",
+		  (1u << LNW_VERDICT_MAX) - 1 },
+		/* a name twice is the same filter */
+		{ "drop,drop", 1u << LNW_DROP },
+		{ "drop,accept,drop", 1u << LNW_DROP | 1u << LNW_ACCEPT },
+	};
+	size_t i;
+
+	for (i = 0; i < N(ok); i++) {
+		unsigned int v = 0x80000000u;
+		int r = lnw_parse_verdicts(ok[i].in, &v);
+
+		CHECK(r == 0, "'%s' rejected (%d)", ok[i].in, r);
+		CHECK(r != 0 || v == ok[i].want, "'%s' -> %#x, want %#x", ok[i].in, v,
+		      ok[i].want);
+	}
+}
+
+static void t_verdicts_rejects(void)
+{
+	static const char *const bad[] = {
+		"", ",", "drop,", ",drop", "drop,,accept", "unknown", "Drop", "DROP",
+		"dro", "dropx", "drop accept", "drop, accept", "martian", "martian_dst",
+		"drop,foo", "reply", "seen\n",
+	};
+	size_t i;
+
+	for (i = 0; i < N(bad); i++) {
+		unsigned int v = 0x80000000u;
+		int r = lnw_parse_verdicts(bad[i], &v);
+
+		CHECK(r == -EINVAL, "'%s' -> %d (bits %#x), want -EINVAL", esc(bad[i]), r, v);
+		CHECK(v == 0x80000000u, "'%s' rejected but wrote %#x", esc(bad[i]), v);
+	}
+	CHECK(lnw_parse_verdicts(NULL, &(unsigned int){0}) == -EINVAL, "NULL accepted");
+}
+
+/* ---- known wrong: see run_known_wrong() -------------------------------- */
+
+/* "A.B.C.D/N" wants digits after the slash; strtoul() skips blanks. */
+static void t_cidr_prefix_blank(void)
+{
+	static const char *const bad[] = { "10.0.0.0/ 8", "10.0.0.0/\t8", "10.0.0.0/\n8" };
+	size_t i;
+
+	for (i = 0; i < N(bad); i++) {
+		unsigned int net = 0, mask = 0;
+
+		CHECK(lnw_parse_cidr(bad[i], &net, &mask) == -EINVAL,
+		      "'%s' accepted as mask %#x", esc(bad[i]), ntohl(mask));
+	}
+}
+
+/* The other validators leave their output alone when they refuse. */
+static void t_cidr_reject_keeps_mask(void)
+{
+	unsigned int net = 0x5a5a5a5a, mask = 0x5a5a5a5a;
+
+	CHECK(lnw_parse_cidr("10.1.2.3/8", &net, &mask) == -EINVAL, "accepted");
+	CHECK(mask == 0x5a5a5a5a, "rejected but wrote mask %#x", ntohl(mask));
+}
+
 int main(void)
 {
 	static const struct unit_case tests[] = {
@@ -158,7 +282,18 @@ int main(void)
 		{ "parse_fallbacks accepts names", t_fallbacks_accepts },
 		{ "parse_fallbacks rejects bad lists", t_fallbacks_rejects },
 		{ "verdict_name every value", t_verdict_names },
+		{ "parse_cidr accepts /0../32 and a bare address", t_cidr_accepts },
+		{ "parse_cidr rejects bad prefix, junk, host bits", t_cidr_rejects },
+		{ "parse_verdicts accepts lists, duplicates", t_verdicts_accepts },
+		{ "parse_verdicts rejects unknown names, empty items", t_verdicts_rejects },
 	};
+	static const struct unit_case known_wrong[] = {
+		{ "known wrong: parse_cidr rejects a blank after the slash",
+		  t_cidr_prefix_blank },
+		{ "known wrong: parse_cidr leaves the mask alone when it refuses",
+		  t_cidr_reject_keeps_mask },
+	};
+	int ret = run_all(tests, N(tests));
 
-	return run_all(tests, N(tests));
+	return run_known_wrong(known_wrong, N(known_wrong)) || ret;
 }

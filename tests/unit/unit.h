@@ -120,6 +120,23 @@ static int run_all(const struct unit_case *tests, size_t n)
 	return n_failed ? 1 : 0;
 }
 
+/* Cases whose expected answer is the right one but not yet the code's:
+ * kept out of the suite (which must pass), run with LNW_UNIT_KNOWN_WRONG=1.
+ * Their failures are the bug reports. */
+__attribute__((unused))
+static int run_known_wrong(const struct unit_case *tests, size_t n)
+{
+	const char *on = getenv("LNW_UNIT_KNOWN_WRONG");
+	int before = n_failed;
+	size_t i;
+
+	if (!on || strcmp(on, "1"))
+		return 0;
+	for (i = 0; i < n; i++)
+		run(tests[i].name, tests[i].fn);
+	return n_failed != before;
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 #define WALL_NS 1700000000123456789LL /* 2023-11-14T22:13:20.123456789Z */
