@@ -23,8 +23,15 @@
 #include <time.h>
 #include <json-c/json.h>
 #include <linux/types.h>
+#include <net/if.h>
 
 #include "lnwatch.h"
+#include "audit/fw.h"
+#include "audit/net.h"
+#include "audit/sockets.h"
+#include "audit/nft/nfnl.h"
+#include "audit/nft/ruleset.h"
+#include "lib/sysctl.h"
 #include "watch/event_line.h"
 #include "check.h"
 #include "testutil.h"
@@ -311,6 +318,358 @@ static json_object *event_json(const struct lnw_event *e, const char *ifname,
 	};
 
 	return roundtrip(lnw_event_json(&v));
+}
+
+/* ---- fixtures: captured `nft -j list ruleset` documents ------------------ */
+
+/*
+ * tests/unit/fixtures/NAME: in $LNW_FIXTURES, else in tests/unit/fixtures of
+ * the current directory (the suite runs from the repo root), else next to
+ * the test's source (gcc's __FILE__, "tests/unit/test_x.c" from the root).
+ * capture.sh there says how they were made. The text, malloc'ed, or NULL.
+ */
+#define fixture_read(name) fixture_read_at(__FILE__, name)
+
+__attribute__((unused))
+static char *fixture_read_file(const char *dir, size_t dir_len, const char *name)
+{
+	char path[512];
+	char *buf = NULL;
+	long len;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%.*s/%s", (int)dir_len, dir, name) >= (int)sizeof(path))
+		return NULL;
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) &&
+	    (buf = malloc((size_t)len + 1)) && fread(buf, 1, (size_t)len, f) == (size_t)len) {
+		buf[len] = '\0';
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+__attribute__((unused))
+static char *fixture_read_at(const char *src, const char *name)
+{
+	static const char rel[] = "tests/unit/fixtures";
+	const char *env = getenv("LNW_FIXTURES"), *slash = strrchr(src, '/');
+	char *text = NULL, here[512];
+
+	if (env && *env)
+		text = fixture_read_file(env, strlen(env), name);
+	if (!text)
+		text = fixture_read_file(rel, strlen(rel), name);
+	if (!text && slash) {
+		snprintf(here, sizeof(here), "%.*s/fixtures", (int)(slash - src), src);
+		text = fixture_read_file(here, strlen(here), name);
+	}
+	CHECK(text, "fixture %s not found (LNW_FIXTURES, ./%s, next to %s)", name, rel, src);
+	return text;
+}
+
+/* ---- the compiled ruleset --------------------------------------------------- */
+
+/* Compile fixture NAME.json with nl (NULL: nothing from nfnetlink). */
+__attribute__((unused))
+static bool fx_load(const char *name, const struct lnw_nfnl_ruleset *nl,
+		    struct lnw_nft_ruleset *rs)
+{
+	static const struct lnw_nfnl_ruleset none;
+	char file[128], err[256] = "";
+	char *json;
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	snprintf(file, sizeof(file), "%s.json", name);
+	json = fixture_read(file);
+	if (!json)
+		return false;
+	ret = lnw_nft_compile_json(json, nl ? nl : &none, rs, err, sizeof(err));
+	free(json);
+	CHECK(ret == 0, "%s: compile -> %d (%s)", name, ret, err);
+	return ret == 0;
+}
+
+__attribute__((unused))
+static const struct lnw_nft_chain *fx_chain(const struct lnw_nft_ruleset *rs,
+					    const char *family, const char *table,
+					    const char *name)
+{
+	int i;
+
+	for (i = 0; i < rs->n_chains; i++)
+		if (!strcmp(rs->chains[i].family, family) && !strcmp(rs->chains[i].table, table) &&
+		    !strcmp(rs->chains[i].name, name))
+			return &rs->chains[i];
+	CHECK(false, "no chain %s %s %s", family, table, name);
+	return NULL;
+}
+
+/* The nth (0: first) rule compiled from handle h: a map makes several. */
+__attribute__((unused))
+static const struct lnw_nft_rule *fx_rule(const struct lnw_nft_chain *c, unsigned long long h,
+					  int nth)
+{
+	int i;
+
+	for (i = 0; c && i < c->n_rules; i++)
+		if (c->rules[i].handle == h && nth-- == 0)
+			return &c->rules[i];
+	CHECK(false, "chain %s: no rule #%llu", c ? c->name : "(none)", h);
+	return NULL;
+}
+
+/* A match's values as text: "22,9090", "10.0.0.0-10.255.255.255", names
+ * as "lo,veth*"; "" when it has none. */
+__attribute__((unused))
+static const char *fx_values(const struct lnw_nft_match *m)
+{
+	static char buf[4][256];
+	static int which;
+	char *b = buf[which++ % 4], a[INET_ADDRSTRLEN], z[INET_ADDRSTRLEN];
+	bool addr = m->key == LNW_KEY_SADDR || m->key == LNW_KEY_DADDR;
+	size_t o = 0;
+	int i;
+
+	b[0] = '\0';
+	for (i = 0; i < m->n_names && o < sizeof(buf[0]); i++)
+		o += (size_t)snprintf(b + o, sizeof(buf[0]) - o, "%s%s", i ? "," : "", m->names[i]);
+	for (i = 0; i < m->n_ranges && o < sizeof(buf[0]); i++) {
+		const struct lnw_range *r = &m->ranges[i];
+
+		if (addr) {
+			inet_ntop(AF_INET, &(struct in_addr){ htonl(r->lo) }, a, sizeof(a));
+			inet_ntop(AF_INET, &(struct in_addr){ htonl(r->hi) }, z, sizeof(z));
+		} else {
+			snprintf(a, sizeof(a), "%u", r->lo);
+			snprintf(z, sizeof(z), "%u", r->hi);
+		}
+		o += (size_t)snprintf(b + o, sizeof(buf[0]) - o, "%s%s%s%s", i ? "," : "", a,
+				      r->lo == r->hi ? "" : "-", r->lo == r->hi ? "" : z);
+	}
+	return b;
+}
+
+/* Does r's match i compare key with op against values (fx_values)? */
+#define MATCH_IS(r, i, k, o, vals) \
+	CHECK((r) && (i) < (r)->n_m && (r)->m[i].key == (k) && (r)->m[i].op == (o) && \
+	      !strcmp(fx_values(&(r)->m[i]), vals), \
+	      "#%llu match %d: key %d op %d values '%s' (%s), want key %d op %d '%s'", \
+	      (r) ? (r)->handle : 0, i, (r) && (i) < (r)->n_m ? (int)(r)->m[i].key : -1, \
+	      (r) && (i) < (r)->n_m ? (int)(r)->m[i].op : -1, \
+	      (r) && (i) < (r)->n_m ? fx_values(&(r)->m[i]) : "-", \
+	      (r) && (i) < (r)->n_m && (r)->m[i].text ? (r)->m[i].text : "-", k, o, vals)
+
+/* ---- what nfnetlink adds: xt payloads, ingress devices (hand-built) ------- */
+
+__attribute__((unused))
+static struct lnw_nfnl_rule *nl_rule(struct lnw_nfnl_ruleset *nl, unsigned char family,
+				     const char *table, const char *chain,
+				     unsigned long long handle)
+{
+	struct lnw_nfnl_rule *r;
+	size_t i;
+
+	for (i = 0; i < nl->n_rules; i++) {
+		r = &nl->rules[i];
+		if (r->family == family && r->handle == handle && !strcmp(r->table, table) &&
+		    !strcmp(r->chain, chain))
+			return r;
+	}
+	r = realloc(nl->rules, (nl->n_rules + 1) * sizeof(*r));
+	if (!r)
+		abort();
+	nl->rules = r;
+	nl->cap_rules = nl->n_rules + 1;
+	r = &nl->rules[nl->n_rules++];
+	memset(r, 0, sizeof(*r));
+	r->family = family;
+	r->handle = handle;
+	r->table = strdup(table);
+	r->chain = strdup(chain);
+	return r;
+}
+
+/* Append -m/-j NAME (its struct as the kernel holds it) to a rule of the ip
+ * family, in the order nft lists the rule's xt statements. */
+__attribute__((unused))
+static void nl_xt(struct lnw_nfnl_ruleset *nl, const char *table, const char *chain,
+		  unsigned long long handle, bool target, const char *name, unsigned int rev,
+		  const void *info, size_t len)
+{
+	struct lnw_nfnl_rule *r = nl_rule(nl, 2 /* NFPROTO_IPV4 */, table, chain, handle);
+	struct lnw_nfnl_xt *v = realloc(r->xt, (size_t)(r->n_xt + 1) * sizeof(*v));
+
+	if (!v)
+		abort();
+	r->xt = v;
+	v = &r->xt[r->n_xt++];
+	memset(v, 0, sizeof(*v));
+	v->target = target;
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	v->rev = rev;
+	v->info_len = len;
+	v->info = malloc(len ? len : 1);
+	if (!v->info)
+		abort();
+	memcpy(v->info, info, len);
+}
+
+/* A device-bound chain (libnftables 1.0's JSON leaves its devices out). */
+__attribute__((unused))
+static void nl_devs(struct lnw_nfnl_ruleset *nl, unsigned char family, const char *table,
+		    const char *chain, const char *dev)
+{
+	struct lnw_nfnl_chain *c = realloc(nl->chains, (nl->n_chains + 1) * sizeof(*c));
+
+	if (!c)
+		abort();
+	nl->chains = c;
+	nl->cap_chains = nl->n_chains + 1;
+	c = &nl->chains[nl->n_chains++];
+	memset(c, 0, sizeof(*c));
+	c->family = family;
+	c->table = strdup(table);
+	c->chain = strdup(chain);
+	c->devs = calloc(1, sizeof(*c->devs));
+	if (!c->devs)
+		abort();
+	c->devs[0] = strdup(dev);
+	c->n_devs = 1;
+}
+
+/* lnw_nfnl_rule_find() bisects: rules in its order (handle, family, table, chain). */
+__attribute__((unused))
+static int nl_rule_cmp(const void *a, const void *b)
+{
+	const struct lnw_nfnl_rule *x = a, *y = b;
+	int d;
+
+	if (x->handle != y->handle)
+		return x->handle < y->handle ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	d = strcmp(x->table, y->table);
+	return d ? d : strcmp(x->chain, y->chain);
+}
+
+__attribute__((unused))
+static void nl_done(struct lnw_nfnl_ruleset *nl)
+{
+	if (nl->n_rules)
+		qsort(nl->rules, nl->n_rules, sizeof(*nl->rules), nl_rule_cmp);
+}
+
+/* ---- a network namespace, by hand ------------------------------------------ */
+
+/* lo, eth0 10.0.0.1/24, eth1 10.98.0.1/24, wg0 10.8.0.1/24, docker0
+ * 172.17.0.1/16 (ifindex 1..5); every knob 0 until net_set(). */
+struct net_fx {
+	struct lnw_audit_net net;
+	struct lnw_audit_iface ifs[5];
+	struct lnw_addr4 addrs[5];
+};
+
+__attribute__((unused))
+static void net_init(struct net_fx *n)
+{
+	static const struct { const char *name, *addr; unsigned char plen; } d[] = {
+		{ "lo", "127.0.0.1", 8 }, { "eth0", "10.0.0.1", 24 }, { "eth1", "10.98.0.1", 24 },
+		{ "wg0", "10.8.0.1", 24 }, { "docker0", "172.17.0.1", 16 },
+	};
+	int i;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < 5; i++) {
+		n->ifs[i].link.ifindex = i + 1;
+		snprintf(n->ifs[i].link.name, sizeof(n->ifs[i].link.name), "%s", d[i].name);
+		n->ifs[i].link.flags = i ? 0 : IFF_LOOPBACK;
+		n->ifs[i].ipv4 = true;
+		n->addrs[i].ifindex = i + 1;
+		n->addrs[i].addr.s_addr = ip4(d[i].addr);
+		n->addrs[i].prefixlen = d[i].plen;
+		n->ifs[i].addrs = &n->addrs[i];
+		n->ifs[i].n_addrs = 1;
+	}
+	n->net.ifs = n->ifs;
+	n->net.n_ifs = 5;
+	n->net.addrs = n->addrs;
+	n->net.n_addrs = 5;
+}
+
+/* net.ipv4.conf.DIR.KNOB = v ("all", "default" or a device); effective
+ * values follow, as the kernel computes them. */
+__attribute__((unused))
+static void net_set(struct net_fx *n, const char *dir, enum lnw_conf_knob knob, int v)
+{
+	int i, k;
+
+	if (!strcmp(dir, "all"))
+		n->net.all[knob] = v;
+	else if (!strcmp(dir, "default"))
+		n->net.dflt[knob] = v;
+	for (i = 0; i < 5; i++) {
+		if (!strcmp(dir, n->ifs[i].link.name))
+			n->ifs[i].dev[knob] = v;
+		for (k = 0; k < LNW_CONF_N; k++)
+			n->ifs[i].eff[k] = lnw_conf_effective((enum lnw_conf_knob)k, n->net.all[k],
+							      n->ifs[i].dev[k]);
+	}
+}
+
+__attribute__((unused))
+static const struct lnw_audit_iface *net_if(const struct net_fx *n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (!strcmp(n->ifs[i].link.name, name))
+			return &n->ifs[i];
+	return NULL;
+}
+
+/* A listener on addr:port, its owner already looked up (none): no /proc. */
+__attribute__((unused))
+static struct lnw_audit_sock sock_fx(unsigned char proto, const char *addr, unsigned short port)
+{
+	struct lnw_audit_sock s = {
+		.proto = proto, .addr.s_addr = ip4(addr), .port = port,
+		.owner_looked_up = true, .owner.pid = -1,
+	};
+
+	return s;
+}
+
+/* A neighbour's first packet on iifname to daddr:dport (host order). */
+__attribute__((unused))
+static struct lnw_fw_flow flow_to(const struct net_fx *n, const char *iifname,
+				  unsigned char proto, const char *daddr, uint16_t dport,
+				  bool spoof)
+{
+	struct lnw_fw_flow f;
+
+	lnw_fw_flow_direct(&f, &n->net, iifname, proto, ntohl(ip4(daddr)), dport, spoof);
+	return f;
+}
+
+/* The same, DNAT'd on the way from wire_daddr:wire_dport. */
+__attribute__((unused))
+static struct lnw_fw_flow flow_dnat(const struct net_fx *n, const char *iifname,
+				    unsigned char proto, const char *wire_daddr,
+				    uint16_t wire_dport, const char *daddr, uint16_t dport)
+{
+	struct lnw_fw_flow f = flow_to(n, iifname, proto, daddr, dport, false);
+
+	lnw_rset_one(&f.daddr_wire, ntohl(ip4(wire_daddr)), ntohl(ip4(wire_daddr)));
+	lnw_rset_one(&f.dport_wire, wire_dport, wire_dport);
+	f.dnat = true;
+	return f;
 }
 
 #endif
