@@ -27,6 +27,7 @@
 
 #include "lnwatch.h"
 #include "audit/fw.h"
+#include "audit/matrix.h"
 #include "audit/net.h"
 #include "audit/sockets.h"
 #include "audit/nft/nfnl.h"
@@ -38,9 +39,12 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Each program uses some of what follows. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+
 /* ---- harness: tests/check.h ------------------------------------------- */
 
-__attribute__((unused))
 static void run(const char *name, void (*fn)(void))
 {
 	begin();
@@ -49,7 +53,6 @@ static void run(const char *name, void (*fn)(void))
 }
 
 /* Bytes as C escapes, for failure messages; a few rotating buffers. */
-__attribute__((unused))
 static const char *esc(const char *s)
 {
 	static char bufs[4][512];
@@ -70,7 +73,6 @@ static const char *esc(const char *s)
 }
 
 /* Strict UTF-8 (RFC 3629): no overlongs, surrogates or > U+10FFFF. */
-__attribute__((unused))
 static bool utf8_valid(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -115,7 +117,6 @@ struct unit_case {
 };
 
 /* Every case in order, in UTC; the program's exit status. */
-__attribute__((unused))
 static int run_all(const struct unit_case *tests, size_t n)
 {
 	size_t i;
@@ -130,7 +131,6 @@ static int run_all(const struct unit_case *tests, size_t n)
 /* Cases whose expected answer is the right one but not yet the code's:
  * kept out of the suite (which must pass), run with LNW_UNIT_KNOWN_WRONG=1.
  * Their failures are the bug reports. */
-__attribute__((unused))
 static int run_known_wrong(const struct unit_case *tests, size_t n)
 {
 	const char *on = getenv("LNW_UNIT_KNOWN_WRONG");
@@ -149,7 +149,6 @@ static int run_known_wrong(const struct unit_case *tests, size_t n)
 #define WALL_NS 1700000000123456789LL /* 2023-11-14T22:13:20.123456789Z */
 #define LINE_LEN 512
 
-__attribute__((unused))
 static struct lnw_event mk_event(const char *src, __u16 sport, const char *dst,
 				 __u16 dport, __u8 proto, __u8 verdict)
 {
@@ -162,7 +161,6 @@ static struct lnw_event mk_event(const char *src, __u16 sport, const char *dst,
 	return e;
 }
 
-__attribute__((unused))
 static void set_nat(struct lnw_event *e, const char *orig, __u16 oport, __u8 how)
 {
 	e->orig_daddr = ip4(orig);
@@ -170,7 +168,6 @@ static void set_nat(struct lnw_event *e, const char *orig, __u16 oport, __u8 how
 	e->orig_src = how;
 }
 
-__attribute__((unused))
 static void set_flags(struct lnw_event *e, __u8 all, __u8 dev, __u8 eff)
 {
 	e->rl_all = all;
@@ -178,7 +175,6 @@ static void set_flags(struct lnw_event *e, __u8 all, __u8 dev, __u8 eff)
 	e->rl_eff = eff;
 }
 
-__attribute__((unused))
 static void fmt_line(const struct lnw_event *e, const char *ifname,
 		     const char *reason, bool wide, char *buf)
 {
@@ -193,7 +189,6 @@ static void fmt_line(const struct lnw_event *e, const char *ifname,
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* Serialize as the tool does, check the text, parse it back (strictly). */
-__attribute__((unused))
 static json_object *roundtrip(json_object *obj)
 {
 	const char *s = json_object_to_json_string_ext(obj,
@@ -232,7 +227,6 @@ static json_object *roundtrip(json_object *obj)
 }
 
 /* The value at a dotted path; *present says whether the key exists. */
-__attribute__((unused))
 static json_object *jget(json_object *root, const char *path, bool *present)
 {
 	char buf[128], *save = NULL, *key;
@@ -252,7 +246,6 @@ static json_object *jget(json_object *root, const char *path, bool *present)
 	return cur;
 }
 
-__attribute__((unused))
 static void want_str(json_object *root, const char *path, const char *want)
 {
 	bool present;
@@ -265,7 +258,6 @@ static void want_str(json_object *root, const char *path, const char *want)
 	      esc(v ? json_object_to_json_string(v) : "null"), esc(want));
 }
 
-__attribute__((unused))
 static void want_uint(json_object *root, const char *path, uint64_t want)
 {
 	bool present;
@@ -278,7 +270,6 @@ static void want_uint(json_object *root, const char *path, uint64_t want)
 	      (unsigned long long)want);
 }
 
-__attribute__((unused))
 static void want_bool(json_object *root, const char *path, bool want)
 {
 	bool present;
@@ -290,7 +281,6 @@ static void want_bool(json_object *root, const char *path, bool want)
 	      want ? "true" : "false");
 }
 
-__attribute__((unused))
 static void want_null(json_object *root, const char *path)
 {
 	bool present;
@@ -300,7 +290,6 @@ static void want_null(json_object *root, const char *path)
 	      present ? json_object_to_json_string(v) : "(missing)");
 }
 
-__attribute__((unused))
 static void want_absent(json_object *root, const char *path)
 {
 	bool present;
@@ -309,7 +298,6 @@ static void want_absent(json_object *root, const char *path)
 	CHECK(!present, "%s present, want absent", path);
 }
 
-__attribute__((unused))
 static json_object *event_json(const struct lnw_event *e, const char *ifname,
 			       const char *reason)
 {
@@ -330,7 +318,6 @@ static json_object *event_json(const struct lnw_event *e, const char *ifname,
  */
 #define fixture_read(name) fixture_read_at(__FILE__, name)
 
-__attribute__((unused))
 static char *fixture_read_file(const char *dir, size_t dir_len, const char *name)
 {
 	char path[512];
@@ -354,7 +341,6 @@ static char *fixture_read_file(const char *dir, size_t dir_len, const char *name
 	return buf;
 }
 
-__attribute__((unused))
 static char *fixture_read_at(const char *src, const char *name)
 {
 	static const char rel[] = "tests/unit/fixtures";
@@ -376,7 +362,6 @@ static char *fixture_read_at(const char *src, const char *name)
 /* ---- the compiled ruleset --------------------------------------------------- */
 
 /* Compile fixture NAME.json with nl (NULL: nothing from nfnetlink). */
-__attribute__((unused))
 static bool fx_load(const char *name, const struct lnw_nfnl_ruleset *nl,
 		    struct lnw_nft_ruleset *rs)
 {
@@ -396,7 +381,6 @@ static bool fx_load(const char *name, const struct lnw_nfnl_ruleset *nl,
 	return ret == 0;
 }
 
-__attribute__((unused))
 static const struct lnw_nft_chain *fx_chain(const struct lnw_nft_ruleset *rs,
 					    const char *family, const char *table,
 					    const char *name)
@@ -412,7 +396,6 @@ static const struct lnw_nft_chain *fx_chain(const struct lnw_nft_ruleset *rs,
 }
 
 /* The nth (0: first) rule compiled from handle h: a map makes several. */
-__attribute__((unused))
 static const struct lnw_nft_rule *fx_rule(const struct lnw_nft_chain *c, unsigned long long h,
 					  int nth)
 {
@@ -427,7 +410,6 @@ static const struct lnw_nft_rule *fx_rule(const struct lnw_nft_chain *c, unsigne
 
 /* A match's values as text: "22,9090", "10.0.0.0-10.255.255.255", names
  * as "lo,veth*"; "" when it has none. */
-__attribute__((unused))
 static const char *fx_values(const struct lnw_nft_match *m)
 {
 	static char buf[4][256];
@@ -468,61 +450,42 @@ static const char *fx_values(const struct lnw_nft_match *m)
 
 /* ---- what nfnetlink adds: xt payloads, ingress devices (hand-built) ------- */
 
-__attribute__((unused))
-static struct lnw_nfnl_rule *nl_rule(struct lnw_nfnl_ruleset *nl, unsigned char family,
-				     const char *table, const char *chain,
-				     unsigned long long handle)
-{
-	struct lnw_nfnl_rule *r;
-	size_t i;
-
-	for (i = 0; i < nl->n_rules; i++) {
-		r = &nl->rules[i];
-		if (r->family == family && r->handle == handle && !strcmp(r->table, table) &&
-		    !strcmp(r->chain, chain))
-			return r;
-	}
-	r = realloc(nl->rules, (nl->n_rules + 1) * sizeof(*r));
-	if (!r)
-		abort();
-	nl->rules = r;
-	nl->cap_rules = nl->n_rules + 1;
-	r = &nl->rules[nl->n_rules++];
-	memset(r, 0, sizeof(*r));
-	r->family = family;
-	r->handle = handle;
-	r->table = strdup(table);
-	r->chain = strdup(chain);
-	return r;
-}
-
-/* Append -m/-j NAME (its struct as the kernel holds it) to a rule of the ip
- * family, in the order nft lists the rule's xt statements. */
-__attribute__((unused))
+/* Append -m/-j NAME (its struct as the kernel holds it) to rule #handle of
+ * an ip table, in the order nft lists the rule's xt statements. */
 static void nl_xt(struct lnw_nfnl_ruleset *nl, const char *table, const char *chain,
 		  unsigned long long handle, bool target, const char *name, unsigned int rev,
 		  const void *info, size_t len)
 {
-	struct lnw_nfnl_rule *r = nl_rule(nl, 2 /* NFPROTO_IPV4 */, table, chain, handle);
-	struct lnw_nfnl_xt *v = realloc(r->xt, (size_t)(r->n_xt + 1) * sizeof(*v));
+	struct lnw_nfnl_rule *r = NULL;
+	struct lnw_nfnl_xt *v;
+	size_t i;
 
-	if (!v)
+	for (i = 0; i < nl->n_rules && !r; i++)
+		if (nl->rules[i].handle == handle && !strcmp(nl->rules[i].table, table) &&
+		    !strcmp(nl->rules[i].chain, chain))
+			r = &nl->rules[i];
+	if (!r) {
+		if (!(r = realloc(nl->rules, (nl->n_rules + 1) * sizeof(*r))))
+			abort();
+		nl->rules = r;
+		nl->cap_rules = nl->n_rules + 1;
+		r = &nl->rules[nl->n_rules++];
+		*r = (struct lnw_nfnl_rule){ .family = 2 /* NFPROTO_IPV4 */, .handle = handle,
+					     .table = strdup(table), .chain = strdup(chain) };
+	}
+	if (!(v = realloc(r->xt, (size_t)(r->n_xt + 1) * sizeof(*v))))
 		abort();
 	r->xt = v;
 	v = &r->xt[r->n_xt++];
-	memset(v, 0, sizeof(*v));
-	v->target = target;
+	*v = (struct lnw_nfnl_xt){ .target = target, .rev = rev, .info_len = len,
+				   .info = malloc(len ? len : 1) };
 	snprintf(v->name, sizeof(v->name), "%s", name);
-	v->rev = rev;
-	v->info_len = len;
-	v->info = malloc(len ? len : 1);
 	if (!v->info)
 		abort();
 	memcpy(v->info, info, len);
 }
 
 /* A device-bound chain (libnftables 1.0's JSON leaves its devices out). */
-__attribute__((unused))
 static void nl_devs(struct lnw_nfnl_ruleset *nl, unsigned char family, const char *table,
 		    const char *chain, const char *dev)
 {
@@ -545,7 +508,6 @@ static void nl_devs(struct lnw_nfnl_ruleset *nl, unsigned char family, const cha
 }
 
 /* lnw_nfnl_rule_find() bisects: rules in its order (handle, family, table, chain). */
-__attribute__((unused))
 static int nl_rule_cmp(const void *a, const void *b)
 {
 	const struct lnw_nfnl_rule *x = a, *y = b;
@@ -559,7 +521,6 @@ static int nl_rule_cmp(const void *a, const void *b)
 	return d ? d : strcmp(x->chain, y->chain);
 }
 
-__attribute__((unused))
 static void nl_done(struct lnw_nfnl_ruleset *nl)
 {
 	if (nl->n_rules)
@@ -576,7 +537,6 @@ struct net_fx {
 	struct lnw_addr4 addrs[5];
 };
 
-__attribute__((unused))
 static void net_init(struct net_fx *n)
 {
 	static const struct { const char *name, *addr; unsigned char plen; } d[] = {
@@ -605,7 +565,6 @@ static void net_init(struct net_fx *n)
 
 /* net.ipv4.conf.DIR.KNOB = v ("all", "default" or a device); effective
  * values follow, as the kernel computes them. */
-__attribute__((unused))
 static void net_set(struct net_fx *n, const char *dir, enum lnw_conf_knob knob, int v)
 {
 	int i, k;
@@ -623,7 +582,6 @@ static void net_set(struct net_fx *n, const char *dir, enum lnw_conf_knob knob, 
 	}
 }
 
-__attribute__((unused))
 static const struct lnw_audit_iface *net_if(const struct net_fx *n, const char *name)
 {
 	int i;
@@ -634,20 +592,7 @@ static const struct lnw_audit_iface *net_if(const struct net_fx *n, const char *
 	return NULL;
 }
 
-/* A listener on addr:port, its owner already looked up (none): no /proc. */
-__attribute__((unused))
-static struct lnw_audit_sock sock_fx(unsigned char proto, const char *addr, unsigned short port)
-{
-	struct lnw_audit_sock s = {
-		.proto = proto, .addr.s_addr = ip4(addr), .port = port,
-		.owner_looked_up = true, .owner.pid = -1,
-	};
-
-	return s;
-}
-
 /* A neighbour's first packet on iifname to daddr:dport (host order). */
-__attribute__((unused))
 static struct lnw_fw_flow flow_to(const struct net_fx *n, const char *iifname,
 				  unsigned char proto, const char *daddr, uint16_t dport,
 				  bool spoof)
@@ -659,7 +604,6 @@ static struct lnw_fw_flow flow_to(const struct net_fx *n, const char *iifname,
 }
 
 /* The same, DNAT'd on the way from wire_daddr:wire_dport. */
-__attribute__((unused))
 static struct lnw_fw_flow flow_dnat(const struct net_fx *n, const char *iifname,
 				    unsigned char proto, const char *wire_daddr,
 				    uint16_t wire_dport, const char *daddr, uint16_t dport)
@@ -671,5 +615,49 @@ static struct lnw_fw_flow flow_dnat(const struct net_fx *n, const char *iifname,
 	f.dnat = true;
 	return f;
 }
+
+/* ---- sockets and the audit's analysis ------------------------------------------ */
+
+/* udp 127.0.0.1:5000, tcp 127.0.0.1:5001, tcp 0.0.0.0:22, udp 127.0.0.53:53
+ * and tcp 127.0.0.1:8000 bound to eth1, their owners looked up (none): the
+ * analysis reads no /proc. */
+struct socks_fx {
+	struct lnw_audit_sock v[5];
+	struct lnw_audit_socks s;
+};
+
+static void socks_init(struct socks_fx *x)
+{
+	static const struct { unsigned char proto; const char *addr; unsigned short port; } d[] = {
+		{ IPPROTO_UDP, "127.0.0.1", 5000 }, { IPPROTO_TCP, "127.0.0.1", 5001 },
+		{ IPPROTO_TCP, "0.0.0.0", 22 }, { IPPROTO_UDP, "127.0.0.53", 53 },
+		{ IPPROTO_TCP, "127.0.0.1", 8000 },
+	};
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	for (i = 0; i < N(d); i++)
+		x->v[i] = (struct lnw_audit_sock){ .proto = d[i].proto, .port = d[i].port,
+						   .addr.s_addr = ip4(d[i].addr),
+						   .owner_looked_up = true, .owner.pid = -1 };
+	x->v[4].bound_ifindex = 3;
+	x->s = (struct lnw_audit_socks){ .v = x->v, .n = N(d), .cap = N(d) };
+}
+
+/* The exposure row of ifname x proto port, or NULL. */
+static const struct lnw_exposure_row *row_of(const struct lnw_audit_report *rep,
+					     const char *ifname, unsigned char proto,
+					     unsigned short port)
+{
+	int i;
+
+	for (i = 0; i < rep->n_rows; i++)
+		if (!strcmp(rep->rows[i].iface->link.name, ifname) &&
+		    rep->rows[i].sock->proto == proto && rep->rows[i].sock->port == port)
+			return &rep->rows[i];
+	return NULL;
+}
+
+#pragma GCC diagnostic pop
 
 #endif
