@@ -10,8 +10,6 @@
 #include "audit/matrix.h"
 #include <linux/netfilter.h>
 
-static const char *const fate_names[] = { "passes", "may-drop", "drops" };
-
 /* The verdict for f: its fate, and the rule (handle, 0: the policy) and
  * chain (NULL: any) it names. */
 static void check_fate(int line, const char *what, const struct lnw_nft_ruleset *rs,
@@ -29,8 +27,6 @@ static void check_fate(int line, const char *what, const struct lnw_nft_ruleset 
 }
 
 #define FATE_IS(rs, f, want, hnd, chain) check_fate(__LINE__, #f, rs, f, want, hnd, chain)
-
-static const char *const tv_names[] = { "no", "yes", "maybe" };
 
 #define APPLIES(r, f, base, want) do { \
 	enum lnw_tv t_ = (r) && (base) ? lnw_fw_rule_applies(r, f, base) : LNW_MAYBE; \

@@ -8,8 +8,6 @@
 #include "unit.h"
 #include <linux/netfilter.h>
 
-static const char *const tv_names[] = { "no", "yes", "maybe" };
-
 /* Path i: the rule (handle, nth of it) it ends in and the handles it goes
  * through ("9" or "" for none). */
 static void check_path(int line, const struct lnw_nft_path *p, int n, int i, const char *chain,

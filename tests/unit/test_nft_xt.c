@@ -442,8 +442,6 @@ static void t_kube_proxy_decoded(void)
 	lnw_nfnl_free(&nl);
 }
 
-static const char *const fate_names[] = { "passes", "may-drop", "drops" };
-
 /* kube-proxy's guard: the neighbour's own source, not a forged one, not DNAT. */
 static void t_kube_firewall(void)
 {

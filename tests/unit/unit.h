@@ -592,6 +592,9 @@ static const struct lnw_audit_iface *net_if(const struct net_fx *n, const char *
 	return NULL;
 }
 
+static const char *const fate_names[] = { "passes", "may-drop", "drops" }; /* lnw_fw_fate */
+static const char *const tv_names[] = { "no", "yes", "maybe" };             /* lnw_tv */
+
 /* A neighbour's first packet on iifname to daddr:dport (host order). */
 static struct lnw_fw_flow flow_to(const struct net_fx *n, const char *iifname,
 				  unsigned char proto, const char *daddr, uint16_t dport,
