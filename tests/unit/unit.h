@@ -314,10 +314,9 @@ static json_object *event_json(const struct lnw_event *e, const char *ifname,
  * tests/unit/fixtures/NAME: in $LNW_FIXTURES, else in tests/unit/fixtures of
  * the current directory (the suite runs from the repo root), else next to
  * the test's source (gcc's __FILE__, "tests/unit/test_x.c" from the root).
- * capture.sh there says how they were made. The text, malloc'ed, or NULL.
+ * capture.sh there says how they were made. src: the caller's __FILE__.
+ * The text, malloc'ed, or NULL.
  */
-#define fixture_read(name) fixture_read_at(__FILE__, name)
-
 static char *fixture_read_file(const char *dir, size_t dir_len, const char *name)
 {
 	char path[512];
@@ -362,8 +361,10 @@ static char *fixture_read_at(const char *src, const char *name)
 /* ---- the compiled ruleset --------------------------------------------------- */
 
 /* Compile fixture NAME.json with nl (NULL: nothing from nfnetlink). */
-static bool fx_load(const char *name, const struct lnw_nfnl_ruleset *nl,
-		    struct lnw_nft_ruleset *rs)
+#define fx_load(name, nl, rs) fx_load_at(__FILE__, name, nl, rs)
+
+static bool fx_load_at(const char *src, const char *name, const struct lnw_nfnl_ruleset *nl,
+		       struct lnw_nft_ruleset *rs)
 {
 	static const struct lnw_nfnl_ruleset none;
 	char file[128], err[256] = "";
@@ -372,7 +373,7 @@ static bool fx_load(const char *name, const struct lnw_nfnl_ruleset *nl,
 
 	memset(rs, 0, sizeof(*rs));
 	snprintf(file, sizeof(file), "%s.json", name);
-	json = fixture_read(file);
+	json = fixture_read_at(src, file);
 	if (!json)
 		return false;
 	ret = lnw_nft_compile_json(json, nl ? nl : &none, rs, err, sizeof(err));
