@@ -19,7 +19,10 @@ struct lnw_vlan_hdr {
 	__be16 encap_proto;
 };
 
-static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
+/* Devices without a link-layer header (tun, WireGuard, ipip, gre, sit,
+ * ppp) hand tc the IP header at data: l3. The rest is Ethernet, with up
+ * to two VLAN tags the device did not take off. */
+static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc, bool l3)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -27,15 +30,20 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 	struct lnw_inflight *in;
 	struct sk_buff *skb;
 	struct iphdr *iph;
-	__u32 off = sizeof(*eth), zero = 0, ihl, ifindex;
+	__u32 off = 0, zero = 0, ihl, ifindex;
 	__u16 proto, *ports;
 	int i;
 
-	if ((void *)(eth + 1) > data_end)
-		return LNW_TC_PASS;
-	proto = eth->h_proto;
+	if (l3) {
+		proto = ctx->protocol;
+	} else {
+		if ((void *)(eth + 1) > data_end)
+			return LNW_TC_PASS;
+		proto = eth->h_proto;
+		off = sizeof(*eth);
+	}
 #pragma unroll
-	for (i = 0; i < LNW_MAX_VLAN_TAGS; i++) {
+	for (i = 0; i < LNW_MAX_VLAN_TAGS && !l3; i++) {
 		struct lnw_vlan_hdr *vh = data + off;
 
 		if (proto != bpf_htons(LNW_ETH_P_8021Q) &&
@@ -94,14 +102,26 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc)
 SEC("tc")
 int lnw_tc_ingress(struct __sk_buff *ctx)
 {
-	return lnw_ingress(ctx, true);
+	return lnw_ingress(ctx, true, false);
+}
+
+SEC("tc")
+int lnw_tc_ingress_l3(struct __sk_buff *ctx)
+{
+	return lnw_ingress(ctx, true, true);
 }
 
 /* Older kernels: join to the verdict by interface and addresses. */
 SEC("tc")
 int lnw_tc_ingress_compat(struct __sk_buff *ctx)
 {
-	return lnw_ingress(ctx, false);
+	return lnw_ingress(ctx, false, false);
+}
+
+SEC("tc")
+int lnw_tc_ingress_l3_compat(struct __sk_buff *ctx)
+{
+	return lnw_ingress(ctx, false, true);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -546,6 +546,7 @@ int main(void)
 		if (!lnw_kernel_probe(&k, kerr, sizeof(kerr))) {
 			bpf_program__set_autoload(skel->progs.lnw_sk_data_ready, k.has_sk_data_ready);
 			bpf_program__set_autoload(skel->progs.lnw_tc_ingress, k.has_kfunc_ctx);
+			bpf_program__set_autoload(skel->progs.lnw_tc_ingress_l3, k.has_kfunc_ctx);
 			lnw_kernel_release(&k);
 		}
 		err = lnwatch_bpf__load(skel);

@@ -6,6 +6,8 @@
   tcp-server ADDR PORT COUNTFILE   accept connections; count them
   udp-client ADDR PORT N TIMEOUT   send N datagrams; print replies received
   tcp-client ADDR PORT TIMEOUT     print 1 if connect succeeds, else 0
+  tun-send DEV SRC DST DPORT N     write N UDP datagrams into tun DEV, as if
+                                   received on it (a device with no L2 header)
 """
 import socket
 import sys
@@ -75,9 +77,34 @@ def tcp_client(addr, port, timeout):
         s.close()
 
 
+def ip_checksum(hdr):
+    total = sum(int.from_bytes(hdr[i:i + 2], "big") for i in range(0, len(hdr), 2))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def tun_send(dev, src, dst, dport, n):
+    import fcntl
+    import os
+    import struct
+    TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454CA, 0x0001, 0x1000
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", dev.encode(), IFF_TUN | IFF_NO_PI))
+    payload = b"ping"
+    for i in range(int(n)):
+        udp = struct.pack("!HHHH", 40000, int(dport), 8 + len(payload), 0) + payload
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i + 1, 0, 64, 17, 0,
+                          socket.inet_aton(src), socket.inet_aton(dst))
+        hdr = hdr[:10] + struct.pack("!H", ip_checksum(hdr)) + hdr[12:]
+        os.write(fd, hdr + udp)
+    os.close(fd)
+
+
 if __name__ == "__main__":
     cmds = {"udp-server": udp_server, "tcp-server": tcp_server,
-            "udp-client": udp_client, "tcp-client": tcp_client}
+            "udp-client": udp_client, "tcp-client": tcp_client,
+            "tun-send": tun_send}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -71,7 +71,7 @@ check "--overhead: stats restored" "$(cat /proc/sys/kernel/bpf_stats_enabled)" "
 check_ge "--overhead: tc program ran for each frame" \
 	"$(summ '.overhead[]|select(.prog=="lnw_tc_ingress")|.run_cnt')" 50
 check "--overhead: every program listed" "$(summ '[.overhead[].prog]|sort|join(",")')" \
-	"lnw_fib_lookup,lnw_kfree_skb,lnw_sk_data_ready,lnw_tc_ingress"
+	"lnw_fib_lookup,lnw_kfree_skb,lnw_sk_data_ready,lnw_tc_ingress,lnw_tc_ingress_l3"
 # kfree_skb runs only when something drops a packet: not necessarily here
 check "--overhead: programs on this path measured" \
 	"$(summ '[.overhead[]|select(.prog != "lnw_kfree_skb" and .ns_per_run > 0)]|length')" 3

@@ -24,6 +24,7 @@ bool lnw_link_parse(const struct nlmsghdr *nlh, struct lnw_iface *it)
 		return false;
 	it->ifindex = ifm->ifi_index;
 	it->flags = ifm->ifi_flags;
+	it->type = ifm->ifi_type;
 	it->master = tb[IFLA_MASTER] ? (int)mnl_attr_get_u32(tb[IFLA_MASTER]) : 0;
 	memset(it->name, 0, sizeof(it->name));
 	strncpy(it->name, mnl_attr_get_str(tb[IFLA_IFNAME]), sizeof(it->name) - 1);

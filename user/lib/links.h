@@ -11,6 +11,7 @@ struct lnw_iface {
 	int ifindex;
 	char name[IF_NAMESIZE];
 	unsigned int flags; /* IFF_* */
+	unsigned short type; /* ARPHRD_*: what its frames begin with */
 	int master;         /* ifindex of the bridge/bond/VRF it is a port of, 0 */
 };
 

@@ -7,6 +7,10 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <net/if_arp.h>
+#ifndef ARPHRD_IP6GRE
+#define ARPHRD_IP6GRE 823 /* linux/if_arp.h; glibc 2.36 lacks it */
+#endif
 
 #include "lib/util.h"
 #include "attach.h"
@@ -123,18 +127,48 @@ bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex)
 	return find(set, ifindex) >= 0;
 }
 
-int lnw_tc_set_add(struct lnw_tc_set *set, int ifindex, const char *ifname,
+enum lnw_link_layer lnw_link_layer_of(unsigned short arphrd)
+{
+	switch (arphrd) {
+	case ARPHRD_ETHER:
+		return LNW_LL_ETHER;
+	case ARPHRD_NONE:    /* tun, WireGuard */
+	case ARPHRD_RAWIP:
+	case ARPHRD_TUNNEL:  /* ipip */
+	case ARPHRD_TUNNEL6: /* ip6tnl */
+	case ARPHRD_IPGRE:   /* gre */
+	case ARPHRD_IP6GRE:
+	case ARPHRD_SIT:
+	case ARPHRD_PPP:
+		return LNW_LL_IP;
+	default:
+		return LNW_LL_OTHER;
+	}
+}
+
+const char *lnw_link_layer_name(enum lnw_link_layer ll)
+{
+	return ll == LNW_LL_ETHER ? "ethernet" : ll == LNW_LL_IP ? "ip" : "other";
+}
+
+int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		   char *err, size_t errlen)
 {
+	enum lnw_link_layer ll = lnw_link_layer_of(it->type);
 	int ret;
 
-	if (lnw_tc_set_has(set, ifindex))
+	if (lnw_tc_set_has(set, it->ifindex))
 		return 0;
+	if (ll == LNW_LL_OTHER) {
+		snprintf(err, errlen, "%s: not watched: link type %u has no parser in "
+			 "lnwatch (Ethernet and IP-only devices have)", it->name, it->type);
+		return -EPROTONOSUPPORT;
+	}
 	if (lnw_grow(&set->atts, &set->cap, (size_t)set->n + 1, sizeof(*set->atts))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = lnw_tc_attach(set->prog_fd, ifindex, ifname, set->try_tcx,
+	ret = lnw_tc_attach(set->prog_fd[ll], it->ifindex, it->name, set->try_tcx,
 			    &set->atts[set->n], err, errlen);
 	if (ret)
 		return ret;

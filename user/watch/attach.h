@@ -6,7 +6,17 @@
 #include <stddef.h>
 #include <net/if.h>
 
+#include "lib/links.h"
+
 enum lnw_attach_kind { LNW_ATT_NONE, LNW_ATT_TCX, LNW_ATT_CLSACT };
+
+/* Where tc ingress hands lnwatch a device's packet: at an Ethernet header,
+ * or at the IP header (devices without a link layer: tun, WireGuard, ipip,
+ * gre, sit, ppp). Other link types are not parsed. */
+enum lnw_link_layer { LNW_LL_ETHER, LNW_LL_IP, LNW_LL_OTHER };
+
+enum lnw_link_layer lnw_link_layer_of(unsigned short arphrd);
+const char *lnw_link_layer_name(enum lnw_link_layer ll);
 
 /* One tc ingress attachment, and exactly what we must undo. */
 struct lnw_tc_att {
@@ -32,14 +42,16 @@ struct lnw_tc_set {
 	struct lnw_tc_att *atts;
 	int n;
 	size_t cap;
-	int prog_fd;
+	int prog_fd[2];            /* by enum lnw_link_layer: ETHER, IP */
 	bool try_tcx;
 	enum lnw_attach_kind kind; /* what the first attach took */
 	unsigned int gen;          /* changes whenever a device comes or goes */
 };
 
 bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex);
-int lnw_tc_set_add(struct lnw_tc_set *set, int ifindex, const char *ifname,
+/* Attach the program for its link type; -EPROTONOSUPPORT (err set) for a
+ * link type lnwatch does not parse. */
+int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		   char *err, size_t errlen);
 /* The device is gone (or to be left): undo and forget it. */
 void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex);

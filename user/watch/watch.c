@@ -40,6 +40,7 @@
 #define TICK_MS 100        /* drain period: events show within 0.1 s */
 #define DRAIN_BUDGET_MS 50 /* longest a drain may run per tick */
 #define MAX_IFACES 4096    /* interfaces listed at once */
+#define MAX_UNWATCHED 64   /* devices refused, remembered to say it once */
 #define EXIT_FAIL 1
 
 static volatile sig_atomic_t exiting;
@@ -83,6 +84,8 @@ struct lnw_app {
 	__u32 netns_ino;
 	long long start_ns;
 	struct lnw_ready_file ready;
+	int unwatched[MAX_UNWATCHED]; /* ifindexes of devices not parsed */
+	int n_unwatched;
 };
 
 /* Loading BPF and attaching tc needs these; say which one is missing. */
@@ -138,7 +141,9 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	app->skel->rodata->filter_src_mask = o->src_mask;
 	app->skel->rodata->verdict_mask = o->verdict_mask;
 	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress, use_kfunc);
+	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_l3, use_kfunc);
 	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_compat, !use_kfunc);
+	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_l3_compat, !use_kfunc);
 	/* before 6.6 there is no sk_data_ready tracepoint: no "delivered" */
 	bpf_program__set_autoload(app->skel->progs.lnw_sk_data_ready, k->has_sk_data_ready);
 	bpf_program__set_autoload(app->skel->progs.lnw_ksym, k->has_ksym_helper &&
@@ -175,10 +180,28 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 }
 
 
-static struct bpf_program *tc_program(const struct lnw_app *app)
+/* The tc program for devices with an Ethernet header, or without (l3). */
+static struct bpf_program *tc_program(const struct lnw_app *app, bool l3)
 {
-	return bpf_program__autoload(app->skel->progs.lnw_tc_ingress) ?
-	       app->skel->progs.lnw_tc_ingress : app->skel->progs.lnw_tc_ingress_compat;
+	bool kfunc = bpf_program__autoload(app->skel->progs.lnw_tc_ingress);
+
+	if (l3)
+		return kfunc ? app->skel->progs.lnw_tc_ingress_l3 :
+			       app->skel->progs.lnw_tc_ingress_l3_compat;
+	return kfunc ? app->skel->progs.lnw_tc_ingress : app->skel->progs.lnw_tc_ingress_compat;
+}
+
+/* A device lnwatch cannot parse is said once, whatever -v says. */
+static void report_unwatched(struct lnw_app *app, int ifindex, const char *why)
+{
+	int i;
+
+	for (i = 0; i < app->n_unwatched; i++)
+		if (app->unwatched[i] == ifindex)
+			return;
+	if (app->n_unwatched < MAX_UNWATCHED)
+		app->unwatched[app->n_unwatched++] = ifindex;
+	lnw_error(app->opts.json, "%s", why);
 }
 
 /* A link event: attach to new interfaces, forget removed ones. */
@@ -186,6 +209,7 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 {
 	struct lnw_app *app = ctx;
 	char err[256];
+	int ret;
 
 	if (!added) {
 		lnw_tc_set_remove(&app->tc, it->ifindex);
@@ -193,9 +217,11 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 	}
 	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex))
 		return;
+	ret = lnw_tc_set_add(&app->tc, it, err, sizeof(err));
+	if (ret == -EPROTONOSUPPORT)
+		report_unwatched(app, it->ifindex, err);
 	/* it may be gone already (a short-lived veth): not fatal */
-	if (lnw_tc_set_add(&app->tc, it->ifindex, it->name, err, sizeof(err)) &&
-	    app->opts.verbose)
+	else if (ret && app->opts.verbose)
 		fprintf(stderr, "lnwatch: %s\n", err);
 }
 
@@ -231,9 +257,11 @@ static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
 static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 {
 	const struct lnw_options *o = &app->opts;
-	int i, ret, ifindex;
+	struct lnw_iface *all = NULL;
+	int i, j, n, ret = 0;
 
-	app->tc.prog_fd = bpf_program__fd(tc_program(app));
+	app->tc.prog_fd[LNW_LL_ETHER] = bpf_program__fd(tc_program(app, false));
+	app->tc.prog_fd[LNW_LL_IP] = bpf_program__fd(tc_program(app, true));
 	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT);
 	if (!o->n_ifaces) {
 		ret = lnw_link_monitor_open(&app->links); /* before listing */
@@ -250,24 +278,31 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 		}
 		return ret;
 	}
-	for (i = 0; i < o->n_ifaces; i++) {
-		ifindex = (int)if_nametoindex(o->ifaces[i]);
-		if (!ifindex) {
+	all = calloc(MAX_IFACES, sizeof(*all));
+	n = all ? lnw_ifaces_list(all, MAX_IFACES) : -ENOMEM;
+	if (n < 0) {
+		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
+		free(all);
+		return n;
+	}
+	for (i = 0; i < o->n_ifaces && !ret; i++) {
+		for (j = 0; j < n && strcmp(all[j].name, o->ifaces[i]); j++)
+			;
+		if (j == n) {
 			snprintf(err, len, "unknown interface '%s' in this network "
 				 "namespace (see: ip link)", o->ifaces[i]);
-			return -ENODEV;
-		}
-		if (ifindex == 1 || !strcmp(o->ifaces[i], "lo")) {
+			ret = -ENODEV;
+		} else if (all[j].flags & IFF_LOOPBACK) {
 			snprintf(err, len, "'%s' is the loopback device: lnwatch watches "
 				 "127.0.0.0/8 packets arriving on other interfaces",
 				 o->ifaces[i]);
-			return -EINVAL;
+			ret = -EINVAL;
+		} else {
+			ret = lnw_tc_set_add(&app->tc, &all[j], err, len);
 		}
-		ret = lnw_tc_set_add(&app->tc, ifindex, o->ifaces[i], err, len);
-		if (ret)
-			return ret;
 	}
-	return 0;
+	free(all);
+	return ret;
 }
 
 /* What the route hooks report: accepts, their fates, refused replies */
@@ -308,7 +343,7 @@ static void report_route_hooks(const struct lnw_app *app, bool initial)
 
 static const char *join_path(const struct lnw_app *app)
 {
-	return tc_program(app) == app->skel->progs.lnw_tc_ingress ? "skb" : "addr";
+	return tc_program(app, false) == app->skel->progs.lnw_tc_ingress ? "skb" : "addr";
 }
 
 static const char *reason_path(const struct lnw_app *app)
