@@ -121,6 +121,55 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	return 0;
 }
 
+/* Dropped between tc ingress and the route decision (raw, mangle or nat
+ * PREROUTING, a netdev ingress rule, bad headers, another tc program): a
+ * drop, with the kernel's reason, of a packet to or from 127/8 on the wire
+ * or DNAT'd to it. The skb (or, without the kfunc, device and source) must
+ * be the slot's, and so must its source: the route has not run yet. */
+static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
+					     struct sk_buff *skb, __u32 reason,
+					     void *location)
+{
+	struct lnw_event e = {};
+	struct net_device *dev;
+
+	if (in->skb && in->skb != (__u64)skb)
+		return 0;
+	dev = BPF_CORE_READ(skb, dev);
+	if (!dev)
+		return 0;
+	e.ifindex = BPF_CORE_READ(dev, ifindex);
+	if (e.ifindex != in->ifindex)
+		return 0;
+	lnw_read_skb_tuple(skb, &e);
+	if (e.saddr != in->saddr ||
+	    !(lnw_is_loopback(in->daddr) || lnw_is_loopback(in->saddr) ||
+	      lnw_is_loopback(e.daddr)))
+		return 0;
+	e.netns = lnw_dev_netns(dev);
+	if (!all_netns && e.netns != own_netns)
+		return 0;
+	in->state = LNW_IN_NONE;
+	if (e.daddr == in->daddr) { /* no DNAT: the wire's ports, read at tc */
+		e.proto = in->proto;
+		e.sport = in->sport;
+		e.dport = in->dport;
+	}
+	e.verdict = LNW_DROP;
+	e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
+	e.reason = reason;
+	e.reason_src = LNW_REASON_KERNEL;
+	e.drop_loc = (__u64)location;
+	e.len = BPF_CORE_READ(skb, len);
+	lnw_orig_from_ingress(in, &e);
+	if (!lnw_account(&e, in))
+		return 0;
+	lnw_read_flags(dev, &e);
+	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+	lnw_emit(&e);
+	return 0;
+}
+
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
@@ -133,6 +182,8 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ACCEPTED)
 		return lnw_fate_drop(in, skb, reason, location);
+	if (in && in->state == LNW_IN_ARRIVED)
+		return lnw_preroute_drop(in, skb, reason, location);
 	return 0;
 }
 
