@@ -159,4 +159,4 @@ include tests/bench/bench.mk
 include tests/kernels/kernels.mk
 
 # What -MMD wrote: each object's headers.
--include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+-include $(shell find $(OUT) -path $(OUT)/kernels -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -18,6 +18,9 @@ enum lnw_verdict {
 	LNW_DELIVERED = 5,   /* accepted, then queued to a socket */
 	LNW_REPLY_REFUSED = 6, /* output route refused a 127/8 source on a
 				* device whose flag is off */
+	LNW_LOCAL_REFUSED = 7, /* a local process's packet from 127/8, sent
+				* off the host (an OUTPUT DNAT), dropped on
+				* its way out: the flag is off on the device */
 	LNW_VERDICT_MAX,
 };
 
@@ -107,8 +110,8 @@ struct lnw_event {
 	__u32 sock_addr;      /* delivered: socket's bound address */
 	__u16 sock_port;      /* delivered: socket's local port */
 	__u16 pad16;
-	__u32 pid;            /* reply-refused: the sending process */
-	char comm[16];        /* reply-refused: its command name */
+	__u32 pid;            /* reply/local-refused: the current process */
+	char comm[16];        /* reply/local-refused: its command name */
 	__u8 proto;           /* IPPROTO_* */
 	__u8 verdict;         /* enum lnw_verdict */
 	__u8 reason_src;      /* enum lnw_reason_src */

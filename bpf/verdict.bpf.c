@@ -132,6 +132,7 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 {
 	struct lnw_event e = {};
 	struct net_device *dev;
+	int handled;
 
 	if (in->skb && in->skb != (__u64)skb)
 		return 0;
@@ -150,6 +151,7 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 	if (!all_netns && e.netns != own_netns)
 		return 0;
 	in->state = LNW_IN_NONE;
+	handled = 1;
 	if (e.daddr == in->daddr) { /* no DNAT: the wire's ports, read at tc */
 		e.proto = in->proto;
 		e.sport = in->sport;
@@ -163,9 +165,51 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 	e.len = BPF_CORE_READ(skb, len);
 	lnw_orig_from_ingress(in, &e);
 	if (!lnw_account(&e, in))
-		return 0;
+		return handled;
 	lnw_read_flags(dev, &e);
 	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+	lnw_emit(&e);
+	return handled;
+}
+
+/* A local process's packet from 127/8 to a real address (a DNAT in nat
+ * OUTPUT sent it off the host, as kube-proxy's localhost NodePorts do),
+ * dropped before it left: ip_route_me_harder() found the output device's
+ * route_localnet off and netfilter dropped it. It has no device yet, but
+ * a socket; the device is found in user space from the destination. */
+static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
+					     void *location)
+{
+	struct lnw_event e = {};
+	struct sock *sk;
+
+	bpf_printk("lr0 reason=%d", reason);
+	if (BPF_CORE_READ(skb, dev))
+		return 0;
+	sk = BPF_CORE_READ(skb, sk);
+	bpf_printk("lr1 sk=%llx", (__u64)sk);
+	if (!sk)
+		return 0;
+	lnw_read_skb_tuple(skb, &e);
+	if (!lnw_is_loopback(e.saddr) || !e.daddr || lnw_is_loopback(e.daddr))
+		return 0;
+	e.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	bpf_printk("lr2 netns=%u own=%u", e.netns, own_netns);
+	if (!all_netns && e.netns != own_netns)
+		return 0;
+	e.verdict = LNW_LOCAL_REFUSED;
+	e.reason = reason;
+	e.reason_src = LNW_REASON_KERNEL;
+	e.len = BPF_CORE_READ(skb, len);
+	lnw_read_ct_orig(skb, &e);
+	if (!lnw_account(&e, NULL))
+		return 0;
+	e.drop_loc = (__u64)location;
+	e.rl_all = e.rl_dev = e.rl_eff = LNW_FLAG_UNKNOWN;
+	/* the owner from the socket: a retransmit runs in no process of its */
+	e.sock_ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
+	e.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(e.comm, sizeof(e.comm));
 	lnw_emit(&e);
 	return 0;
 }
@@ -182,9 +226,9 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ACCEPTED)
 		return lnw_fate_drop(in, skb, reason, location);
-	if (in && in->state == LNW_IN_ARRIVED)
-		return lnw_preroute_drop(in, skb, reason, location);
-	return 0;
+	if (in && in->state == LNW_IN_ARRIVED && lnw_preroute_drop(in, skb, reason, location))
+		return 0;
+	return lnw_local_refused(skb, reason, location);
 }
 
 /* An output route from a 127/8 source to a real device whose flag is off:

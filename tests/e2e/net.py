@@ -55,8 +55,8 @@ def udp_client(addr, port, n, timeout):
     for _ in range(int(n)):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.settimeout(float(timeout))
-        s.sendto(b"ping", (addr, int(port)))
         try:
+            s.sendto(b"ping", (addr, int(port)))
             s.recv(64)
             got += 1
         except OSError:

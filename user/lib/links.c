@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Interfaces and IPv4 addresses of this namespace: rtnetlink dumps. */
+#include <errno.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
@@ -62,6 +63,33 @@ int lnw_ifaces_list(struct lnw_iface *out, int max)
 	int err = dump(RTM_GETLINK, sizeof(struct rtgenmsg), AF_PACKET, link_cb, &ctx);
 
 	return err ? err : ctx.n;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = {};
+
+	lnw_nl_parse(nlh, sizeof(struct rtmsg), tb, RTA_MAX);
+	if (nlh->nlmsg_type == RTM_NEWROUTE && tb[RTA_OIF])
+		*(int *)data = (int)mnl_attr_get_u32(tb[RTA_OIF]);
+	return MNL_CB_OK;
+}
+
+int lnw_route_oif(__u32 be_daddr)
+{
+	char req[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	struct rtmsg *rtm;
+	int oif = 0, err;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_ACK; /* the answer, then the ack ends the loop */
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	mnl_attr_put_u32(nlh, RTA_DST, be_daddr);
+	err = lnw_nl_request(NETLINK_ROUTE, nlh, route_cb, &oif);
+	return err ? err : oif ? oif : -ENOENT;
 }
 
 struct addr_dump {

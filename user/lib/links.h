@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <libmnl/libmnl.h>
+#include <linux/types.h>
 
 struct lnw_iface {
 	int ifindex;
@@ -28,6 +29,10 @@ int lnw_ifaces_list(struct lnw_iface *out, int max);
 /* Every IPv4 address of the current network namespace (RTM_GETADDR).
  * Returns the count (<= max) or -errno. */
 int lnw_ifaces_addrs4(struct lnw_addr4 *out, int max);
+
+/* The device the main routing decision sends be_daddr out of, as
+ * `ip route get` answers it (RTM_GETROUTE). Returns the ifindex or -errno. */
+int lnw_route_oif(__u32 be_daddr);
 
 /* One RTM_NEWLINK/DELLINK message into it; false if it names no link. */
 bool lnw_link_parse(const struct nlmsghdr *nlh, struct lnw_iface *it);

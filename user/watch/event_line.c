@@ -312,7 +312,8 @@ struct json_object *lnw_event_json(const struct lnw_event_view *v)
 		add(o, "socket", sock);
 		add(o, "exposure", json_object_new_boolean(v->exposure));
 	}
-	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED) {
+	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED ||
+	    e->verdict == LNW_LOCAL_REFUSED) {
 		add(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
 		add(o, "comm", v->comm ? lnw_json_name(v->comm) : NULL);
 	}

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/json.h"
+#include "lib/links.h"
 #include "lib/procs.h"
 #include "lib/util.h"
 #include "event_line.h"
@@ -36,6 +37,35 @@ static long long wall_offset_ns(void)
 
 
 
+/* A local process's packet refused on its way out: BPF saw no device (the
+ * packet had none yet), so name the one the route sends it to, with its
+ * flags; the sender is the socket's owner, else the process that ran. */
+static void local_refused_view(struct lnw_events *ev, struct lnw_event *e,
+			       struct lnw_event_view *v, char *ifname, size_t len)
+{
+	const struct lnw_proc *owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
+	int oif = e->netns == ev->netns ? lnw_route_oif(e->daddr) : -ENOENT;
+
+	if (oif > 0 && if_indextoname((unsigned int)oif, ifname)) {
+		e->ifindex = (__u32)oif;
+		e->fib_oif = (__u32)oif;
+		e->rl_all = (__u8)lnw_route_hooks_flag(ev->hooks, 0, "all");
+		e->rl_dev = (__u8)lnw_route_hooks_flag(ev->hooks, oif, ifname);
+		e->rl_eff = e->rl_all == LNW_FLAG_UNKNOWN || e->rl_dev == LNW_FLAG_UNKNOWN ?
+			    LNW_FLAG_UNKNOWN : e->rl_all || e->rl_dev;
+	} else {
+		snprintf(ifname, len, "?");
+	}
+	e->comm[sizeof(e->comm) - 1] = '\0';
+	if (owner && owner->pid > 0) {
+		v->pid = owner->pid;
+		v->comm = owner->comm;
+	} else {
+		v->pid = (int)e->pid;
+		v->comm = e->comm;
+	}
+}
+
 static void print_event(struct lnw_events *ev, struct lnw_event *e)
 {
 	char ifname[IF_NAMESIZE] = "", line[512];
@@ -48,7 +78,8 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 	ifname[sizeof(ifname) - 1] = '\0';
 	if (!ifname[0] && !if_indextoname(e->ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "if%u", e->ifindex);
-	if (e->rl_all == LNW_FLAG_UNKNOWN) { /* no kfunc: BPF had no device */
+	if (e->rl_all == LNW_FLAG_UNKNOWN && e->verdict != LNW_LOCAL_REFUSED) {
+		/* no kfunc: BPF had no device */
 		e->rl_all = (__u8)lnw_route_hooks_flag(ev->hooks, 0, "all");
 		e->rl_dev = (__u8)lnw_route_hooks_flag(ev->hooks, (int)e->ifindex, ifname);
 	}
@@ -68,6 +99,8 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 		e->comm[sizeof(e->comm) - 1] = '\0';
 		v.pid = (int)e->pid;
 		v.comm = e->comm;
+	} else if (e->verdict == LNW_LOCAL_REFUSED) {
+		local_refused_view(ev, e, &v, ifname, sizeof(ifname));
 	}
 	v.exposure = lnw_is_exposure(e);
 	if (v.exposure)

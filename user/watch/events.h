@@ -17,6 +17,7 @@ struct lnw_events {
 	struct ring_buffer *rb;
 	const struct lnw_kernel *kernel;     /* drop-reason names */
 	struct lnw_route_hooks *hooks;       /* flags, where BPF could not read them */
+	unsigned int netns;                  /* ours: where routes can be asked */
 	FILE *out;
 	bool json, wide, latency;
 	struct lnw_owner_cache *owners; /* socket inode -> process */

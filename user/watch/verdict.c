@@ -12,6 +12,7 @@ const char *lnw_verdict_name(unsigned int verdict)
 		[LNW_DROP] = "drop",
 		[LNW_DELIVERED] = "delivered",
 		[LNW_REPLY_REFUSED] = "reply-refused",
+		[LNW_LOCAL_REFUSED] = "local-refused",
 	};
 
 	return verdict < LNW_VERDICT_MAX ? names[verdict] : "unknown";

@@ -413,8 +413,10 @@ static void print_counters(struct lnw_app *app, const char *type)
 
 		r->reason = r->key.reason ? lnw_drop_reason_name(&app->kernel, r->key.reason) : NULL;
 		/* names from another namespace are not ours to look up */
-		if (r->key.netns != app->netns_ino ||
-		    !if_indextoname(r->key.ifindex, r->ifname))
+		if (!r->key.ifindex) /* local-refused: no receiving device */
+			snprintf(r->ifname, sizeof(r->ifname), "local");
+		else if (r->key.netns != app->netns_ino ||
+			 !if_indextoname(r->key.ifindex, r->ifname))
 			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
 	}
 	s.rows = rows;
@@ -551,6 +553,7 @@ int lnw_watch_main(int argc, char **argv)
 		goto cleanup;
 	app.events.kernel = &app.kernel;
 	app.events.hooks = &app.hooks;
+	app.events.netns = app.netns_ino;
 	ret = lnw_events_open(&app.events, bpf_map__fd(app.skel->maps.events), stdout,
 			      bpf_program__fd(app.skel->progs.lnw_ksym),
 			      bpf_program__autoload(app.skel->progs.lnw_ksym) ?
