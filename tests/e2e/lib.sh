@@ -135,9 +135,12 @@ FAILS=0
 TAP_N=0 # checks reported: the plan
 
 cleanup() {
-	local p ns
+	local p ns running
+	# only those still running as our jobs: a pid that ended is free for
+	# the kernel to give to someone else's process
+	running=" $(jobs -p | tr '\n' ' ') "
 	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
+		[[ $running == *" $p "* ]] && kill -KILL "$p" 2>/dev/null
 	done
 	for p in "${PIDS[@]}"; do
 		wait "$p" 2>/dev/null
@@ -148,9 +151,11 @@ cleanup() {
 	done
 	rm -rf "$TMPD"
 }
-# The plan goes last, after the cleanup, whatever ended the file.
+# The plan goes last, after the cleanup, whatever ended the file; a
+# test's own test_cleanup, if it defines one, runs first.
 lib_exit() {
 	local rc=$?
+	if declare -F test_cleanup >/dev/null; then test_cleanup; fi
 	cleanup
 	echo "1..$TAP_N"
 	exit $rc
