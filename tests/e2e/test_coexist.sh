@@ -113,8 +113,9 @@ foreign_stop() {
 # inner_start LOG TEST...: tests/run-all.sh on those files, in the
 # background (INNER_PID); it makes a run tag of its own.
 inner_start() {
-	local log=$1; shift
-	"$RUN_ALL" "$OUT" "$@" >"$log" 2>&1 &
+	local log=$1 i; shift
+	: >"$log"
+	"$RUN_ALL" "$OUT" "$@" >>"$log" 2>&1 &
 	INNER_PID=$!
 	PIDS+=("$INNER_PID")
 	for i in $(seq 100); do
