@@ -24,7 +24,7 @@ leak_cleanup() {
 	if [ -s "$LEAK_INFO" ]; then
 		read -r ns pid dir <"$LEAK_INFO"
 		# the leaked lnwatch-san, if that pid still is it
-		if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/"; then
+		if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$dir/"; then
 			kill -KILL "$pid" 2>/dev/null
 		fi
 		case $ns in lnwt-"$INNER_TAG"-*) ip netns del "$ns" 2>/dev/null ;; esac
@@ -32,11 +32,34 @@ leak_cleanup() {
 	fi
 	rm -f "$LEAK_INFO"
 }
-test_cleanup() { # lib.sh, on exit: the leak, the foreign runs' dirs
+# sweep TAG: whatever a run started here (tests/run-all.sh, its own tag)
+# left, were it cut short or failing: its processes (TERM: their traps
+# clean up; then KILL), namespaces, temp dirs. All of them were made here.
+sweep() {
+	local tag=$1 sig p ns n
+	[[ $tag =~ ^r[0-9a-f]{8}$ ]] || return 0 # a tag as run-all.sh makes them, or nothing
+	for sig in TERM KILL; do
+		n=0
+		for p in $(LNW_RUN_TAG=$tag run_pids); do
+			[ "$p" = $$ ] && continue
+			# still that run's (the pid may be a gone grep's)
+			grep -qsxz "LNW_RUN_TAG=$tag" "/proc/$p/environ" ||
+				tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF -- "$tag" || continue
+			kill -"$sig" "$p" 2>/dev/null && n=$((n + 1))
+		done
+		[ $n -eq 0 ] && break
+		sleep 1
+	done
+	for ns in $(LNW_RUN_TAG=$tag run_netns); do ip netns del "$ns"; done
+	rm -rf /tmp/lnwt."$tag".*
+}
+test_cleanup() { # lib.sh, on exit: the runs started here, the leak, the foreign runs' dirs
+	local t
+	for t in "${INNER_TAGS[@]}"; do sweep "$t"; done
 	leak_cleanup
 	rm -rf "${F_DIRS[@]}"
 }
-INNER_TAG=none
+INNER_TAG=none INNER_TAGS=()
 
 # foreign_start LABEL BINARY: an lnwatch outside this run, --netns its own
 # namespace with a veth pair; sets F_PID F_NS F_DIR F_IDS (its programs).
@@ -123,6 +146,7 @@ inner_start() {
 		[ -n "$INNER_TAG" ] && break
 		sleep 0.05
 	done
+	[ -n "$INNER_TAG" ] && INNER_TAGS+=("$INNER_TAG")
 }
 inner_wait() { # LOG: sets INNER_RC, INNER_LAST; the failures as comments
 	wait "$INNER_PID"
