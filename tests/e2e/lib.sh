@@ -3,10 +3,114 @@
 # assertions. Nothing here touches the root namespace's sysctls, routes,
 # firewall or interfaces; everything made is removed on any exit (trap).
 #
-# Output protocol, counted by tests/run-all.sh: one line per check,
-#   ok - NAME | FAIL - NAME: WHY | SKIP - NAME: WHY
+# Output protocol: TAP, one line per check, numbered per test file, the
+# plan last (on any exit), so `prove --exec bash tests/e2e/test_X.sh` reads
+# a file and tests/run-all.sh counts it:
+#   ok N - NAME | not ok N - NAME: WHY | ok N - NAME # SKIP WHY | 1..N
+# (a WHY of several lines: its first on the line, the rest as "# " lines)
+#
+# Names: everything a test makes carries this run's tag, LNW_RUN_TAG
+# (tests/run-all.sh exports one per run; a file run alone makes its own):
+# namespaces lnwt-TAG-PID-*, the temp dir /tmp/lnwt.TAG.*, and every
+# process started from here inherits LNW_RUN_TAG in its environment. The
+# suite's leftover check looks for exactly these, never at other runs'.
 
 set -u
+
+# ---- this run, and what is ours ---------------------------------------------
+# tests/run-all.sh sources only this part (LNW_SCOPE_ONLY=1) for its
+# leftover check: one definition of "ours" for the suite and the tests.
+if [ -z "${LNW_RUN_TAG:-}" ]; then
+	LNW_RUN_TAG=r$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
+fi
+export LNW_RUN_TAG
+
+# lnw_prog_ids: every lnw_ program loaded now, anyone's: ids, one a line.
+lnw_prog_ids() {
+	bpftool -j prog show 2>/dev/null |
+		jq -r '.[]? | select((.name // "") | startswith("lnw_")) | .id'
+}
+
+# run_pids: processes of this run, one pid a line: LNW_RUN_TAG=ours in
+# their environment (inherited from run-all.sh or lib.sh), or the tag in
+# their command line (a path in our temp dir, one of our namespaces).
+run_pids() {
+	{
+		grep -lsxz "LNW_RUN_TAG=$LNW_RUN_TAG" /proc/[0-9]*/environ
+		grep -lsaF -- "$LNW_RUN_TAG" /proc/[0-9]*/cmdline
+	} | awk -F/ '{ print $3 }' | sort -un
+}
+
+# lnw_our_progs [BASE]: this run's lnw_ programs, one id a line: those a
+# process of this run holds (an fd to the program or to a link of it, in
+# /proc/PID/fdinfo: this bpftool cannot say who holds what), and those
+# nobody holds that were not loaded at BASE (ids; default LNW_BASE_PROGS,
+# taken when lib.sh was sourced): leaked, pinned, or held by a tc filter.
+# A program only other processes hold is theirs: another lnwatch's.
+lnw_our_progs() {
+	local base=" ${1-${LNW_BASE_PROGS:-}} " ids tagged
+	ids=$(lnw_prog_ids | tr '\n' ' ')
+	[ -n "${ids// /}" ] || return 0
+	tagged=$(run_pids | tr '\n' ' ')
+	grep -rs '^prog_id:' /proc/[0-9]*/fdinfo |
+	sed -nE 's#^/proc/([0-9]+)/fdinfo/[0-9]+:prog_id:[[:space:]]*([0-9]+)$#\1 \2#p' |
+	awk -v ids="$ids" -v base="$base" -v tagged=" $tagged " '
+		{ held[$2] = 1; if (index(tagged, " " $1 " ")) ours[$2] = 1 }
+		END {
+			n = split(ids, a, " ")
+			for (i = 1; i <= n; i++)
+				if ((a[i] in ours) || (!(a[i] in held) && !index(base, " " a[i] " ")))
+					print a[i]
+		}'
+}
+
+# run_netns: this run's namespaces (lnwt-TAG-*), one a line.
+run_netns() {
+	ip netns list 2>/dev/null | awk -v p="lnwt-$LNW_RUN_TAG-" 'index($1, p) == 1 { print $1 }'
+}
+
+# run_dirs: this run's temp dirs (/tmp/lnwt.TAG.*), one a line.
+run_dirs() {
+	local d
+	for d in /tmp/lnwt."$LNW_RUN_TAG".*; do
+		[ -e "$d" ] && echo "$d"
+	done
+}
+
+# run_leftover_pids: processes of this run, other than the caller (a
+# shell: $$), its ancestors and its descendants (its own pipelines); what a
+# finished test file left running.
+run_leftover_pids() {
+	local f l p r up
+	local -A ppid=()
+	for f in /proc/[0-9]*/stat; do
+		{ read -r l <"$f"; } 2>/dev/null || continue
+		p=${l%% *}
+		r=${l##*) }
+		r=${r#* }
+		ppid[$p]=${r%% *}
+	done
+	for p in $(run_pids); do
+		[ -n "${ppid[$p]:-}" ] || continue # gone already
+		# an ancestor of ours?
+		up=$$
+		while [ -n "$up" ] && [ "$up" != 0 ] && [ "$up" != "$p" ]; do
+			up=${ppid[$up]:-}
+		done
+		[ "$up" = "$p" ] && continue
+		# a descendant of ours?
+		up=$p
+		while [ -n "$up" ] && [ "$up" != 0 ] && [ "$up" != $$ ]; do
+			up=${ppid[$up]:-}
+		done
+		[ "$up" = $$ ] && continue
+		echo "$p"
+	done
+}
+
+[ -n "${LNW_SCOPE_ONLY:-}" ] && return 0
+
+# ---- the test file ------------------------------------------------------------
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${OUT:-$E2E_DIR/../../build}
 OUT=$(cd "$OUT" && pwd)
@@ -17,20 +121,26 @@ NETPY="python3 $E2E_DIR/net.py"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=86}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}
 
-TAG="lnwt$$"          # every namespace name starts with lnwt<pid>
+# The lnw_ programs already loaded (another lnwatch's): not this file's.
+LNW_BASE_PROGS=$(lnw_prog_ids | tr '\n' ' ')
+TAG="lnwt-$LNW_RUN_TAG-$$" # every namespace name starts with it
 NODE="$TAG-node"      # where lnwatch runs and route_localnet is toggled
 PEER="$TAG-peer"      # the neighbour on the same L2 segment
 NODE_IP=10.99.0.1
 PEER_IP=10.99.0.2
-TMPD=$(mktemp -d /tmp/lnwt.XXXXXX)
+TMPD=$(mktemp -d "/tmp/lnwt.$LNW_RUN_TAG.XXXXXX")
 NAMESPACES=()
 PIDS=()
 FAILS=0
+TAP_N=0 # checks reported: the plan
 
 cleanup() {
-	local p ns
+	local p ns running
+	# only those still running as our jobs: a pid that ended is free for
+	# the kernel to give to someone else's process
+	running=" $(jobs -p | tr '\n' ' ') "
 	for p in "${PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null
+		[[ $running == *" $p "* ]] && kill -KILL "$p" 2>/dev/null
 	done
 	for p in "${PIDS[@]}"; do
 		wait "$p" 2>/dev/null
@@ -41,12 +151,45 @@ cleanup() {
 	done
 	rm -rf "$TMPD"
 }
-trap cleanup EXIT
+# The plan goes last, after the cleanup, whatever ended the file; a
+# test's own test_cleanup, if it defines one, runs first. No result line,
+# no plan: a test file that checked nothing fails the suite (and a script
+# that only borrows lib.sh, as the bench's usage, prints no TAP).
+lib_exit() {
+	local rc=$?
+	if declare -F test_cleanup >/dev/null; then test_cleanup; fi
+	cleanup
+	[ "$TAP_N" -eq 0 ] || echo "1..$TAP_N"
+	exit $rc
+}
+trap lib_exit EXIT
 trap 'exit 130' INT TERM
 
-ok()   { echo "ok - $1"; }
-fail() { echo "FAIL - $1: $2"; FAILS=$((FAILS + 1)); }
-skip() { echo "SKIP - $1: $2"; }
+# tap_text TEXT: in TAP_T, on one line, '#' escaped (it would start a
+# TAP directive).
+tap_text() {
+	TAP_T=${1//[$'\n\r']/ }
+	TAP_T=${TAP_T//\#/\\#}
+}
+tap() { # STATUS TEXT: one numbered result line
+	TAP_N=$((TAP_N + 1))
+	printf '%s %d - %s\n' "$1" "$TAP_N" "$2"
+}
+ok() { tap_text "$1"; tap ok "$TAP_T"; }
+fail() { # NAME WHY: WHY's first line on the result line, the rest after
+	local name why=${2%%$'\n'*}
+	tap_text "$1"; name=$TAP_T
+	tap_text "$why"
+	FAILS=$((FAILS + 1))
+	tap "not ok" "$name: $TAP_T"
+	[ "$why" = "$2" ] || printf '%s\n' "${2#*$'\n'}" | sed 's/^/#   /'
+}
+skip() { # NAME WHY
+	local name
+	tap_text "$1"; name=$TAP_T
+	tap_text "$2"
+	tap ok "$name # SKIP $TAP_T"
+}
 
 # check NAME ACTUAL EXPECTED
 check() {
@@ -154,22 +297,26 @@ martian_dst() {
 	echo $sum
 }
 
-# Links (tracepoints; tcx is type 11 for bpftool 7.1) of lnw_ programs.
+# Links (tracepoints; tcx is type 11 for bpftool 7.1) of this run's lnw_
+# programs (lnw_our_progs: another lnwatch's are not counted).
 lnw_links() { # [TYPE]
 	local ids
-	ids=$(bpftool -j prog show | jq -c '[.[] | select(.name|startswith("lnw_")) | .id]')
+	ids=$(lnw_our_progs | jq -sc .)
 	bpftool -j link show | jq --argjson ids "$ids" --arg t "${1:-}" \
 		'[.[] | select(.prog_id as $p | $ids | index($p)) | select($t == "" or (.type|tostring) == $t)] | length'
 }
 
-# Tracepoint links of lnw_ programs on the tracepoint TP (bpftool's tp_name).
+# Tracepoint links of this run's lnw_ programs on the tracepoint TP
+# (bpftool's tp_name).
 lnw_tp_links() { # TP
 	local ids
-	ids=$(bpftool -j prog show | jq -c '[.[] | select(.name|startswith("lnw_")) | .id]')
+	ids=$(lnw_our_progs | jq -sc .)
 	bpftool -j link show | jq --argjson ids "$ids" --arg tp "$1" \
 		'[.[] | select(.prog_id as $p | $ids | index($p)) | select(.tp_name == $tp)] | length'
 }
 
+# How many lnw_ programs this run has loaded (lnw_our_progs).
+lnw_progs() { lnw_our_progs | wc -l; }
 # Every line lnwatch printed must be JSON; the run must end cleanly.
 check_run() {
 	local name=$1

@@ -6,7 +6,7 @@
 
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
 
-lnw_progs() { bpftool prog show 2>/dev/null | grep -c ' name lnw_'; }
+# lnw_progs (lib.sh): this run's lnw_ programs, not another lnwatch's.
 # Program release is deferred (RCU): give the kernel a moment.
 wait_no_progs() {
 	local i

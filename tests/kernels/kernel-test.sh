@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # lnwatch on one kernel: inside a qemu guest (run by tests/kernels/init)
 # or natively (tests/kernels/run.sh, in a private mount namespace). POSIX
-# sh: busybox in the guest. Prints the suite's protocol,
-#   ok - NAME | FAIL - NAME: WHY | SKIP - NAME: WHY | # information
-# and exits 1 if anything failed.
+# sh: busybox in the guest. Prints TAP, as every test program of the suite,
+#   ok N - NAME | not ok N - NAME: WHY | ok N - NAME # SKIP WHY | # information
+# the plan 1..N last (on any exit), and exits 1 if anything failed.
 #
 # Environment: LNW TC_RUN PKTGEN (the tree's binaries), PROBE PROBE_OBJ
 # (tests/kernels/probe.c, .bpf.c), IP TC NFT JQ BPFTOOL (tools by path:
@@ -29,8 +29,31 @@ LNW_PID=
 LNW_OUT=/dev/null
 FAILS=0
 
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1: $2"; FAILS=$((FAILS + 1)); }
+TAP_N=0 # result lines printed: the plan
+
+# tap STATUS TEXT: one numbered result line (TEXT is TAP already)
+tap() {
+	TAP_N=$((TAP_N + 1))
+	echo "$1 $TAP_N - $2"
+}
+# tap_text TEXT: in TAP_T, '#' escaped (it would start a TAP directive)
+tap_text() {
+	case $1 in
+	*"#"*) TAP_T=$(printf '%s\n' "$1" | sed 's/#/\\#/g') ;;
+	*) TAP_T=$1 ;;
+	esac
+}
+NL='
+'
+ok() { tap_text "$1"; tap ok "$TAP_T"; }
+fail() { # NAME WHY: WHY's first line on the result line, the rest after
+	tap_text "$1"
+	f_name=$TAP_T
+	tap_text "${2%%"$NL"*}"
+	tap "not ok" "$f_name: $TAP_T"
+	case $2 in *"$NL"*) printf '%s\n' "${2#*"$NL"}" | sed 's/^/#   /' ;; esac
+	FAILS=$((FAILS + 1))
+}
 info() { echo "# $*"; }
 check() { # NAME GOT WANT
 	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
@@ -70,7 +93,7 @@ cleanup() {
 	done
 	rm -rf "$W"
 }
-trap cleanup EXIT
+trap 'rc=$?; cleanup; echo "1..$TAP_N"; exit $rc' EXIT
 trap 'exit 130' INT TERM
 
 in_ns() { ns=$1; shift; "$IP" netns exec "$ns" "$@"; }
@@ -122,16 +145,40 @@ NODE_NETNS=$(stat -L -c %i "/run/netns/$NODE")
 # (it needs a non-loopback interface there: eth0)
 in_ns "$NODE" timeout 300 "$TC_RUN" >"$W/tc_run.out" 2>"$W/tc_run.err"
 rc=$?
-sed -nE 's/^(ok|FAIL|SKIP) - /&bpf-test-run: /p' "$W/tc_run.out"
-if grep -q '^FAIL - ' "$W/tc_run.out"; then
-	FAILS=$((FAILS + 1))
+# relay PREFIX <TAP: another program's results as ours, renumbered; sets
+# R_FAILS, R_N (its numbered lines) and R_PLAN (its 1..N)
+relay() {
+	R_FAILS=0 R_N=0 R_PLAN=
+	while IFS= read -r line; do
+		case $line in
+		"not ok"*) st="not ok" d=${line#not ok} ;;
+		"ok "* | ok) st=ok d=${line#ok} ;;
+		"FAIL - "*) tap "not ok" "$1${line#FAIL - }"; R_FAILS=$((R_FAILS + 1)); continue ;;
+		"SKIP - "*) tap ok "$1${line#SKIP - } # SKIP"; continue ;;
+		1..*) R_PLAN=${line#1..}; continue ;;
+		*) continue ;;
+		esac
+		d=${d# }
+		case $d in
+		[0-9]*) d=${d#"${d%%[!0-9]*}"}; d=${d# }; R_N=$((R_N + 1)) ;;
+		esac
+		d=${d#- }
+		tap "$st" "$1$d"
+		[ "$st" = ok ] || R_FAILS=$((R_FAILS + 1))
+	done
+}
+relay "bpf-test-run: " <"$W/tc_run.out"
+FAILS=$((FAILS + R_FAILS))
+if [ $R_FAILS -gt 0 ]; then
 	info "bpf-test-run stderr:"
 	verifier_excerpt "$W/tc_run.err"
 	keep "$W/tc_run.err"
 elif [ $rc -ne 0 ]; then
-	fail "bpf-test-run" "exited $rc without a FAIL line"
+	fail "bpf-test-run" "exited $rc without a failing line"
 	excerpt "$W/tc_run.err" 25
 	keep "$W/tc_run.err"
+elif [ "$R_PLAN" != "$R_N" ]; then
+	fail "bpf-test-run: its plan matches its results" "plan 1..${R_PLAN:-(none)}, $R_N result lines"
 fi
 
 # ---- lnwatch end to end: crafted frames, flag off then on ------------------

@@ -6,11 +6,13 @@
 # and modules the test needs), boot it under qemu's software emulation and
 # run kernel-test.sh inside; the running kernel runs the same test natively.
 #
-# Output: every result line with its kernel, `ok - [6.1.0-50-amd64] ...`;
-# then per kernel `RELEASE: N passed, N failed` and a time line; last the
-# total, `N passed, N failed`. A kernel that cannot be fetched, does not
-# boot, hangs (KERNEL_TIMEOUT) or fails a test fails the run, with the
-# guest console's tail shown. A SKIP counts as a failure.
+# Output: TAP (prove reads it), every result line with its kernel,
+# `ok N - [6.1.0-50-amd64] ...`, `not ok N - [...] NAME: WHY`, numbered
+# anew here; then per kernel `RELEASE: N passed, N failed` and a time line;
+# last the plan `1..N` and the total, `N passed, N failed`. A kernel that
+# cannot be fetched, does not boot, hangs (KERNEL_TIMEOUT), fails a test or
+# does not print its plan fails the run, with the guest console's tail
+# shown. A SKIP counts as a failure.
 #
 # usage: tests/kernels/run.sh [OUT]
 # Environment:
@@ -60,6 +62,10 @@ trap 'exit 130' INT TERM
 now() { date +%s; }
 T_START=$(now)
 say() { printf '%s\n' "$*"; }
+RN=0 # result lines printed: the plan
+# say_ok TEXT, say_fail TEXT: a result line of ours (TEXT is TAP already)
+say_ok() { RN=$((RN + 1)); say "ok $RN - $*"; }
+say_fail() { RN=$((RN + 1)); say "not ok $RN - $*"; }
 
 # ---- the list ----------------------------------------------------------------
 # ENTRIES[i]="suite package attach join reason"
@@ -67,7 +73,7 @@ ENTRIES=()
 while read -r suite pkg a j r rest; do
 	case $suite in '' | '#'*) continue ;; esac
 	if [ -z "$r" ] || [ -n "$rest" ]; then
-		say "FAIL - kernels.list: bad line: $suite $pkg $a $j $r $rest"
+		say_fail "kernels.list: bad line: $suite $pkg $a $j $r $rest"
 		FAILED=$((FAILED + 1))
 		continue
 	fi
@@ -321,40 +327,62 @@ native() {
 	echo "$rc $(($(now) - start))" >"$kd/status"
 }
 
-# report DIR NAME: the kernel's lines, prefixed; its tally.
+# report DIR NAME: the kernel's lines, prefixed and renumbered; its tally.
 report() {
 	local kd=$1 name=$2 line p=0 f=0 s=0 rc secs done_line tail_shown= logs
+	local st d n=0 plan=
 	read -r rc secs <"$kd/status"
 	if [ -f "$kd/results" ]; then
 		while IFS= read -r line; do
 			line=${line%$'\r'}
 			case $line in
-			"ok - "*) say "ok - [$name] ${line#ok - }"; p=$((p + 1)) ;;
-			"FAIL - "*) say "FAIL - [$name] ${line#FAIL - }"; f=$((f + 1)) ;;
-			"SKIP - "*) say "SKIP - [$name] ${line#SKIP - }"; s=$((s + 1)) ;;
-			"# lnw-guest: "*) ;;
-			"#"*) say "# [$name]${line#\#}" ;;
+			"not ok"*) st=fail d=${line#not ok} ;;
+			"ok "* | ok) st=ok d=${line#ok} ;;
+			# the old protocol's lines (tests/kernels/init's)
+			"FAIL - "*) say_fail "[$name] ${line#FAIL - }"; f=$((f + 1)); continue ;;
+			"SKIP - "*) say_ok "[$name] ${line#SKIP - } # SKIP"; s=$((s + 1)); continue ;;
+			1..*) plan=${line#1..}; continue ;;
+			"# lnw-guest: "*) continue ;;
+			"#"*) say "# [$name]${line#\#}"; continue ;;
+			*) continue ;;
 			esac
+			if [[ $d =~ ^\ ?([0-9]+)?\ ?(-\ )?(.*)$ ]]; then
+				[ -n "${BASH_REMATCH[1]}" ] && n=$((n + 1))
+				d=${BASH_REMATCH[3]}
+			fi
+			if [ $st = fail ]; then
+				say_fail "[$name] $d"
+				f=$((f + 1))
+			elif [[ ${d,,} =~ (^|\ )\#\ *skip ]]; then
+				say_ok "[$name] $d"
+				s=$((s + 1))
+			else
+				say_ok "[$name] $d"
+				p=$((p + 1))
+			fi
 		done <"$kd/results"
 	fi
 	done_line=$(grep -a '^# lnw-guest: done' "$kd/results" 2>/dev/null | tr -d '\r')
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		say "FAIL - [$name] finished within ${TIMEOUT} s: killed after $secs s (hang)"
+		say_fail "[$name] finished within ${TIMEOUT} s: killed after $secs s (hang)"
 		f=$((f + 1))
 	elif [ -z "$done_line" ]; then
-		say "FAIL - [$name] guest ran the tests to the end: no end marker (boot failure or crash; qemu exit $rc)"
+		say_fail "[$name] guest ran the tests to the end: no end marker (boot failure or crash; qemu exit $rc)"
 		f=$((f + 1))
 	elif [ "${done_line#*rc=0}" = "$done_line" ] && [ $f -eq 0 ]; then
-		say "FAIL - [$name] test script: $done_line, without a FAIL line"
+		say_fail "[$name] test script: $done_line, without a failing line"
+		f=$((f + 1))
+	elif [ "$plan" != $n ]; then
+		say_fail "[$name] test script printed its plan: 1..${plan:-(none)} for $n result lines"
 		f=$((f + 1))
 	fi
 	if [ $s -gt 0 ]; then
-		say "FAIL - [$name] nothing skipped: $s test(s) skipped"
+		say_fail "[$name] nothing skipped: $s test(s) skipped"
 		f=$((f + 1))
 	fi
 	if [ -s "$kd/console" ]; then
 		if grep -aq -E '(WARNING: CPU|BUG:|Oops|Kernel panic|general protection)' "$kd/console"; then
-			say "FAIL - [$name] kernel log clean: a warning, BUG or oops:"
+			say_fail "[$name] kernel log clean: a warning, BUG or oops:"
 			f=$((f + 1))
 			grep -a -m3 -A12 -E '(WARNING: CPU|BUG:|Oops|Kernel panic|general protection)' \
 				"$kd/console" | tr -d '\r' | sed 's/^/#   /'
@@ -387,14 +415,16 @@ report() {
 # ---- main ------------------------------------------------------------------------
 for t in qemu-system-x86_64 busybox dpkg-deb apt-get timeout unshare xz; do
 	if ! command -v $t >/dev/null; then
-		say "FAIL - kernels: $t is not installed (make deps)"
+		say_fail "kernels: $t is not installed (make deps)"
+		say "1..$RN"
 		say "0 passed, $((FAILED + 1)) failed"
 		exit 1
 	fi
 done
 if [ "$(id -u)" != 0 ]; then
-	say "FAIL - kernels: needs root (BPF, namespaces): run 'sudo make check-kernels'"
-	say "0 passed, 1 failed"
+	say_fail "kernels: needs root (BPF, namespaces): run 'sudo make check-kernels'"
+	say "1..$RN"
+	say "0 passed, $((FAILED + 1)) failed"
 	exit 1
 fi
 # The shared part of the initramfs, once, when the first guest needs it.
@@ -488,7 +518,7 @@ done
 
 for i in "${!NAMES[@]}"; do
 	if [ "${STATE[$i]%% *}" = error ]; then
-		say "FAIL - [${NAMES[$i]}] fetched and prepared: ${STATE[$i]#error }"
+		say_fail "[${NAMES[$i]}] fetched and prepared: ${STATE[$i]#error }"
 		say "${NAMES[$i]}: 0 passed, 1 failed"
 		FAILED=$((FAILED + 1))
 		SUMMARY+=("$(printf '%-22s %-9s %-22s %3s passed %3s failed  %3s s' "${NAMES[$i]}" \
@@ -501,8 +531,9 @@ done
 say "# kernels: matrix done in $(($(now) - T_START)) s; per kernel: fetch+initramfs s + boot+tests s"
 for l in "${SUMMARY[@]}"; do say "#   $l"; done
 if [ ${#NAMES[@]} -eq 0 ] && [ $FAILED -eq 0 ]; then
-	say "FAIL - kernels: no kernel selected (KERNELS_ONLY=$ONLY)"
+	say_fail "kernels: no kernel selected (KERNELS_ONLY=$ONLY)"
 	FAILED=1
 fi
+say "1..$RN"
 say "$PASSED passed, $FAILED failed"
 [ $FAILED -eq 0 ]
