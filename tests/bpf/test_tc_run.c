@@ -495,15 +495,27 @@ static const char *const prog_names[] = { "lnw_tc_ingress", "lnw_tc_ingress_comp
 #define CTX_NAME "ctx ifindex counted"
 
 /* Every per-program case SKIPs, under the names a real run uses. */
+static void skip_case(const char *name, const char *why)
+{
+	begin();
+	cur_skip = why;
+	end(name);
+}
+
 static void skip_cases(const char *why)
 {
+	char name[256];
 	size_t p, i;
 
 	for (p = 0; p < 2; p++) {
-		printf("SKIP - %s: %s: %s\n", prog_names[p], SHORT_NAME, why);
-		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-			printf("SKIP - %s: %s: %s\n", prog_names[p], cases[i].name, why);
-		printf("SKIP - %s: %s: %s\n", prog_names[p], CTX_NAME, why);
+		snprintf(name, sizeof(name), "%s: %s", prog_names[p], SHORT_NAME);
+		skip_case(name, why);
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			snprintf(name, sizeof(name), "%s: %s", prog_names[p], cases[i].name);
+			skip_case(name, why);
+		}
+		snprintf(name, sizeof(name), "%s: %s", prog_names[p], CTX_NAME);
+		skip_case(name, why);
 	}
 }
 
@@ -520,7 +532,7 @@ int main(void)
 		static const char why[] =
 			"not root (loading and BPF_PROG_TEST_RUN need privileges)";
 
-		printf("SKIP - %s: %s\n", LOAD_NAME, why);
+		skip_case(LOAD_NAME, why);
 		skip_cases(why);
 		return 0;
 	}
@@ -564,8 +576,10 @@ int main(void)
 	oif = other_ifindex();
 	for (p = 0; p < 2; p++) {
 		if (!bpf_program__autoload(progs[p])) {
-			printf("ok - %s: not loaded: this kernel lacks what it needs\n",
-			       prog_names[p]);
+			snprintf(name, sizeof(name), "%s: not loaded: this kernel lacks what it "
+				 "needs", prog_names[p]);
+			begin();
+			end(name);
 			continue;
 		}
 		snprintf(name, sizeof(name), "%s: %s", prog_names[p], SHORT_NAME);
@@ -581,7 +595,7 @@ int main(void)
 		}
 		snprintf(name, sizeof(name), "%s: %s", prog_names[p], CTX_NAME);
 		if (!oif) {
-			printf("SKIP - %s: no non-loopback interface\n", name);
+			skip_case(name, "no non-loopback interface");
 			continue;
 		}
 		begin();
