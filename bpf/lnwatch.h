@@ -123,6 +123,20 @@ struct lnw_event {
 	char ifname[LNW_IFNAMSIZ];
 };
 
+/* A write of net.ipv4.conf.<dir>.route_localnet through /proc/sys, from
+ * the cgroup/sysctl program (its own ring: "flag_events"). */
+#define LNW_SYSCTL_NAME_LEN 64 /* "net/ipv4/conf/<16 bytes>/route_localnet" */
+struct lnw_flag_event {
+	__u64 ts_ns;
+	__u32 netns;          /* the writer's network namespace */
+	__u32 pid;
+	__u32 uid;
+	char comm[16];
+	char name[LNW_SYSCTL_NAME_LEN]; /* as the kernel names it, '/' separated */
+	char old_value[8];    /* as written: text, e.g. "0\n" */
+	char new_value[8];
+};
+
 /* The packet this CPU is receiving: set by tc ingress, advanced by the
  * verdict programs (the receive path runs to its end on one CPU). */
 enum lnw_inflight_state {

@@ -8,7 +8,10 @@
   tcp-client ADDR PORT TIMEOUT     print 1 if connect succeeds, else 0
   tun-send DEV SRC DST DPORT N     write N UDP datagrams into tun DEV, as if
                                    received on it (a device with no L2 header)
+  set-localnet DEV VALUE           route_localnet of DEV over rtnetlink
+                                   (IFLA_INET_CONF), not through /proc/sys
 """
+import os
 import socket
 import sys
 
@@ -101,10 +104,30 @@ def tun_send(dev, src, dst, dport, n):
     os.close(fd)
 
 
+def set_localnet(dev, value):
+    import struct
+    RTM_SETLINK, NLM_F_REQUEST, NLM_F_ACK = 19, 1, 4
+    IFLA_AF_SPEC, IFLA_INET_CONF, IPV4_DEVCONF_ROUTE_LOCALNET = 26, 1, 26
+
+    def attr(kind, payload):
+        a = struct.pack("HH", 4 + len(payload), kind) + payload
+        return a + b"\0" * (-len(a) % 4)
+    conf = attr(IPV4_DEVCONF_ROUTE_LOCALNET, struct.pack("I", int(value)))
+    body = struct.pack("BxHiII", socket.AF_UNSPEC, 0, socket.if_nametoindex(dev), 0, 0)
+    body += attr(IFLA_AF_SPEC, attr(socket.AF_INET, attr(IFLA_INET_CONF, conf)))
+    msg = struct.pack("IHHII", 16 + len(body), RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, 0)
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    s.sendto(msg + body, (0, 0))
+    reply = s.recv(4096)
+    err = struct.unpack("i", reply[16:20])[0]
+    if err:
+        sys.exit(f"RTM_SETLINK: {os.strerror(-err)}")
+
+
 if __name__ == "__main__":
     cmds = {"udp-server": udp_server, "tcp-server": tcp_server,
             "udp-client": udp_client, "tcp-client": tcp_client,
-            "tun-send": tun_send}
+            "tun-send": tun_send, "set-localnet": set_localnet}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

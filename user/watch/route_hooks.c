@@ -84,10 +84,17 @@ static void open_device(struct lnw_conf_fd *c)
 	c->fd = fd >= 0 ? fd : FD_MISSING;
 }
 
+static void note_change(struct lnw_route_hooks *h, int ifindex, bool on)
+{
+	if (h->n_changes < LNW_HOOKS_MAX_CHANGES)
+		h->changes[h->n_changes++] = (struct lnw_flag_change){ ifindex, on };
+}
+
 /* Read one device's flag. A rename re-registers its sysctls, so the old
  * file fails: open it again by the current name, and read now. */
-static void read_device(struct lnw_conf_fd *c)
+static void read_device(struct lnw_route_hooks *h, struct lnw_conf_fd *c)
 {
+	bool was = c->on, known = c->known;
 	int v = 0;
 
 	if (c->fd < 0)
@@ -99,6 +106,9 @@ static void read_device(struct lnw_conf_fd *c)
 			close_conf(c, FD_MISSING);
 	}
 	c->on = c->fd >= 0 && v != 0;
+	c->known = c->fd >= 0;
+	if (known && c->known && was != c->on)
+		note_change(h, c->ifindex, c->on);
 }
 
 /* Attach both or neither: a failure undoes the half that worked. */
@@ -159,14 +169,19 @@ int lnw_route_hooks_update(struct lnw_route_hooks *h,
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
+	h->n_changes = 0;
 	if (h->all_fd >= 0 && lnw_conf_read_fd(h->all_fd, &all))
 		all = 0;
+	all = all != 0;
+	if (h->all_on >= 0 && h->all_on != all)
+		note_change(h, 0, all);
+	h->all_on = all;
 	for (i = 0; i < h->n_devs; i++) /* a device that just appeared */
 		if (h->devs[i].fd == FD_UNOPENED)
-			read_device(&h->devs[i]);
+			read_device(h, &h->devs[i]);
 	budget = h->n_devs < READS_PER_TICK ? h->n_devs : READS_PER_TICK;
 	for (i = 0; i < budget; i++) {
-		read_device(&h->devs[h->cursor]);
+		read_device(h, &h->devs[h->cursor]);
 		h->cursor = (h->cursor + 1) % h->n_devs;
 	}
 	want = all;
@@ -191,6 +206,7 @@ int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mo
 	memset(h, 0, sizeof(*h));
 	h->mode = mode;
 	h->all_fd = -1;
+	h->all_on = -1;
 	for (i = 0; i < n_progs && i < LNW_HOOKS_MAX_PROGS; i++)
 		h->progs[i] = progs[i];
 	if (mode == LNW_HOOKS_AUTO) {
@@ -207,6 +223,24 @@ int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mo
 		return ret;
 	h->switches = 0; /* the starting state is not a switch */
 	return 0;
+}
+
+int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir)
+{
+	char err[128];
+	int i, ifindex = 0;
+
+	if (h->mode != LNW_HOOKS_AUTO || h->attached || !strcmp(dir, "default"))
+		return 0;
+	if (strcmp(dir, "all")) {
+		ifindex = (int)if_nametoindex(dir);
+		for (i = 0; i < h->n_devs && h->devs[i].ifindex != ifindex; i++)
+			;
+		if (!ifindex || i == h->n_devs)
+			return 0; /* not a watched device */
+	}
+	snprintf(h->why, sizeof(h->why), "%s", dir);
+	return set_attached(h, true, err, sizeof(err));
 }
 
 int lnw_route_hooks_flag(const struct lnw_route_hooks *h, int ifindex,

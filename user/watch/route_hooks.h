@@ -25,7 +25,15 @@ struct lnw_conf_fd {
 	int ifindex;
 	int fd;                 /* or FD_UNOPENED / FD_MISSING (route_hooks.c) */
 	bool on;                /* its flag when last read */
+	bool known;             /* read at least once: a change can be told */
 };
+
+/* A flag that a read found changed since the read before. */
+struct lnw_flag_change {
+	int ifindex;            /* 0: `all` */
+	bool on;
+};
+#define LNW_HOOKS_MAX_CHANGES 32
 
 struct lnw_route_hooks {
 	enum lnw_route_hooks_mode mode;
@@ -39,6 +47,10 @@ struct lnw_route_hooks {
 	int n_devs;
 	int cursor;             /* next device to read in turn */
 	unsigned int gen;       /* of the watched set devs was made from */
+	int all_on;             /* `all` when last read; -1 before */
+	/* changes the last update found (the caller says them) */
+	struct lnw_flag_change changes[LNW_HOOKS_MAX_CHANGES];
+	int n_changes;
 };
 
 const char *lnw_route_hooks_mode_name(enum lnw_route_hooks_mode mode);
@@ -58,6 +70,11 @@ int lnw_route_hooks_update(struct lnw_route_hooks *h,
  * auto keep none). LNW_FLAG_UNKNOWN when it cannot be read. */
 int lnw_route_hooks_flag(const struct lnw_route_hooks *h, int ifindex,
 			 const char *ifname);
+/* A write turning route_localnet on for dir ("all", "default" or a
+ * device) is under way (the cgroup/sysctl program saw it): attach now if
+ * it makes the hooks useful, before the next read. 1 when they were
+ * attached, 0 when not needed, -errno. */
+int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir);
 /* Detach and close; all_fd must be -1 if init was never called. */
 void lnw_route_hooks_close(struct lnw_route_hooks *h);
 

@@ -170,6 +170,8 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 	json_object_object_add(hooks, "attached", json_object_new_boolean(s->route_hooks_attached));
 	json_object_object_add(hooks, "switches", json_object_new_uint64(s->route_hooks_switches));
 	json_object_object_add(paths, "route_hooks", hooks);
+	json_object_object_add(paths, "flag_writes", lnw_json_str(s->flag_writes));
+	json_object_object_add(o, "flag_changes", json_object_new_uint64(s->flag_changes));
 	json_object_object_add(o, "exposures", exposures_json(s));
 	json_object_object_add(o, "paths", paths);
 	return o;
@@ -183,8 +185,9 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	fprintf(f, "\n-- %s %.1f s: %s, %s join, %s reason, delivery %s --\n",
 		s->type, s->elapsed_s, s->attach, s->join, s->reason_path,
 		s->delivery ? s->delivery : "none");
-	fprintf(f, "route hooks: %s, %s now, %u switch(es)\n", s->route_hooks,
-		s->route_hooks_attached ? "attached" : "detached", s->route_hooks_switches);
+	fprintf(f, "route hooks: %s, %s now, %u switch(es); route_localnet changes: %llu\n",
+		s->route_hooks, s->route_hooks_attached ? "attached" : "detached",
+		s->route_hooks_switches, s->flag_changes);
 	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
 		wide ? 15 : 7, "IFACE", "VERDICT", "REASON", "PACKETS", "BYTES");
 	for (i = 0; i < s->n_rows; i++) {

@@ -39,6 +39,8 @@ struct lnw_summary {
 	const char *route_hooks; /* "auto" | "always" | "never" */
 	bool route_hooks_attached;
 	unsigned int route_hooks_switches;
+	unsigned long long flag_changes; /* route_localnet changes said */
+	const char *flag_writes; /* seen by "cgroup/sysctl" | "periodic-read" */
 };
 
 json_object *lnw_summary_json(const struct lnw_summary *s);

@@ -27,6 +27,7 @@
 #include "attach.h"
 #include "counters.h"
 #include "event_line.h"
+#include "flag_events.h"
 #include "events.h"
 #include "kernel.h"
 #include "link_monitor.h"
@@ -79,6 +80,7 @@ struct lnw_app {
 	struct lnw_tc_set tc;
 	struct lnw_link_monitor *links; /* watching all: new interfaces */
 	struct lnw_route_hooks hooks;   /* fib lookup + sk_data_ready, on demand */
+	struct lnw_flag_events flags;   /* route_localnet writes, as events */
 	int stats_fd;                   /* --overhead: BPF stats while open */
 	int epoll_fd;
 	__u32 netns_ino;
@@ -150,6 +152,9 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 				  !(o->fallbacks & LNW_FB_KALLSYMS));
 	bpf_program__set_autoattach(app->skel->progs.lnw_ksym, false); /* run, not attached */
 	bpf_map__set_max_entries(app->skel->maps.events, rb_bytes);
+	/* flag writes as they happen; else only the periodic read sees them */
+	bpf_program__set_autoload(app->skel->progs.lnw_sysctl, k->has_sysctl_task);
+	bpf_program__set_autoattach(app->skel->progs.lnw_sysctl, false);
 
 	ret = lnwatch_bpf__load(app->skel);
 	if (ret) {
@@ -400,6 +405,8 @@ static void print_counters(struct lnw_app *app, const char *type)
 		.route_hooks = lnw_route_hooks_mode_name(app->hooks.mode),
 		.route_hooks_attached = app->hooks.attached,
 		.route_hooks_switches = app->hooks.switches,
+		.flag_changes = app->flags.changes,
+		.flag_writes = app->flags.link ? "cgroup/sysctl" : "periodic-read",
 		.exposures = app->events.exposures.v,
 		.n_exposures = app->events.exposures.n,
 	};
@@ -438,6 +445,34 @@ static void print_counters(struct lnw_app *app, const char *type)
 	free(rows);
 }
 
+/* Flag writes: their ring beside the events', and the cgroup program. Not
+ * having it is not fatal: the periodic read still sees every change. */
+static int start_flag_events(struct lnw_app *app, char *err, size_t len)
+{
+	struct lnw_flag_events *fe = &app->flags;
+	char why[384];
+	int ret;
+
+	fe->out = stdout;
+	fe->json = app->opts.json;
+	fe->mono_to_wall_ns = app->events.mono_to_wall_ns;
+	fe->hooks = &app->hooks;
+	ret = ring_buffer__add(app->events.rb, bpf_map__fd(app->skel->maps.flag_events),
+			       lnw_flag_events_on_record, fe);
+	if (ret) {
+		snprintf(err, len, "cannot read the flag-change ring: %s", strerror(-ret));
+		return ret;
+	}
+	if (!bpf_program__autoload(app->skel->progs.lnw_sysctl))
+		snprintf(why, sizeof(why), "this kernel's cgroup/sysctl programs cannot "
+			 "read the writer: route_localnet changes are seen by the periodic "
+			 "read only, writer unknown");
+	else if (!lnw_flag_events_attach(fe, app->skel->progs.lnw_sysctl, why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "lnwatch: %s\n", why);
+	return 0;
+}
+
 static int setup_epoll(struct lnw_app *app, char *err, size_t len)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -454,17 +489,41 @@ static int setup_epoll(struct lnw_app *app, char *err, size_t len)
 	if (app->links && epoll_ctl(app->epoll_fd, EPOLL_CTL_ADD,
 				    lnw_link_monitor_fd(app->links), &ev))
 		goto fail;
+	/* a flag write wakes us at once: the drain below reads it */
+	ev.data.u32 = 2;
+	if (epoll_ctl(app->epoll_fd, EPOLL_CTL_ADD,
+		      bpf_map__fd(app->skel->maps.flag_events), &ev))
+		goto fail;
 	return 0;
 fail:
 	snprintf(err, len, "epoll: %s", strerror(errno));
 	return -errno;
 }
 
+/* What the last read of the flags found changed, writer unknown (a write
+ * through /proc/sys was said when it happened). */
+static void say_flag_changes(struct lnw_app *app)
+{
+	const struct lnw_route_hooks *h = &app->hooks;
+	char name[IF_NAMESIZE];
+	int i;
+
+	for (i = 0; i < h->n_changes; i++) {
+		const struct lnw_flag_change *c = &h->changes[i];
+
+		if (!c->ifindex)
+			snprintf(name, sizeof(name), "all");
+		else if (!if_indextoname((unsigned int)c->ifindex, name))
+			continue; /* gone meanwhile */
+		lnw_flag_events_seen(&app->flags, app->netns_ino, name, !c->on, c->on);
+	}
+}
+
 static int watch(struct lnw_app *app, char *err, size_t len)
 {
 	long long end = 0, next_interval = 0, next_flags = 0, now;
 	bool hooks_failing = false;
-	struct epoll_event evs[2];
+	struct epoll_event evs[3];
 	int n, i, ret = 0;
 
 	if (app->opts.duration_s > 0)
@@ -476,7 +535,7 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 		printf("%s\n", lnw_event_header(app->opts.wide));
 	fflush(stdout);
 	while (!exiting) {
-		n = epoll_wait(app->epoll_fd, evs, 2, TICK_MS);
+		n = epoll_wait(app->epoll_fd, evs, 3, TICK_MS);
 		if (n < 0 && errno != EINTR) {
 			snprintf(err, len, "epoll_wait: %s", strerror(errno));
 			return -errno;
@@ -491,10 +550,15 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			snprintf(err, len, "reading events: %s", strerror(-ret));
 			return ret;
 		}
+		if (app->flags.hooks_changed) { /* a write turned the flag on */
+			app->flags.hooks_changed = false;
+			report_route_hooks(app, false);
+		}
 		now = lnw_mono_ns();
 		if (now >= next_flags) { /* not on every wakeup: once a tick */
 			next_flags = now + TICK_MS * 1000000LL;
 			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
+			say_flag_changes(app);
 			if (ret > 0)
 				report_route_hooks(app, false);
 			/* martians are still watched: say it, try again next tick */
@@ -562,7 +626,9 @@ int lnw_watch_main(int argc, char **argv)
 		snprintf(err, sizeof(err), "cannot open ring buffer: %s", strerror(-ret));
 		goto cleanup;
 	}
-	ret = setup_epoll(&app, err, sizeof(err));
+	ret = start_flag_events(&app, err, sizeof(err));
+	if (!ret)
+		ret = setup_epoll(&app, err, sizeof(err));
 	if (ret)
 		goto cleanup;
 	if (app.opts.verbose)
@@ -591,6 +657,7 @@ cleanup:
 	if (err[0])
 		lnw_error(app.opts.json, "%s", err);
 	lnw_tc_set_clear(&app.tc);
+	lnw_flag_events_close(&app.flags);
 	lnw_route_hooks_close(&app.hooks);
 	lnw_link_monitor_close(app.links);
 	if (app.epoll_fd >= 0)
