@@ -238,6 +238,8 @@ int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir)
 			;
 		if (!ifindex || i == h->n_devs)
 			return 0; /* not a watched device */
+		/* its value now, until its turn to be read comes */
+		h->devs[i].on = true;
 	}
 	snprintf(h->why, sizeof(h->why), "%s", dir);
 	return set_attached(h, true, err, sizeof(err));
