@@ -65,6 +65,13 @@ struct {
 	__type(value, struct lnw_flow_state);
 } flows SEC(".maps") __weak;
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct lnw_exposure_key);
+	__type(value, __u64);
+} exposure_pkts SEC(".maps") __weak;
+
 /* log2 histogram of tc ingress -> verdict, per verdict */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -116,6 +123,28 @@ static __always_inline void lnw_count(__u32 netns, __u32 ifindex, __u8 verdict,
 			lnw_stat_inc(LNW_STAT_CNT_FULL);
 		}
 	}
+}
+
+/* An observed exposure's packet, exactly: events are rate-limited, this
+ * count is not. */
+static __always_inline void lnw_count_exposure(const struct lnw_event *e)
+{
+	struct lnw_exposure_key key = {
+		.netns = e->netns, .ifindex = e->ifindex, .saddr = e->saddr,
+		.sock_addr = e->sock_addr, .sock_port = e->sock_port, .proto = e->proto,
+	};
+	__u64 *val, one = 1;
+
+	val = bpf_map_lookup_elem(&exposure_pkts, &key);
+	if (!val) {
+		if (!bpf_map_update_elem(&exposure_pkts, &key, &one, BPF_NOEXIST))
+			return;
+		val = bpf_map_lookup_elem(&exposure_pkts, &key); /* raced, or full */
+	}
+	if (val)
+		*val += 1; /* per-CPU value: no atomics needed */
+	else
+		lnw_stat_inc(LNW_STAT_CNT_FULL);
 }
 
 static __always_inline __u32 lnw_dev_netns(struct net_device *dev)

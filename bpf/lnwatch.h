@@ -68,6 +68,18 @@ enum lnw_stat {
 
 #define LNW_LAT_SLOTS 40 /* log2 buckets of ns: up to ~550 s */
 
+/* Packets delivered without NAT to a socket bound to 127/8, from a real
+ * interface: the observed exposures, counted exactly (per-CPU hash). */
+struct lnw_exposure_key {
+	__u32 netns;
+	__u32 ifindex;
+	__u32 saddr;      /* who reached it */
+	__u32 sock_addr;  /* the service */
+	__u16 sock_port;
+	__u8 proto;
+	__u8 pad;
+};
+
 /* Per-flow event limit (LRU map): a fixed one-second window. */
 struct lnw_flow_key {
 	__u32 netns;

@@ -30,6 +30,9 @@ int BPF_PROG(lnw_sk_data_ready, const struct sock *sk)
 		return 0;
 	e.sock_addr = bound;
 	e.sock_port = port;
+	if (e.orig_src == LNW_ORIG_NONE && lnw_is_loopback(bound) &&
+	    !lnw_filtered(LNW_DELIVERED, e.saddr, e.dport, e.orig_dport))
+		lnw_count_exposure(&e);
 	/* the owner (pid, comm) is found from the inode in user space */
 	e.sock_ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
 	lnw_report(&e, in);

@@ -68,14 +68,14 @@ int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n)
 	return 0;
 }
 
-/* One per-CPU u64 array slot, summed. */
-static int percpu_sum(int map_fd, __u32 idx, __u64 *vals, int ncpu,
+/* One per-CPU u64 value (an array slot, a hash entry), summed. */
+static int percpu_sum(int map_fd, const void *key, __u64 *vals, int ncpu,
 		      unsigned long long *sum)
 {
 	int c;
 
 	*sum = 0;
-	if (bpf_map_lookup_elem(map_fd, &idx, vals))
+	if (bpf_map_lookup_elem(map_fd, key, vals))
 		return -errno;
 	for (c = 0; c < ncpu; c++)
 		*sum += vals[c];
@@ -83,6 +83,11 @@ static int percpu_sum(int map_fd, __u32 idx, __u64 *vals, int ncpu,
 }
 
 unsigned long long lnw_stat_read(int map_fd, unsigned int idx)
+{
+	return lnw_percpu_read(map_fd, &idx);
+}
+
+unsigned long long lnw_percpu_read(int map_fd, const void *key)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	unsigned long long sum = 0;
@@ -92,7 +97,7 @@ unsigned long long lnw_stat_read(int map_fd, unsigned int idx)
 		return 0;
 	vals = calloc((size_t)ncpu, sizeof(*vals));
 	if (vals)
-		percpu_sum(map_fd, idx, vals, ncpu, &sum);
+		percpu_sum(map_fd, key, vals, ncpu, &sum);
 	free(vals);
 	return sum;
 }
@@ -109,8 +114,11 @@ int lnw_latency_read(int map_fd, unsigned long long (*out)[LNW_LAT_SLOTS])
 	if (!vals)
 		return -ENOMEM;
 	for (v = 0; v < LNW_VERDICT_MAX && !err; v++)
-		for (b = 0; b < LNW_LAT_SLOTS && !err; b++)
-			err = percpu_sum(map_fd, v * LNW_LAT_SLOTS + b, vals, ncpu, &out[v][b]);
+		for (b = 0; b < LNW_LAT_SLOTS && !err; b++) {
+			__u32 slot = v * LNW_LAT_SLOTS + b;
+
+			err = percpu_sum(map_fd, &slot, vals, ncpu, &out[v][b]);
+		}
 	free(vals);
 	return err;
 }

@@ -21,5 +21,7 @@ int lnw_counters_read(int map_fd, struct lnw_counter_row **rows, size_t *n);
 int lnw_latency_read(int map_fd, unsigned long long (*out)[LNW_LAT_SLOTS]);
 /* Sum of one per-CPU stats slot (enum lnw_stat). */
 unsigned long long lnw_stat_read(int map_fd, unsigned int idx);
+/* The per-CPU u64 under key, summed; 0 when there is none. */
+unsigned long long lnw_percpu_read(int map_fd, const void *key);
 
 #endif

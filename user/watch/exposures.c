@@ -31,6 +31,8 @@ void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
 		return;
 	x = &t->v[t->n++];
 	memset(x, 0, sizeof(*x));
+	x->netns = e->netns;
+	x->ifindex = e->ifindex;
 	x->saddr = e->saddr;
 	x->sock_addr = e->sock_addr;
 	x->sock_port = e->sock_port;

@@ -10,6 +10,8 @@
 /* A loopback-only service reached from a real interface without NAT, seen
  * live: what `lnwatch audit` calls EXPOSED, confirmed by a packet. */
 struct lnw_exposure {
+	__u32 netns;
+	__u32 ifindex;
 	__u32 saddr;              /* who reached it */
 	__u32 sock_addr;          /* the service */
 	__u16 sock_port;
@@ -17,7 +19,7 @@ struct lnw_exposure {
 	char ifname[LNW_IFNAMSIZ];
 	int pid;
 	char comm[16];
-	unsigned long long packets;
+	unsigned long long packets; /* exact: from BPF, at the summary */
 };
 
 #define LNW_MAX_EXPOSURES 64

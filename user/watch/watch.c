@@ -387,6 +387,26 @@ static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *o
 	return n;
 }
 
+/* Each observed exposure's packets, exactly as BPF counted them (its
+ * events are rate-limited; the count is not). */
+static void count_exposures(struct lnw_app *app)
+{
+	int fd = bpf_map__fd(app->skel->maps.exposure_pkts);
+	size_t i;
+
+	for (i = 0; i < app->events.exposures.n; i++) {
+		struct lnw_exposure *x = &app->events.exposures.v[i];
+		struct lnw_exposure_key key = {
+			.netns = x->netns, .ifindex = x->ifindex, .saddr = x->saddr,
+			.sock_addr = x->sock_addr, .sock_port = x->sock_port, .proto = x->proto,
+		};
+		unsigned long long n = lnw_percpu_read(fd, &key);
+
+		if (n)
+			x->packets = n;
+	}
+}
+
 /* The counters table: at the end ("summary"), and every -I ("interval"). */
 static void print_counters(struct lnw_app *app, const char *type)
 {
@@ -427,6 +447,7 @@ static void print_counters(struct lnw_app *app, const char *type)
 			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
 	}
 	s.rows = rows;
+	count_exposures(app);
 	s.lost_events = lnw_stat_read(stats_fd, LNW_STAT_RB_LOST);
 	s.counter_overflow = lnw_stat_read(stats_fd, LNW_STAT_CNT_FULL);
 	s.rate_limited = lnw_stat_read(stats_fd, LNW_STAT_RATE_LIMITED);
