@@ -168,7 +168,7 @@ struct lnw_inflight {
 	__u16 dport;
 	__u8 proto;
 	__u8 state;           /* enum lnw_inflight_state */
-	__u16 pad;
+	__u16 ip_id;          /* with skb, saddr and len: the same packet again */
 	struct lnw_event acc; /* accepted: its event, the base of its fate */
 };
 

@@ -140,8 +140,8 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 	if (!dev)
 		return 0;
 	e.ifindex = BPF_CORE_READ(dev, ifindex);
-	if (e.ifindex != in->ifindex)
-		return 0;
+	if (!in->skb && e.ifindex != in->ifindex)
+		return 0; /* by address the device may be the port's bridge */
 	lnw_read_skb_tuple(skb, &e);
 	if (e.saddr != in->saddr ||
 	    !(lnw_is_loopback(in->daddr) || lnw_is_loopback(in->saddr) ||
@@ -290,7 +290,9 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	if (iif == LNW_LOOPBACK_IFINDEX)
 		return lnw_is_loopback(e.saddr) ? lnw_reply_route(flp, nhc) : 0;
 	in = lnw_inflight_get();
-	if (!in || in->state != LNW_IN_ARRIVED || in->ifindex != iif ||
+	/* with the sk_buff, its device is checked below: it may be the
+	 * bridge above the port tc saw it on (br_netfilter routes there) */
+	if (!in || in->state != LNW_IN_ARRIVED || (!in->skb && in->ifindex != iif) ||
 	    in->saddr != e.saddr)
 		return 0;
 

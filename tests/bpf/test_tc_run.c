@@ -352,6 +352,7 @@ static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c
 	const struct frame_spec *s = &c->spec;
 	static const struct lnw_inflight zero;
 	int cpu, armed = 0;
+	__u16 ip_id;
 
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		const struct lnw_inflight *in = &slots[cpu];
@@ -378,7 +379,8 @@ static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c
 		      in->dport == (c->want.ports ? s->dport : 0),
 		      "ports %u > %u, want %u > %u", in->sport, in->dport,
 		      c->want.ports ? s->sport : 0, c->want.ports ? s->dport : 0);
-		CHECK(!in->pad, "pad written");
+		memcpy(&ip_id, f->b + l3_off(s) + 4, sizeof(ip_id));
+		CHECK(in->ip_id == ip_id, "IP id %#x, want %#x", in->ip_id, ip_id);
 	}
 	CHECK(armed == (c->want.slot ? 1 : 0), "%d armed slots, want %d",
 	      armed, c->want.slot);
