@@ -58,7 +58,19 @@ struct lnw_fw_verdict {
 	const struct lnw_nft_rule *rule;   /* the one that drops (or may); NULL:
 					    * the policy of chain */
 	const struct lnw_nft_chain *chain;
+	/* cannot be told (fate MAY_DROP): a rule the flow may meet has a
+	 * statement the model cannot follow (rule->unmodelled), or the
+	 * evaluation went past the work budget */
+	const struct lnw_nft_rule *unmodelled;
+	bool over_budget;
+	unsigned long long work;           /* rules evaluated */
 };
+
+/* Each chain is walked once per flow and view (memoised), so one
+ * evaluation is linear in the ruleset; the budget bounds it all the same. */
+#define LNW_FW_WORK_BUDGET 4000000ULL
+/* Rules one evaluation may look at (0: the default), for tests. */
+void lnw_fw_set_budget(unsigned long long rules);
 
 void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		 struct lnw_fw_verdict *out);

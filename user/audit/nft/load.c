@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "compile.h"
 #include "nfnl.h"
+#include "stmt.h"
 #include "ruleset.h"
 
 #define GEN_RETRIES 5 /* a ruleset rewritten this often while we read it */
@@ -130,7 +131,7 @@ static int compile_all(struct lnw_nft_compile *cx)
 	size_t i, n = json_object_array_length(cx->items);
 	struct lnw_nft_chain *c = NULL;
 	size_t cap = 0;
-	int ret = 0, k;
+	int ret = lnw_nft_collect_written(cx), k;
 
 	for (i = 0; i < n && !ret; i++) {
 		json_object *jc = lnw_jget(json_object_array_get_idx(cx->items, i), "chain");
@@ -299,6 +300,7 @@ int lnw_nft_compile_json(const char *json, const struct lnw_nfnl_ruleset *nl,
 	}
 	json_object_put(root);
 	json_object_put(cx.no_elems);
+	lnw_nft_written_free(&cx);
 	if (ret)
 		lnw_nft_free(rs);
 	return ret;

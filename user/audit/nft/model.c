@@ -78,6 +78,7 @@ void lnw_nft_rule_free(struct lnw_nft_rule *r)
 	free(r->m);
 	free(r->comment);
 	free(r->target_name);
+	free(r->unmodelled);
 	free(r->text);
 }
 

@@ -116,6 +116,9 @@ struct lnw_nft_rule {
 	char *target_name;        /* jump/goto */
 	const struct lnw_nft_chain *target;
 	struct lnw_nft_nat nat;
+	char *unmodelled;         /* a statement the model cannot follow (notrack,
+				   * ip daddr set ...): a flow it may apply to
+				   * cannot be told; NULL when none */
 	char *text;               /* matches and verdict, one line */
 };
 
