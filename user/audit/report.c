@@ -345,6 +345,10 @@ static int notes(const struct lnw_audit_report *rep, char out[][LNW_FIX_LEN], in
 	if (rep->rs->legacy_tables[0] && n < max)
 		snprintf(out[n++], LNW_FIX_LEN, "iptables-legacy tables exist (%s): their rules "
 			 "are not read, so a guard there is not seen", rep->rs->legacy_tables);
+	if (rep->rs->dormant_tables[0] && n < max)
+		snprintf(out[n++], LNW_FIX_LEN, "dormant tables (flags dormant: their chains "
+			 "do not run, a guard there guards nothing): %.160s",
+			 rep->rs->dormant_tables);
 	if (rep->rs->n_undecoded && n < max)
 		snprintf(out[n++], LNW_FIX_LEN, "%d xtables extension(s) could not be decoded: "
 			 "their rules are taken as may-match", rep->rs->n_undecoded);
@@ -631,6 +635,8 @@ struct json_object *lnw_audit_json(const struct lnw_audit_report *rep,
 								       rep->n_unknown ? "unknown" :
 								       "clean"));
 	json_object_object_add(o, "exposed", json_object_new_int(rep->n_exposed));
+	json_object_object_add(o, "dormant_tables", lnw_json_str(rep->rs->dormant_tables[0] ?
+								rep->rs->dormant_tables : NULL));
 	json_object_object_add(o, "cannot_tell", rep->n_unknown ?
 			       json_object_new_string(rep->cannot_tell) : NULL);
 	json_object_object_add(o, "exposure", j_rows(rep));

@@ -9,6 +9,8 @@
 /* NFPROTO_* of "ip", "inet", "netdev"; -1 for a family that never routes
  * IPv4 input. */
 int lnw_nft_family_code(const char *family);
+/* The family's name from its code; NULL for one not read. */
+const char *lnw_nft_family_code_name(int code);
 
 /* Append to a match (lo and hi in either order); 0 or -ENOMEM. */
 int lnw_nft_range_push(struct lnw_nft_match *m, uint32_t lo, uint32_t hi);

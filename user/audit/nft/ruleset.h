@@ -142,6 +142,7 @@ struct lnw_nft_ruleset {
 	int n_chains;
 	int n_undecoded;          /* xt extensions whose payload was not read */
 	char legacy_tables[128];  /* iptables-legacy tables present, "" none */
+	char dormant_tables[256]; /* "ip t, inet u": flags dormant, never run */
 };
 
 /* The pure part of lnw_nft_load, for tests from captured documents: compile
