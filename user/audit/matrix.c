@@ -548,6 +548,7 @@ static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r,
 	g->ifs = calloc((size_t)rep->net->n_ifs + 1, sizeof(*g->ifs));
 	if (!g->ifs)
 		return -ENOMEM;
+	g->covers_unknown = rep->n_guards > LNW_MAX_GUARD_EVALS;
 	for (i = 0; i < rep->net->n_ifs; i++) {
 		const struct lnw_audit_iface *it = &rep->net->ifs[i];
 
@@ -555,6 +556,8 @@ static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r,
 			continue;
 		if (!probe_if)
 			probe_if = it;
+		if (g->covers_unknown)
+			break;
 		guard_probe(rep, r, it, false, &f);
 		lnw_fw_eval(rep->rs, &f, &v);
 		if (v.fate == LNW_FW_DROPS && v.rule == r)

@@ -76,7 +76,13 @@ struct lnw_guard {
 	int n_ifs;
 	enum lnw_tv drops_dnat;           /* traffic DNAT'd to 127.0.0.0/8 */
 	enum lnw_tv drops_spoofed;        /* a forged 127.x source */
+	bool covers_unknown;              /* past LNW_MAX_GUARD_EVALS: ifs not
+					   * worked out */
 };
+
+/* Guards whose coverage is worked out (an evaluation each per device):
+ * beyond, a ruleset of thousands of guard-like rules would be quadratic. */
+#define LNW_MAX_GUARD_EVALS 256
 
 struct lnw_advice {
 	const struct lnw_audit_iface *iface; /* NULL: net.ipv4.conf.all */

@@ -311,7 +311,7 @@ static void print_guards(FILE *f, const struct lnw_audit_report *rep)
 			iface_name(gd->ifs[i], name, sizeof(name));
 			o += (size_t)snprintf(covers + o, sizeof(covers) - o, "%s%s", i ? "," : "", name);
 		}
-		r = lnw_tbl_add(&t, hook, covers[0] ? covers : "-",
+		r = lnw_tbl_add(&t, hook, covers[0] ? covers : gd->covers_unknown ? "?" : "-",
 			    tv_word(gd->drops_dnat, "dropped", "passes"),
 			    tv_word(gd->drops_spoofed, "dropped", "passes"), where);
 		lnw_tbl_note(r, "%s", gd->rule->text);
@@ -611,6 +611,10 @@ static json_object *j_guards(const struct lnw_audit_report *rep)
 		json_object_object_add(o, "priority", json_object_new_int(gd->base->prio));
 		for (i = 0; i < gd->n_ifs; i++)
 			json_object_array_add(ifs, lnw_json_name(gd->ifs[i]->link.name));
+		if (gd->covers_unknown) { /* not worked out: null, never [] */
+			json_object_put(ifs);
+			ifs = NULL;
+		}
 		json_object_object_add(o, "interfaces", ifs);
 		json_object_object_add(o, "drops_dnat", j_tv(gd->drops_dnat));
 		json_object_object_add(o, "drops_spoofed_source", j_tv(gd->drops_spoofed));

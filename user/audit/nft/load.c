@@ -160,10 +160,11 @@ static int compile_all(struct lnw_nft_compile *cx)
 		if (!c)
 			continue;
 		cx->chain = c;
-		out = (struct lnw_nft_rules){ c->rules, c->n_rules, (size_t)c->n_rules };
+		out = (struct lnw_nft_rules){ c->rules, c->n_rules, c->cap_rules };
 		ret = lnw_nft_compile_rule(cx, jr, &out);
 		c->rules = out.v;
 		c->n_rules = out.n;
+		c->cap_rules = out.cap;
 	}
 	/* jump targets live in the same table */
 	for (k = 0; k < rs->n_chains && !ret; k++) {

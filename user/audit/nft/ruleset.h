@@ -135,6 +135,7 @@ struct lnw_nft_chain {
 	int n_devs;
 	struct lnw_nft_rule *rules;
 	int n_rules;
+	size_t cap_rules;
 };
 
 struct lnw_nft_ruleset {
