@@ -13,6 +13,7 @@
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_state.h>
 
 #include "lib/text.h"
@@ -169,7 +170,7 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 		   FILE *text)
 {
 	static const char *const passive[] = {
-		"LOG", "NFLOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "TCPMSS",
+		"LOG", "NFLOG", "MARK", "CONNMARK", "CT", "TRACE", "TCPMSS",
 		"CLASSIFY", "DSCP", "TOS", "TTL", "CHECKSUM", "SECMARK", "CONNSECMARK",
 		"AUDIT", "IDLETIMER", "LED", "RATEEST", "HMARK", "SET", NULL,
 	};
@@ -192,6 +193,16 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 		return;
 	}
 	fprintf(text, "-j %s", name);
+	/* an untracked packet is one the model does not follow (ct state
+	 * untracked, no NAT): -j NOTRACK, -j CT --notrack (or unread) */
+	if (!strcmp(name, "NOTRACK") ||
+	    (!strcmp(name, "CT") && (!xt || xt->info_len < sizeof(uint16_t) ||
+				     (*(const uint16_t *)(const void *)xt->info & XT_CT_NOTRACK)))) {
+		free(r->unmodelled);
+		r->unmodelled = strdup(!strcmp(name, "CT") ? "-j CT --notrack" : "-j NOTRACK");
+		r->verdict = r->unmodelled ? LNW_V_CONTINUE : LNW_V_MAYBE;
+		return;
+	}
 	if (!strcmp(name, "REJECT"))
 		r->verdict = LNW_V_DROP;
 	else if (name_in(name, passive))
