@@ -591,6 +591,13 @@ enum lnw_tv lnw_fw_rule_applies(const struct lnw_nft_rule *r, const struct lnw_f
 	return rule_eval(r, &v);
 }
 
+enum lnw_tv lnw_fw_rule_at_nat(const struct lnw_nft_rule *r, const struct lnw_fw_flow *f)
+{
+	struct view v = { .f = f, .post_nat = false, .has_ct = true };
+
+	return rule_eval(r, &v);
+}
+
 enum lnw_tv lnw_fw_path_applies(const struct lnw_nft_path *p, const struct lnw_fw_flow *f)
 {
 	struct view v = { .f = f, .post_nat = false, .has_ct = true };

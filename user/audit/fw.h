@@ -81,6 +81,14 @@ enum lnw_tv lnw_fw_rule_applies(const struct lnw_nft_rule *r, const struct lnw_f
 /* Does the flow (as a prerouting nat chain sees it, before DNAT) take
  * path? */
 enum lnw_tv lnw_fw_path_applies(const struct lnw_nft_path *p, const struct lnw_fw_flow *f);
+/* Do r's own matches hold for the flow as a prerouting nat chain sees it? */
+enum lnw_tv lnw_fw_rule_at_nat(const struct lnw_nft_rule *r, const struct lnw_fw_flow *f);
+/* Does the kernel take path for the flow: its matches hold, and no rule
+ * before it ends the nat chain (accept, drop, an earlier DNAT) nor an
+ * earlier nat chain (drop, DNAT: the first DNAT wins; an accept there
+ * only ends that chain)? (natorder.c) */
+enum lnw_tv lnw_fw_path_taken(const struct lnw_nft_ruleset *rs, const struct lnw_nft_path *p,
+			      const struct lnw_fw_flow *f);
 /* The values a path's positive matches allow for key (DADDR, DPORT,
  * IIFNAME excluded): false when unconstrained or not representable. */
 bool lnw_fw_path_values(const struct lnw_nft_path *p, enum lnw_nft_key key,

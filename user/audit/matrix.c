@@ -337,7 +337,7 @@ static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path 
 		if (!lnw_audit_iface_routes_input(it))
 			continue;
 		path_flow(rep, np, it, &f);
-		pi->applies = lnw_fw_path_applies(p, &f);
+		pi->applies = lnw_fw_path_taken(rep->rs, p, &f);
 		if (pi->applies == LNW_NO)
 			continue;
 		pi->iface = it;
