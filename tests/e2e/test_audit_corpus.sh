@@ -15,26 +15,14 @@
 # suite fails. One the audit calls delivered that the kernel dropped is an
 # over-report, counted and printed. "unknown" (exit 2) is counted apart.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../audit/probes.sh"
 
-AUDIT_DIR=$(cd "$E2E_DIR/../audit" && pwd)
 CORPUS=${CORPUS:-$AUDIT_DIR/corpus}
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
 rl "$NODE" eth0 1
-ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.eth0.rp_filter=0 net.ipv4.tcp_synack_retries=0
-# The neighbour keeps quiet: no RST for a SYN-ACK, which would end the
-# node's SYN-RECV socket before it is seen.
-ip netns exec "$PEER" nft -f - <<-'EOF'
-table ip quiet {
-	chain in {
-		type filter hook prerouting priority -400;
-		tcp flags & (syn | ack) == syn | ack drop
-	}
-}
-EOF
-bg "$NODE" python3 "$AUDIT_DIR/sink.py" "$TMPD/sink" 127.0.0.1 udp:5000 udp:5002 tcp:5001 tcp:5003
-for i in $(seq 100); do [ -f "$TMPD/sink.ready" ] && break; sleep 0.05; done
-[ -f "$TMPD/sink.ready" ] || { fail "sink" "services did not start"; exit 1; }
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+probes_start udp:5000 udp:5002 tcp:5001 tcp:5003 ||
+	{ fail "services" "did not start"; exit 1; }
 
 # The probes: name, frame (PROTO:SADDR:DADDR:DPORT, the source port is
 # added per case), and how the kernel's delivery is seen.
@@ -73,14 +61,9 @@ CASES=0 FALSE_CLEAN=0 OVER=0 AGREE=0 UNKNOWN=0 CASE_NO=0
 
 # delivered PROBE SPORT: did the kernel hand the probe to the service?
 delivered() {
-	local port=${LPORT[$1]}
-	case $1 in
-	tcp*|dnat8081)
-		ip netns exec "$NODE" ss -Htn state syn-recv "sport = :$port" |
-			grep -q " $PEER_IP:$2\$" && echo D || echo N ;;
-	spoof*) grep -q "^$port 127.0.0.5 $2\$" "$TMPD/sink" && echo D || echo N ;;
-	*) grep -q "^$port $PEER_IP $2\$" "$TMPD/sink" && echo D || echo N ;;
-	esac
+	local f
+	IFS=: read -r -a f <<<"${FRAME[$1]}"
+	probe_got "${f[0]}" "${f[1]}" "$2" "${LPORT[$1]}"
 }
 
 load_case() {
@@ -113,7 +96,7 @@ run_case() {
 		IFS=: read -r -a line <<<"${FRAME[$p]}"
 		frames+=("${line[0]}:${line[1]}:${line[2]}:$((base + i)):${line[3]}")
 	done
-	ip netns exec "$PEER" python3 "$AUDIT_DIR/probe.py" eth0 "$NODE_MAC" "${frames[@]}"
+	probes_send "${frames[@]}"
 	sleep 0.15
 	CASES=$((CASES + 1))
 	line=""

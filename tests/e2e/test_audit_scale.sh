@@ -5,25 +5,15 @@
 # guard-like rules. Each audit must finish within a loose bound (10 s,
 # under ASan, on a shared machine) and still say what the kernel does.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../audit/probes.sh"
 
-AUDIT_DIR=$(cd "$E2E_DIR/../audit" && pwd)
 BOUND=10
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
 rl "$NODE" eth0 1
 # a source from elsewhere passes the route (and its SYN-ACK has a route)
-ip netns exec "$NODE" sysctl -qw net.ipv4.tcp_synack_retries=0 net.ipv4.conf.all.rp_filter=0 \
-	net.ipv4.conf.eth0.rp_filter=0
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
 ip -n "$NODE" route add default via $PEER_IP
-ip netns exec "$PEER" nft -f - <<-'EOF'
-table ip quiet {
-	chain in {
-		type filter hook prerouting priority -400;
-		tcp flags & (syn | ack) == syn | ack drop
-	}
-}
-EOF
-bg "$NODE" python3 "$AUDIT_DIR/sink.py" "$TMPD/sink" 127.0.0.1 udp:5000 tcp:5001
-for i in $(seq 100); do [ -f "$TMPD/sink.ready" ] && break; sleep 0.05; done
+probes_start udp:5000 tcp:5001 || { fail "services" "did not start"; exit 1; }
 
 gen_fanout() { # 12 chains of 8 jumps on marks nobody sets, a drop at the end
 	local i j
@@ -70,19 +60,12 @@ status() { jq -r ".exposure[] | select(.service.proto == \"$1\") | .status" "$TM
 # whether the kernel delivered it (D) or not (N).
 sport=30000
 sent() {
-	local proto saddr dport got
+	local proto saddr dport
 	IFS=: read -r proto saddr dport <<<"$2"
 	sport=$((sport + 1))
-	ip netns exec "$PEER" python3 "$AUDIT_DIR/probe.py" eth0 "$NODE_MAC" \
-		"$proto:$saddr:127.0.0.1:$sport:$dport"
+	probes_send "$proto:$saddr:127.0.0.1:$sport:$dport"
 	sleep 0.15
-	if [ "$proto" = udp ]; then
-		grep -q "^$dport $saddr $sport\$" "$TMPD/sink" && got=D || got=N
-	else
-		ip netns exec "$NODE" ss -Htn state syn-recv "sport = :$dport" |
-			grep -q " $saddr:$sport\$" && got=D || got=N
-	fi
-	check "$1" "$got" "$3"
+	check "$1" "$(probe_got "$proto" "$saddr" "$sport" "$dport")" "$3"
 }
 
 gen_fanout | ip netns exec "$NODE" nft -f - || fail "fan-out" "cannot load"

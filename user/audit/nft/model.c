@@ -27,6 +27,14 @@ const char *lnw_nft_family_code_name(int code)
 	       code == NFPROTO_NETDEV ? "netdev" : NULL;
 }
 
+bool lnw_nft_str_in(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
 int lnw_nft_range_push(struct lnw_nft_match *m, uint32_t lo, uint32_t hi)
 {
 	if (lnw_grow(&m->ranges, &m->cap_ranges, (size_t)m->n_ranges + 1, sizeof(*m->ranges)))

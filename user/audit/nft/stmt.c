@@ -134,14 +134,6 @@ bool lnw_nft_set_changes(const struct lnw_nft_compile *cx, json_object *set)
 
 /* ---- statements ----------------------------------------------------------- */
 
-static bool in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return true;
-	return false;
-}
-
 /* A mangle statement: neutral unless it rewrites what a match of the model
  * reads (addresses, protocol, ports, packet type). */
 static enum lnw_nft_stmt_class mangle_class(json_object *val)
@@ -154,7 +146,7 @@ static enum lnw_nft_stmt_class mangle_class(json_object *val)
 	const char *k, *p;
 
 	if ((x = lnw_jget(key, "meta")))
-		return (k = lnw_jstr(x, "key")) && in_list(k, meta_neutral) ?
+		return (k = lnw_jstr(x, "key")) && lnw_nft_str_in(k, meta_neutral) ?
 		       LNW_STMT_NEUTRAL : LNW_STMT_UNMODELLED;
 	if ((x = lnw_jget(key, "ct"))) /* mark, label, zone, helper: not the state */
 		return (k = lnw_jstr(x, "key")) && strcmp(k, "state") && strcmp(k, "status") ?
@@ -164,7 +156,7 @@ static enum lnw_nft_stmt_class mangle_class(json_object *val)
 		if (!strcmp(p, "ip"))
 			return strcmp(k, "saddr") && strcmp(k, "daddr") && strcmp(k, "protocol") ?
 			       LNW_STMT_NEUTRAL : LNW_STMT_UNMODELLED;
-		if (in_list(p, l4))
+		if (lnw_nft_str_in(p, l4))
 			return strcmp(k, "sport") && strcmp(k, "dport") ? LNW_STMT_NEUTRAL :
 			       LNW_STMT_UNMODELLED;
 		return LNW_STMT_NEUTRAL; /* another header: no match of ours reads it */
@@ -205,9 +197,9 @@ enum lnw_nft_stmt_class lnw_nft_stmt_class(const struct lnw_nft_compile *cx, con
 		"limit", "quota", "ct count", "connlimit", "numgen", "meter", NULL,
 	};
 
-	if (in_list(kind, neutral))
+	if (lnw_nft_str_in(kind, neutral))
 		return LNW_STMT_NEUTRAL;
-	if (in_list(kind, condition))
+	if (lnw_nft_str_in(kind, condition))
 		return LNW_STMT_CONDITION;
 	if (!strcmp(kind, "mangle"))
 		return mangle_class(val);

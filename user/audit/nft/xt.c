@@ -18,6 +18,7 @@
 
 #include "lib/text.h"
 #include "lib/util.h"
+#include "model.h"
 #include "xt.h"
 
 static void print_ct_bits(FILE *f, uint16_t mask, bool state)
@@ -158,14 +159,6 @@ static bool decode_nat_target(const struct lnw_nfnl_xt *xt, struct lnw_nft_nat *
 	return false;
 }
 
-static bool name_in(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(name, *list))
-			return true;
-	return false;
-}
-
 void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nft_rule *r,
 		   FILE *text)
 {
@@ -205,9 +198,9 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 	}
 	if (!strcmp(name, "REJECT"))
 		r->verdict = LNW_V_DROP;
-	else if (name_in(name, passive))
+	else if (lnw_nft_str_in(name, passive))
 		r->verdict = LNW_V_CONTINUE;
-	else if (name_in(name, nat_other)) {
+	else if (lnw_nft_str_in(name, nat_other)) {
 		r->verdict = LNW_V_NAT;
 		r->nat.kind = LNW_NAT_OTHER;
 	} else {
