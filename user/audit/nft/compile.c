@@ -64,6 +64,19 @@ static bool parse_addr(const char *s, uint32_t *out)
 	return true;
 }
 
+/* {"prefix": {"addr": A, "len": N}} as the range of addresses it covers. */
+static bool prefix_range(json_object *v, struct lnw_range *out)
+{
+	json_object *x = lnw_jget(v, "prefix");
+	int plen = json_object_get_int(lnw_jget(x, "len"));
+	uint32_t mask = plen <= 0 ? 0 : plen >= 32 ? ~0u : ~0u << (32 - plen), a;
+
+	if (!x || !lnw_jstr(x, "addr") || !parse_addr(lnw_jstr(x, "addr"), &a))
+		return false;
+	*out = (struct lnw_range){ a & mask, (a & mask) | ~mask };
+	return true;
+}
+
 static bool scalar(enum value_kind vk, json_object *v, uint32_t *out)
 {
 	const char *s = json_object_get_string(v);
@@ -155,13 +168,12 @@ static int add_value(struct lnw_nft_compile *cx, struct lnw_nft_match *m, enum v
 		return -EINVAL; /* a set we cannot see */
 	if ((x = lnw_jget(v, "elem")))
 		return add_value(cx, m, vk, lnw_jget(x, "val"));
-	if ((x = lnw_jget(v, "prefix")) && vk == VK_ADDR) {
-		int plen = json_object_get_int(lnw_jget(x, "len"));
-		uint32_t mask = plen <= 0 ? 0 : plen >= 32 ? ~0u : ~0u << (32 - plen);
+	if (lnw_jget(v, "prefix") && vk == VK_ADDR) {
+		struct lnw_range p;
 
-		if (!lnw_jstr(x, "addr") || !parse_addr(lnw_jstr(x, "addr"), &a))
+		if (!prefix_range(v, &p))
 			return -EINVAL;
-		return lnw_nft_range_push(m, a & mask, (a & mask) | ~mask);
+		return lnw_nft_range_push(m, p.lo, p.hi);
 	}
 	if ((x = lnw_jget(v, "range")) && json_object_array_length(x) == 2) {
 		if (!scalar(vk, json_object_array_get_idx(x, 0), &a) ||
@@ -429,6 +441,8 @@ static void compile_nat(json_object *val, bool redirect, struct lnw_nft_rule *r,
 		   parse_addr(json_object_get_string(json_object_array_get_idx(x, 1)), &b)) {
 		r->nat.has_addr = true;
 		r->nat.addr = (struct lnw_range){ a, b };
+	} else if (prefix_range(addr, &r->nat.addr)) {
+		r->nat.has_addr = true; /* "to 127.0.0.1-127.0.0.1" lists as a /32 */
 	} else if (addr) {
 		r->nat.kind = LNW_NAT_OTHER; /* not modelled: never listed as a path */
 	}
