@@ -33,13 +33,19 @@ probes_send() {
 	ip netns exec "$PEER" python3 "$AUDIT_DIR/probe.py" eth0 "$NODE_MAC" "$@"
 }
 
+# probes_seen: what reached the services so far, for probe_got: the
+# node's SYN-RECV sockets (the datagrams are in sink.py's log).
+probes_seen() {
+	ip netns exec "$NODE" ss -Htn state syn-recv >"$TMPD/synrecv"
+}
+
 # probe_got PROTO SADDR SPORT LPORT: D if the service on 127.0.0.1:LPORT
-# took the probe (a datagram, or a SYN), else N.
+# took the probe (a datagram, or a SYN) by probes_seen, else N.
 probe_got() {
 	if [ "$1" = udp ]; then
 		grep -q "^$4 $2 $3\$" "$TMPD/sink" && echo D || echo N
 	else
-		ip netns exec "$NODE" ss -Htn state syn-recv "sport = :$4" |
-			grep -q " $2:$3\$" && echo D || echo N
+		grep -Eq "[[:space:]]127\.0\.0\.1:$4[[:space:]]+$2:$3\$" "$TMPD/synrecv" &&
+			echo D || echo N
 	fi
 }

@@ -97,7 +97,8 @@ run_case() {
 		frames+=("${line[0]}:${line[1]}:${line[2]}:$((base + i)):${line[3]}")
 	done
 	probes_send "${frames[@]}"
-	sleep 0.15
+	sleep 0.1
+	probes_seen
 	CASES=$((CASES + 1))
 	line=""
 	for i in "${!PROBES[@]}"; do

@@ -65,6 +65,7 @@ sent() {
 	sport=$((sport + 1))
 	probes_send "$proto:$saddr:127.0.0.1:$sport:$dport"
 	sleep 0.15
+	probes_seen
 	check "$1" "$(probe_got "$proto" "$saddr" "$sport" "$dport")" "$3"
 }
 
