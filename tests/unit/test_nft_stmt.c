@@ -9,7 +9,9 @@
  */
 #include "unit.h"
 #include "audit/matrix.h"
-#include <time.h>
+#include <linux/netfilter/xt_CT.h>
+
+#include "audit/nft/xt.h"
 
 /* r is a drop that holds only under a condition, named by text. */
 static void check_cond(int line, const struct lnw_nft_rule *r, const char *text)
@@ -129,6 +131,33 @@ static void t_budget(void)
 	lnw_nft_free(&rs);
 }
 
+/* iptables' untracking targets are not modelled; -j CT --zone is neutral. */
+static void t_xt_notrack(void)
+{
+	struct xt_ct_target_info notrack = { .flags = XT_CT_NOTRACK }, zone = { .zone = 1 };
+	const struct { const char *name; void *info; const char *want; } cases[] = {
+		{ "NOTRACK", NULL, "-j NOTRACK" }, { "CT", NULL, "-j CT --notrack" },
+		{ "CT", &notrack, "-j CT --notrack" }, { "CT", &zone, NULL },
+	};
+	FILE *devnull = fopen("/dev/null", "w");
+	size_t i;
+
+	for (i = 0; devnull && i < N(cases); i++) {
+		struct lnw_nfnl_xt x = { .rev = 0, .info = cases[i].info,
+					 .info_len = sizeof(struct xt_ct_target_info) };
+		struct lnw_nft_rule r = { .verdict = LNW_V_CONTINUE };
+
+		snprintf(x.name, sizeof(x.name), "%s", cases[i].name);
+		lnw_xt_target(cases[i].name, cases[i].info ? &x : NULL, &r, devnull);
+		CHECK(r.verdict == LNW_V_CONTINUE && (cases[i].want ?
+		      r.unmodelled && !strcmp(r.unmodelled, cases[i].want) : !r.unmodelled),
+		      "case %zu: %s: '%s'", i, cases[i].name, r.unmodelled ? r.unmodelled : "-");
+		free(r.unmodelled);
+	}
+	if (devnull)
+		fclose(devnull);
+}
+
 int main(void)
 {
 	static const struct unit_case tests[] = {
@@ -138,6 +167,7 @@ int main(void)
 		  "modelled", t_neutral_and_unmodelled },
 		{ "stmt: a conditional drop is a may-drop; notrack cannot be told", t_fates },
 		{ "stmt: past the work budget, the evaluation cannot tell", t_budget },
+		{ "stmt: -j NOTRACK, -j CT --notrack are not modelled", t_xt_notrack },
 	};
 
 	return run_all(tests, N(tests));

@@ -7,7 +7,6 @@
  * layouts read back from a kernel once), through the audit. No kernel.
  */
 #include "unit.h"
-#include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter.h>
@@ -433,27 +432,6 @@ static void t_targets(void)
 		      (r.verdict != LNW_V_NAT || r.nat.kind == LNW_NAT_OTHER),
 		      "%s: verdict %d '%s'", plain[i].name, r.verdict, text);
 		free(r.unmodelled);
-	}
-	/* an untracked packet is not followed: -j NOTRACK, -j CT --notrack,
-	 * a CT whose payload was not read; -j CT --zone 1 is neutral */
-	r = target_of("NOTRACK", 0, NULL, text, sizeof(text));
-	CHECK(r.unmodelled && !strcmp(r.unmodelled, "-j NOTRACK"), "NOTRACK unmodelled");
-	free(r.unmodelled);
-	r = target_of("CT", 0, NULL, text, sizeof(text));
-	CHECK(r.unmodelled && !strcmp(r.unmodelled, "-j CT --notrack"), "CT unread unmodelled");
-	free(r.unmodelled);
-	{
-		struct xt_ct_target_info ct = { .flags = XT_CT_NOTRACK };
-
-		p = (struct xt_buf){ .len = XT_LEN(ct) };
-		memcpy(p.b, &ct, sizeof(ct));
-		r = target_of("CT", 0, &p, text, sizeof(text));
-		CHECK(r.verdict == LNW_V_CONTINUE && r.unmodelled, "CT --notrack unmodelled");
-		free(r.unmodelled);
-		ct = (struct xt_ct_target_info){ .zone = 1 };
-		memcpy(p.b, &ct, sizeof(ct));
-		r = target_of("CT", 0, &p, text, sizeof(text));
-		CHECK(r.verdict == LNW_V_CONTINUE && !r.unmodelled, "CT --zone 1 neutral");
 	}
 }
 
