@@ -5,9 +5,14 @@ needs them: IPv4 to the node's MAC, any destination (127.0.0.1), any
 source (forged 127.x). Run inside the neighbour's namespace.
 
   probe.py IFACE DST_MAC PROTO:SADDR:DADDR:SPORT:DPORT...
+  probe.py --serve IFACE DST_MAC FIFO DONE
 
-PROTO is udp (one datagram, payload "probe") or tcp (one SYN).
+PROTO is udp (one datagram, payload "probe") or tcp (one SYN). With
+--serve, each line read from FIFO is a list of such frames; once they are
+sent, DONE holds the number of lines served (no interpreter start-up per
+batch).
 """
+import os
 import socket
 import struct
 import sys
@@ -46,15 +51,32 @@ def frame(spec, src_mac, dst_mac):
     return dst_mac + src_mac + b"\x08\x00" + ip + seg
 
 
+def serve(s, src_mac, dst_mac, fifo, done):
+    n = 0
+    with open(fifo) as cmds:
+        for line in cmds:
+            for spec in line.split():
+                s.send(frame(spec, src_mac, dst_mac))
+            n += 1
+            with open(done + ".tmp", "w") as f:
+                f.write(f"{n}\n")
+            os.replace(done + ".tmp", done)
+
+
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    serving = args[:1] == ["--serve"]
+    args = args[1:] if serving else args
+    if len(args) < (4 if serving else 3):
         sys.exit(__doc__)
-    ifname, dst_mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
+    ifname, dst_mac = args[0], bytes.fromhex(args[1].replace(":", ""))
     with open(f"/sys/class/net/{ifname}/address") as f:
         src_mac = bytes.fromhex(f.read().strip().replace(":", ""))
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((ifname, 0))
-    for spec in sys.argv[3:]:
+    if serving:
+        serve(s, src_mac, dst_mac, args[2], args[3])
+    for spec in args[2:] if not serving else []:
         s.send(frame(spec, src_mac, dst_mac))
     s.close()
 

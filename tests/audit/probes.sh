@@ -28,9 +28,25 @@ probes_start() {
 	return 1
 }
 
-# probes_send PROTO:SADDR:DADDR:SPORT:DPORT...: the neighbour's frames.
+# probes_send PROTO:SADDR:DADDR:SPORT:DPORT...: the neighbour's frames,
+# by one probe.py serving batches from a FIFO (fd 9), started on first use;
+# returns once they are sent.
+PROBES_SENT=0
 probes_send() {
-	ip netns exec "$PEER" python3 "$AUDIT_DIR/probe.py" eth0 "$NODE_MAC" "$@"
+	local i
+	if [ "$PROBES_SENT" = 0 ]; then
+		mkfifo "$TMPD/probe.fifo" && exec 9<>"$TMPD/probe.fifo" || return 1
+		bg "$PEER" python3 "$AUDIT_DIR/probe.py" --serve eth0 "$NODE_MAC" \
+			"$TMPD/probe.fifo" "$TMPD/probe.done"
+	fi
+	PROBES_SENT=$((PROBES_SENT + 1))
+	echo "$*" >&9
+	for i in $(seq 400); do
+		[ "$(cat "$TMPD/probe.done" 2>/dev/null)" = "$PROBES_SENT" ] && return 0
+		sleep 0.01
+	done
+	echo "# probe.py did not send batch $PROBES_SENT"
+	return 1
 }
 
 # probes_seen: what reached the services so far, for probe_got: the
