@@ -48,12 +48,14 @@ def spoof($port): row("udp"; $port) as $r |
 	if $r == null then "N" elif $r.status == "unknown" then "U"
 	elif $r.status == "exposed" or $r.status == "spoofable" then "D"
 	elif $r.spoofed_source == "passes" then "D" else "N" end;
-def dnat($p; $port): [.nat_paths[] | select(.kind == "to-loopback" and
-	.to.addr == "127.0.0.1" and .to.port == $port and (.proto == $p or .proto == "any"))
-	| .interfaces[] | select(.ifname == "eth0") | .state] as $s |
+def covers($w): .dport == null or any(.dport[]; (split("-") | map(tonumber)) as $r |
+	$w >= $r[0] and $w <= ($r[1] // $r[0]));
+def dnat($p; $wire; $port): [.nat_paths[] | select(.kind == "to-loopback" and
+	.to.addr == "127.0.0.1" and .to.port == $port and (.proto == $p or .proto == "any")
+	and covers($wire)) | .interfaces[] | select(.ifname == "eth0") | .state] as $s |
 	if ($s | index("works")) != null then "D" else "N" end;
 [direct("udp"; 5000), direct("udp"; 5002), spoof(5000), spoof(5002),
- direct("tcp"; 5001), direct("tcp"; 5003), dnat("udp"; 5000), dnat("tcp"; 5001)]
+ direct("tcp"; 5001), direct("tcp"; 5003), dnat("udp"; 8080; 5000), dnat("tcp"; 8081; 5001)]
 | join(" ")'
 
 declare -A TALLY=()
