@@ -270,7 +270,67 @@ check "dnat from 127.0.0.1, raw drop: guard hook" "$(aj '.guards[0] | "\(.hook) 
 delivered "dnat from 127.0.0.1, raw drop: nothing arrives" any 0 \
 	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
 
-# 11. What cannot be told is an error (exit 2), never "nothing exposed".
+# 11. Certainty is earned: a conditional drop never guards; a dormant
+# table's drop never runs; notrack cannot be told (exit 2).
+reset
+rl "$NODE" eth0 1
+ip netns exec "$NODE" nft -f - <<-'EOF'
+table inet limits {
+	chain input {
+		type filter hook input priority 0;
+		ct count over 100 drop
+	}
+}
+EOF
+audit "ct count"
+check "ct count: exit 1, exposed" "$A_RC $(aj '[.exposure[].status] | unique | join(",")')" "1 exposed"
+check "ct count: names the condition" \
+	"$(grep -c 'exposed unless "ct count over 100" holds: inet limits input #2' "$TMPD/a.txt")" 2
+check "ct count: a guard that is not certain" "$(aj '[.exposure[].guard.certain] | unique | join(",")')" false
+delivered "ct count: the neighbour's frame is delivered" udp 1 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 5000
+reset
+rl "$NODE" eth0 1
+ip netns exec "$NODE" nft -f - <<-'EOF'
+table inet off {
+	flags dormant
+	chain input {
+		type filter hook input priority 0;
+		ip daddr 127.0.0.0/8 drop
+	}
+}
+EOF
+audit "dormant"
+check "dormant: exit 1, exposed" "$A_RC $(aj '[.exposure[].status] | unique | join(",")')" "1 exposed"
+check "dormant: named" "$(aj .dormant_tables)" "inet off"
+check "dormant: no guard" "$(aj '.guards | length')" 0
+delivered "dormant: the neighbour's frame is delivered" udp 1 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 5000
+ip netns exec "$NODE" nft -f - <<-'EOF'
+table ip raw {
+	chain pre {
+		type filter hook prerouting priority -300;
+		udp dport 5000 notrack
+	}
+}
+table ip filter {
+	chain input {
+		type filter hook input priority 0;
+		ct state new ip daddr 127.0.0.0/8 drop
+	}
+}
+EOF
+audit "notrack"
+check "notrack: exit 2, udp unknown, tcp guarded" "$A_RC $(aj '.verdict') $(rows)" \
+	"2 unknown eth0 tcp 127.0.0.1:5001 guarded,eth0 udp 127.0.0.1:5000 unknown"
+check "notrack: says why" "$(aj .cannot_tell)" \
+	'ip raw pre #2 has "notrack", which the audit does not model'
+check "notrack: human verdict" \
+	"$(grep -c '^verdict: COULD NOT TELL, ip raw pre #2 has "notrack"' "$TMPD/a.txt")" 1
+delivered "notrack: the untracked frame is delivered (ct state new misses it)" udp 1 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 5000
+
+# 12. What cannot be told is an error (exit 2), never "nothing exposed".
 reset
 "$LNW" audit --netns "$TAG-gone" >"$TMPD/e.out" 2>"$TMPD/e.err"
 check "netns gone: exit 2" $? 2

@@ -203,7 +203,8 @@ static void t_meta_fib_and_unknown(void)
 	r = fx_rule(c, 23, 0); /* tcp dport 25 limit rate 10/minute: may stop the rule */
 	RULE_IS(r, LNW_V_ACCEPT, 2);
 	MATCH_IS(r, 1, LNW_KEY_UNKNOWN, LNW_OP_IN, "");
-	CHECK(r && r->m[1].text && !strcmp(r->m[1].text, "limit"), "limit kept as text");
+	CHECK(r && r->m[1].text && !strcmp(r->m[1].text, "limit rate 10/minute"),
+	      "limit kept as text: '%s'", r && r->n_m > 1 ? r->m[1].text : "-");
 	/* a mask that is no prefix, a field the model does not read */
 	MATCH_IS(fx_rule(c, 27, 0), 0, LNW_KEY_UNKNOWN, LNW_OP_IN, "");
 	MATCH_IS(fx_rule(c, 28, 0), 0, LNW_KEY_UNKNOWN, LNW_OP_IN, "");
@@ -214,8 +215,8 @@ static void t_meta_fib_and_unknown(void)
 		return;
 	c = fx_chain(&rs, "inet", "filter", "input");
 	MATCH_IS(fx_rule(c, 7, 0), 0, LNW_KEY_L4PROTO, LNW_OP_IN, "1"); /* ip protocol icmp */
-	/* a protocol name outside lnw_protos: not read (see the report) */
-	MATCH_IS(fx_rule(c, 8, 0), 0, LNW_KEY_UNKNOWN, LNW_OP_IN, "");
+	/* a protocol name outside lnw_protos: known all the same */
+	MATCH_IS(fx_rule(c, 8, 0), 0, LNW_KEY_L4PROTO, LNW_OP_IN, "58");
 	r = fx_rule(c, 10, 0); /* meta pkttype host limit ... reject */
 	RULE_IS(r, LNW_V_DROP, 2);
 	MATCH_IS(r, 0, LNW_KEY_PKTTYPE, LNW_OP_IN, "0");

@@ -7,6 +7,8 @@
  * layouts read back from a kernel once), through the audit. No kernel.
  */
 #include "unit.h"
+#include <linux/netfilter/xt_iprange.h>
+#include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
@@ -241,7 +243,10 @@ static void nl_cni_portmap(struct lnw_nfnl_ruleset *nl)
 
 /* ---- lnw_xt_match, lnw_xt_target ------------------------------------------ */
 
-/* Decode -m name: key, text; the match's memory released. */
+/* The values of the last match_of, as fx_values writes them. */
+static char match_values[256];
+
+/* Decode -m name: key, text, match_values; the match's memory released. */
 static enum lnw_nft_key match_of(const char *name, unsigned int rev, struct xt_buf p,
 				 struct lnw_nft_match *m, char *text, size_t len, char **cmt)
 {
@@ -250,8 +255,11 @@ static enum lnw_nft_key match_of(const char *name, unsigned int rev, struct xt_b
 
 	CHECK(ret == 0, "-m %s: %d", name, ret);
 	snprintf(text, len, "%s", m->text ? m->text : "(null)");
+	snprintf(match_values, sizeof(match_values), "%s", fx_values(m));
 	free(m->text);
+	free(m->ranges);
 	m->text = NULL;
+	m->ranges = NULL;
 	return m->key;
 }
 
@@ -330,7 +338,39 @@ static void t_match_others(void)
 	CHECK(match_of("addrtype", 0, addrtype(0, XT_ADDRTYPE_LOCAL, 0), &m, text, sizeof(text),
 		       NULL) == LNW_KEY_UNKNOWN && !strcmp(text, "-m addrtype"), "rev 0 '%s'", text);
 	CHECK(match_of("multiport", 1, multiport_dst(8080), &m, text, sizeof(text), NULL) ==
-	      LNW_KEY_UNKNOWN && !strcmp(text, "-m multiport"), "multiport '%s'", text);
+	      LNW_KEY_DPORT && m.op == LNW_OP_IN && !strcmp(match_values, "8080") &&
+	      !strcmp(text, "-m multiport --dports 8080"), "multiport '%s' '%s'", text,
+	      match_values);
+	{
+		struct xt_udp u = { .spts = { 0, 0xffff }, .dpts = { 5000, 5002 },
+				    .invflags = XT_UDP_INV_DSTPT };
+		struct xt_tcp t = { .spts = { 0, 0xffff }, .dpts = { 0, 0xffff },
+				    .flg_mask = 0x17, .flg_cmp = 0x02 };
+		struct xt_iprange_mtinfo r = { .flags = IPRANGE_DST };
+		struct xt_buf b = { .len = XT_LEN(u) };
+
+		memcpy(b.b, &u, sizeof(u));
+		CHECK(match_of("udp", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_DPORT &&
+		      m.op == LNW_OP_NOT_IN && m.l4proto == IPPROTO_UDP &&
+		      !strcmp(match_values, "5000-5002") &&
+		      !strcmp(text, "-m udp ! --dport 5000:5002"), "udp '%s'", text);
+		b = (struct xt_buf){ .len = XT_LEN(t) }; /* --syn: flags are not read */
+		memcpy(b.b, &t, sizeof(t));
+		CHECK(match_of("tcp", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
+		      "tcp --syn '%s'", text);
+		r.dst_min.ip = htonl(0x7f000001);
+		r.dst_max.ip = htonl(0x7f0000ff);
+		b = (struct xt_buf){ .len = XT_LEN(r) };
+		memcpy(b.b, &r, sizeof(r));
+		CHECK(match_of("iprange", 1, b, &m, text, sizeof(text), NULL) == LNW_KEY_DADDR &&
+		      m.op == LNW_OP_IN && !strcmp(match_values, "127.0.0.1-127.0.0.255") &&
+		      !strcmp(text, "-m iprange --dst-range 127.0.0.1-127.0.0.255"),
+		      "iprange '%s' '%s'", text, match_values);
+		r.flags = IPRANGE_DST | IPRANGE_SRC; /* two conditions: not read */
+		memcpy(b.b, &r, sizeof(r));
+		CHECK(match_of("iprange", 1, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
+		      "iprange both '%s'", text);
+	}
 }
 
 /* Decode -j name into a rule; its text. */
@@ -391,6 +431,7 @@ static void t_targets(void)
 		CHECK(r.verdict == plain[i].v && !strcmp(text, want) &&
 		      (r.verdict != LNW_V_NAT || r.nat.kind == LNW_NAT_OTHER),
 		      "%s: verdict %d '%s'", plain[i].name, r.verdict, text);
+		free(r.unmodelled);
 	}
 }
 
@@ -420,7 +461,7 @@ static void t_kube_proxy_decoded(void)
 		      !strcmp(r->comment, "kube-system/kube-dns:dns") &&
 		      !strcmp(r->text, "meta l4proto udp -m udp -j DNAT --to-destination "
 			      "10.244.0.5:53"), "'%s'", r ? r->text : "-");
-		MATCH_IS(r, 2, LNW_KEY_UNKNOWN, LNW_OP_IN, ""); /* -m udp */
+		MATCH_IS(r, 2, LNW_KEY_TRUE, LNW_OP_IN, ""); /* -m udp, no port */
 		r = fx_rule(fx_chain(&rs, "ip", "nat", "KUBE-SERVICES"), 22, 0);
 		MATCH_IS(r, 1, LNW_KEY_XT_ADDRTYPE, LNW_OP_IN, "");
 		r = fx_rule(fx_chain(&rs, "ip", "nat", "KUBE-MARK-MASQ"), 18, 0);
@@ -558,7 +599,7 @@ static void t_dnat_paths(void)
 		      "%d paths", np);
 		if (np == 3) {
 			f = flow_to(&n, "eth0", IPPROTO_UDP, "10.96.0.10", 53, false);
-			CHECK(lnw_fw_path_applies(&p[0], &f) == LNW_MAYBE, "dns: -m udp unread");
+			CHECK(lnw_fw_path_applies(&p[0], &f) == LNW_YES, "dns: -m udp --dport 53 read");
 			f.l4proto = IPPROTO_TCP;
 			CHECK(lnw_fw_path_applies(&p[0], &f) == LNW_NO, "dns over tcp");
 			/* --dst-type LOCAL: the node's addresses and 127/8 */
@@ -582,7 +623,7 @@ static void t_dnat_paths(void)
 		      "%d paths", np);
 		if (np == 1) {
 			f = flow_to(&n, "eth0", IPPROTO_TCP, "10.0.0.1", 8080, false);
-			CHECK(lnw_fw_path_applies(&p[0], &f) == LNW_MAYBE, "-m multiport unread");
+			CHECK(lnw_fw_path_applies(&p[0], &f) == LNW_YES, "-m multiport --dports 8080");
 			f = flow_to(&n, "eth0", IPPROTO_TCP, "10.0.0.1", 8081, false);
 			CHECK(lnw_fw_path_applies(&p[0], &f) == LNW_NO, "tcp dport 8080");
 		}

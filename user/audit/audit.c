@@ -40,7 +40,8 @@ static const char doc[] =
 "    0   nothing exposed\n"
 "    1   something exposed\n"
 "    2   could not tell (the namespace is gone, nftables cannot be read,\n"
-"        permission denied, bad arguments): never a silent \"nothing exposed\"";
+"        permission denied, bad arguments, a rule does what the audit does\n"
+"        not model): never a silent \"nothing exposed\"";
 
 static const struct argp_option audit_argp_opts[] = {
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,
@@ -137,7 +138,8 @@ int lnw_audit_main(int argc, char **argv)
 	if (ret)
 		lnw_error(opts.json, "audit: %s", err[0] ? err : strerror(-ret));
 	else
-		ret = rep.n_exposed ? LNW_AUDIT_EXPOSED : LNW_AUDIT_CLEAN;
+		ret = rep.n_exposed ? LNW_AUDIT_EXPOSED : rep.n_unknown ? LNW_AUDIT_ERROR :
+		      LNW_AUDIT_CLEAN;
 	lnw_audit_report_free(&rep);
 	lnw_nft_free(&rs);
 	lnw_audit_socks_free(&socks);

@@ -18,7 +18,6 @@
 
 #define PRI_CONNTRACK (-200) /* NF_IP_PRI_CONNTRACK: ct exists after it */
 #define PRI_NAT_DST (-100)   /* NF_IP_PRI_NAT_DST: DNAT is done after it */
-#define MAX_JUMPS 32
 
 /* Status bits a first packet is known not to have (unless DNAT'd). */
 #define CT_STATUS_KNOWN (IPS_EXPECTED | IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | \
@@ -331,70 +330,135 @@ static enum lnw_tv rule_eval(const struct lnw_nft_rule *r, const struct view *v)
 #define OUT_DROP 2u
 #define OUT_LEAVE 4u /* fell off its end, or returned */
 #define OUT_NEXT 8u  /* a rule's outcome: on to the next rule */
+#define OUT_ANY (OUT_ACCEPT | OUT_DROP | OUT_NEXT)
+
+/* What a chain does with the flow, jumps followed: the same wherever it
+ * is jumped from (the flow and the view do not change on the way), so it
+ * is worked out once per chain and view. */
+struct chain_res {
+	unsigned int out;
+	const struct lnw_nft_rule *sure_drop;  /* surely reached and dropping,
+						* when the chain is surely entered */
+	const struct lnw_nft_rule *yes_drop;   /* the first drop whose matches
+						* all hold, reached or not */
+	const struct lnw_nft_rule *maybe_drop; /* the first that may drop */
+	const struct lnw_nft_rule *unmodelled; /* the first that may apply and
+						* that the model cannot follow */
+};
+
+enum { MEMO_NONE, MEMO_BUSY, MEMO_DONE };
 
 struct walk {
 	struct view view;
-	const struct lnw_nft_rule *sure_drop;  /* surely reached, surely drops */
-	const struct lnw_nft_rule *maybe_drop; /* the first that may drop */
+	const struct lnw_nft_ruleset *rs;
+	struct chain_res *memo;      /* per chain of rs */
+	unsigned char *state;        /* MEMO_* per chain */
+	unsigned long long work;     /* rules evaluated */
+	bool over_budget;
 };
 
-/* sure: the packet certainly reaches the chain's first rule. */
-static unsigned int walk_chain(struct walk *w, const struct lnw_nft_chain *c, bool sure,
-			       int depth)
+static unsigned long long work_budget = LNW_FW_WORK_BUDGET;
+
+void lnw_fw_set_budget(unsigned long long rules)
 {
-	unsigned int out = 0, v, sub;
+	work_budget = rules ? rules : LNW_FW_WORK_BUDGET;
+}
+
+static void first(const struct lnw_nft_rule **dst, const struct lnw_nft_rule *r)
+{
+	if (!*dst)
+		*dst = r;
+}
+
+static const struct chain_res *walk_chain(struct walk *w, const struct lnw_nft_chain *c);
+
+/* A jump's or goto's outcomes; res gets what the target found. */
+static unsigned int walk_jump(struct walk *w, const struct lnw_nft_rule *r, bool here,
+			      struct chain_res *res)
+{
+	const struct chain_res *sub;
+	unsigned int v;
+
+	if (!r->target || w->over_budget)
+		return OUT_ANY;
+	sub = walk_chain(w, r->target);
+	if (!sub) /* a loop (the kernel refuses them) or over budget */
+		return OUT_ANY;
+	v = sub->out & (OUT_ACCEPT | OUT_DROP);
+	if (sub->out & OUT_LEAVE)
+		v |= r->verdict == LNW_V_JUMP ? OUT_NEXT : OUT_LEAVE;
+	if (here)
+		first(&res->sure_drop, sub->sure_drop);
+	first(&res->yes_drop, sub->yes_drop);
+	first(&res->maybe_drop, sub->maybe_drop);
+	first(&res->unmodelled, sub->unmodelled);
+	return v;
+}
+
+static void walk_rules(struct walk *w, const struct lnw_nft_chain *c, struct chain_res *res)
+{
+	bool sure = true; /* the packet certainly reaches rule i */
+	unsigned int v;
 	int i;
 
 	for (i = 0; i < c->n_rules; i++) {
 		const struct lnw_nft_rule *r = &c->rules[i];
-		enum lnw_tv t = rule_eval(r, &w->view);
-		bool here = sure && t == LNW_YES;
+		enum lnw_tv t;
+		bool here;
 
+		if (++w->work > work_budget) {
+			w->over_budget = true;
+			res->out |= OUT_ANY;
+			return;
+		}
+		t = rule_eval(r, &w->view);
+		here = sure && t == LNW_YES;
 		if (t == LNW_NO)
 			continue;
+		if (r->unmodelled)
+			first(&res->unmodelled, r);
 		switch (r->verdict) {
-		case LNW_V_CONTINUE:
-			v = OUT_NEXT;
-			break;
+		case LNW_V_CONTINUE: v = OUT_NEXT; break;
 		case LNW_V_ACCEPT:
-		case LNW_V_NAT:
-			v = OUT_ACCEPT;
-			break;
-		case LNW_V_DROP:
-			v = OUT_DROP;
-			break;
-		case LNW_V_RETURN:
-			v = OUT_LEAVE;
-			break;
+		case LNW_V_NAT: v = OUT_ACCEPT; break;
+		case LNW_V_DROP: v = OUT_DROP; break;
+		case LNW_V_RETURN: v = OUT_LEAVE; break;
 		case LNW_V_JUMP:
-		case LNW_V_GOTO:
-			if (depth >= MAX_JUMPS || !r->target) {
-				v = OUT_ACCEPT | OUT_DROP | OUT_NEXT;
-				break;
-			}
-			sub = walk_chain(w, r->target, here, depth + 1);
-			v = sub & (OUT_ACCEPT | OUT_DROP);
-			if (sub & OUT_LEAVE)
-				v |= r->verdict == LNW_V_JUMP ? OUT_NEXT : OUT_LEAVE;
-			break;
+		case LNW_V_GOTO: v = walk_jump(w, r, here, res); break;
 		case LNW_V_MAYBE:
-		default:
-			v = OUT_ACCEPT | OUT_DROP | OUT_NEXT;
-			break;
+		default: v = OUT_ANY; break;
 		}
 		if (r->verdict == LNW_V_DROP || r->verdict == LNW_V_MAYBE) {
-			if (here && r->verdict == LNW_V_DROP && !w->sure_drop)
-				w->sure_drop = r;
-			if (!w->maybe_drop)
-				w->maybe_drop = r;
+			if (here && r->verdict == LNW_V_DROP)
+				first(&res->sure_drop, r);
+			if (t == LNW_YES && r->verdict == LNW_V_DROP)
+				first(&res->yes_drop, r);
+			first(&res->maybe_drop, r);
 		}
-		out |= v & (OUT_ACCEPT | OUT_DROP | OUT_LEAVE);
+		res->out |= v & (OUT_ACCEPT | OUT_DROP | OUT_LEAVE);
 		if (t == LNW_YES && !(v & OUT_NEXT))
-			return out;
+			return;
 		if (v != OUT_NEXT)
 			sure = false; /* it may have left here */
 	}
-	return out | OUT_LEAVE;
+	res->out |= OUT_LEAVE;
+}
+
+/* NULL while c is being walked (a loop), or past the work budget. */
+static const struct chain_res *walk_chain(struct walk *w, const struct lnw_nft_chain *c)
+{
+	size_t k = (size_t)(c - w->rs->chains);
+	struct chain_res res = { 0 };
+
+	if (w->state[k] == MEMO_DONE)
+		return &w->memo[k];
+	if (w->state[k] == MEMO_BUSY)
+		return NULL;
+	w->state[k] = MEMO_BUSY;
+	walk_rules(w, c, &res);
+	w->memo[k] = res;
+	w->state[k] = MEMO_DONE;
+	return w->over_budget ? NULL : &w->memo[k];
 }
 
 /* The hooks a flow passes, in order; which view each base chain has. */
@@ -453,36 +517,66 @@ void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		 struct lnw_fw_verdict *out)
 {
 	struct staged *st = calloc((size_t)rs->n_chains + 1, sizeof(*st));
+	struct walk w = { .rs = rs };
 	int i, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->fate = LNW_FW_PASSES;
-	if (!st) { /* cannot tell: never claim a drop */
+	w.memo = calloc((size_t)rs->n_chains + 1, sizeof(*w.memo));
+	w.state = calloc((size_t)rs->n_chains + 1, 1);
+	if (!st || !w.memo || !w.state) { /* cannot tell: never claim a drop */
 		out->fate = LNW_FW_MAY_DROP;
-		return;
+		out->over_budget = true;
+		goto out;
 	}
 	for (i = 0; i < rs->n_chains; i++)
 		if (chain_sees(&rs->chains[i], f, &st[n].stage, &st[n].view))
 			st[n++].c = &rs->chains[i];
 	qsort(st, (size_t)n, sizeof(*st), staged_cmp);
 	for (i = 0; i < n; i++) {
-		struct walk w = { .view = st[i].view };
-		unsigned int res = walk_chain(&w, st[i].c, true, 0);
+		const struct chain_res *cr;
+		struct chain_res res;
+		unsigned int o;
 
-		if (res & OUT_LEAVE) /* the policy decides */
-			res = (res & ~OUT_LEAVE) | (st[i].c->policy_drop ? OUT_DROP : OUT_ACCEPT);
-		if (res == OUT_DROP) {
-			out->fate = LNW_FW_DROPS;
-			out->rule = w.sure_drop;
-			out->chain = w.sure_drop ? w.sure_drop->chain : st[i].c;
+		/* a chain's outcome depends on the view: a new memo per base */
+		w.view = st[i].view;
+		memset(w.state, 0, (size_t)rs->n_chains);
+		cr = walk_chain(&w, st[i].c);
+		if (!cr) {
+			out->fate = LNW_FW_MAY_DROP;
+			out->over_budget = true;
 			break;
 		}
-		if ((res & OUT_DROP) && out->fate == LNW_FW_PASSES) {
+		res = *cr;
+		o = res.out;
+		if (o & OUT_LEAVE) /* the policy decides */
+			o = (o & ~OUT_LEAVE) | (st[i].c->policy_drop ? OUT_DROP : OUT_ACCEPT);
+		if (res.unmodelled) {
+			/* what follows it cannot be told: never a certain drop */
 			out->fate = LNW_FW_MAY_DROP;
-			out->rule = w.maybe_drop;
-			out->chain = w.maybe_drop ? w.maybe_drop->chain : st[i].c;
+			out->unmodelled = res.unmodelled;
+			out->rule = res.unmodelled;
+			out->chain = res.unmodelled->chain;
+			break;
+		}
+		if (o == OUT_DROP) {
+			const struct lnw_nft_rule *r = res.sure_drop ? res.sure_drop : res.yes_drop;
+
+			out->fate = LNW_FW_DROPS;
+			out->rule = r;
+			out->chain = r ? r->chain : st[i].c;
+			break;
+		}
+		if ((o & OUT_DROP) && out->fate == LNW_FW_PASSES) {
+			out->fate = LNW_FW_MAY_DROP;
+			out->rule = res.maybe_drop;
+			out->chain = res.maybe_drop ? res.maybe_drop->chain : st[i].c;
 		}
 	}
+out:
+	out->work = w.work;
+	free(w.memo);
+	free(w.state);
 	free(st);
 }
 
@@ -494,6 +588,13 @@ enum lnw_tv lnw_fw_rule_applies(const struct lnw_nft_rule *r, const struct lnw_f
 
 	if (!chain_sees(base, f, &stage, &v))
 		return LNW_NO;
+	return rule_eval(r, &v);
+}
+
+enum lnw_tv lnw_fw_rule_at_nat(const struct lnw_nft_rule *r, const struct lnw_fw_flow *f)
+{
+	struct view v = { .f = f, .post_nat = false, .has_ct = true };
+
 	return rule_eval(r, &v);
 }
 

@@ -58,7 +58,19 @@ struct lnw_fw_verdict {
 	const struct lnw_nft_rule *rule;   /* the one that drops (or may); NULL:
 					    * the policy of chain */
 	const struct lnw_nft_chain *chain;
+	/* cannot be told (fate MAY_DROP): a rule the flow may meet has a
+	 * statement the model cannot follow (rule->unmodelled), or the
+	 * evaluation went past the work budget */
+	const struct lnw_nft_rule *unmodelled;
+	bool over_budget;
+	unsigned long long work;           /* rules evaluated */
 };
+
+/* Each chain is walked once per flow and view (memoised), so one
+ * evaluation is linear in the ruleset; the budget bounds it all the same. */
+#define LNW_FW_WORK_BUDGET 4000000ULL
+/* Rules one evaluation may look at (0: the default), for tests. */
+void lnw_fw_set_budget(unsigned long long rules);
 
 void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		 struct lnw_fw_verdict *out);
@@ -69,6 +81,14 @@ enum lnw_tv lnw_fw_rule_applies(const struct lnw_nft_rule *r, const struct lnw_f
 /* Does the flow (as a prerouting nat chain sees it, before DNAT) take
  * path? */
 enum lnw_tv lnw_fw_path_applies(const struct lnw_nft_path *p, const struct lnw_fw_flow *f);
+/* Do r's own matches hold for the flow as a prerouting nat chain sees it? */
+enum lnw_tv lnw_fw_rule_at_nat(const struct lnw_nft_rule *r, const struct lnw_fw_flow *f);
+/* Does the kernel take path for the flow: its matches hold, and no rule
+ * before it ends the nat chain (accept, drop, an earlier DNAT) nor an
+ * earlier nat chain (drop, DNAT: the first DNAT wins; an accept there
+ * only ends that chain)? (natorder.c) */
+enum lnw_tv lnw_fw_path_taken(const struct lnw_nft_ruleset *rs, const struct lnw_nft_path *p,
+			      const struct lnw_fw_flow *f);
 /* The values a path's positive matches allow for key (DADDR, DPORT,
  * IIFNAME excluded): false when unconstrained or not representable. */
 bool lnw_fw_path_values(const struct lnw_nft_path *p, enum lnw_nft_key key,

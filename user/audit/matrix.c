@@ -23,7 +23,7 @@ const char *lnw_reach_name(enum lnw_reach e)
 {
 	static const char *const names[] = {
 		[LNW_REACH_EXPOSED] = "exposed", [LNW_REACH_SPOOFABLE] = "spoofable",
-		[LNW_REACH_GUARDED] = "guarded",
+		[LNW_REACH_GUARDED] = "guarded", [LNW_REACH_UNKNOWN] = "unknown",
 	};
 
 	return names[e];
@@ -61,6 +61,46 @@ void lnw_fw_verdict_where(const struct lnw_fw_verdict *v, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%s", where);
 	}
+}
+
+bool lnw_fw_verdict_unknown(const struct lnw_fw_verdict *v, char *buf, size_t len)
+{
+	char where[320];
+
+	if (v->over_budget) {
+		snprintf(buf, len, "the ruleset is too large to evaluate within %llu rules "
+			 "per flow", (unsigned long long)LNW_FW_WORK_BUDGET);
+		return true;
+	}
+	if (!v->unmodelled)
+		return false;
+	lnw_nft_rule_where(v->unmodelled, where, sizeof(where));
+	snprintf(buf, len, "%s has \"%s\", which the audit does not model", where,
+		 v->unmodelled->unmodelled);
+	return true;
+}
+
+const char *lnw_fw_verdict_condition(const struct lnw_fw_verdict *v)
+{
+	int i;
+
+	for (i = 0; v->fate == LNW_FW_MAY_DROP && v->rule && i < v->rule->n_m; i++)
+		if (v->rule->m[i].key == LNW_KEY_UNKNOWN && v->rule->m[i].text)
+			return v->rule->m[i].text;
+	return NULL;
+}
+
+/* Count a verdict that cannot be told; true if it cannot. */
+static bool count_unknown(struct lnw_audit_report *rep, const struct lnw_fw_verdict *v)
+{
+	char why[512];
+
+	if (!lnw_fw_verdict_unknown(v, why, sizeof(why)))
+		return false;
+	if (!rep->n_unknown++)
+		snprintf(rep->cannot_tell, sizeof(rep->cannot_tell), "%.*s",
+			 (int)sizeof(rep->cannot_tell) - 1, why);
+	return true;
 }
 
 /* ---- fixes ------------------------------------------------------------ */
@@ -297,7 +337,7 @@ static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path 
 		if (!lnw_audit_iface_routes_input(it))
 			continue;
 		path_flow(rep, np, it, &f);
-		pi->applies = lnw_fw_path_applies(p, &f);
+		pi->applies = lnw_fw_path_taken(rep->rs, p, &f);
 		if (pi->applies == LNW_NO)
 			continue;
 		pi->iface = it;
@@ -313,6 +353,7 @@ static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path 
 			continue;
 		}
 		lnw_fw_eval(rep->rs, &f, &pi->guard);
+		count_unknown(rep, &pi->guard);
 		if (pi->guard.fate == LNW_FW_DROPS)
 			pi->state = LNW_PATH_BLOCKED;
 		else
@@ -384,9 +425,12 @@ static void analyse_row(struct lnw_audit_report *rep, const struct lnw_audit_ifa
 	} else {
 		row->status = LNW_REACH_GUARDED;
 	}
+	if (count_unknown(rep, &row->guard) ||
+	    (row->status == LNW_REACH_GUARDED && count_unknown(rep, &row->spoof)))
+		row->status = LNW_REACH_UNKNOWN;
 	if (row->status != LNW_REACH_GUARDED) {
 		fix_for_iface(rep, it, row->fix, sizeof(row->fix));
-		rep->n_exposed++;
+		rep->n_exposed += row->status != LNW_REACH_UNKNOWN;
 	}
 }
 
@@ -504,6 +548,7 @@ static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r,
 	g->ifs = calloc((size_t)rep->net->n_ifs + 1, sizeof(*g->ifs));
 	if (!g->ifs)
 		return -ENOMEM;
+	g->covers_unknown = rep->n_guards > LNW_MAX_GUARD_EVALS;
 	for (i = 0; i < rep->net->n_ifs; i++) {
 		const struct lnw_audit_iface *it = &rep->net->ifs[i];
 
@@ -511,6 +556,8 @@ static int add_guard(struct lnw_audit_report *rep, const struct lnw_nft_rule *r,
 			continue;
 		if (!probe_if)
 			probe_if = it;
+		if (g->covers_unknown)
+			break;
 		guard_probe(rep, r, it, false, &f);
 		lnw_fw_eval(rep->rs, &f, &v);
 		if (v.fate == LNW_FW_DROPS && v.rule == r)

@@ -19,6 +19,8 @@ enum lnw_reach {
 	LNW_REACH_SPOOFABLE, /* guarded against the neighbour's own address, not
 			* against a forged 127.x source: UDP, one way */
 	LNW_REACH_GUARDED,   /* a rule drops it */
+	LNW_REACH_UNKNOWN,   /* cannot be told: a rule on its way does what the
+			      * audit does not model, or past the work budget */
 };
 
 /* An interface with route_localnet on x a loopback-only service. */
@@ -74,7 +76,13 @@ struct lnw_guard {
 	int n_ifs;
 	enum lnw_tv drops_dnat;           /* traffic DNAT'd to 127.0.0.0/8 */
 	enum lnw_tv drops_spoofed;        /* a forged 127.x source */
+	bool covers_unknown;              /* past LNW_MAX_GUARD_EVALS: ifs not
+					   * worked out */
 };
+
+/* Guards whose coverage is worked out (an evaluation each per device):
+ * beyond, a ruleset of thousands of guard-like rules would be quadratic. */
+#define LNW_MAX_GUARD_EVALS 256
 
 struct lnw_advice {
 	const struct lnw_audit_iface *iface; /* NULL: net.ipv4.conf.all */
@@ -97,6 +105,8 @@ struct lnw_audit_report {
 	int n_advice;
 	bool output_dnat;         /* an output-hook DNAT exists (localhost NodePorts) */
 	int n_exposed;            /* rows and paths that make the verdict "exposed" */
+	int n_unknown;            /* rows and paths that cannot be told */
+	char cannot_tell[LNW_FIX_LEN]; /* why, for the first of them */
 };
 
 /* Returns 0, or -errno with err set. */
@@ -109,6 +119,12 @@ const char *lnw_reach_name(enum lnw_reach e);
 const char *lnw_path_state_name(enum lnw_path_state s);
 /* "tcp", "udp", ...; "any" for 0 */
 const char *lnw_l4_name(unsigned char l4proto);
+/* Why v cannot be told ("ip raw pre #2 has notrack, which ..."); false
+ * when it can. */
+bool lnw_fw_verdict_unknown(const struct lnw_fw_verdict *v, char *buf, size_t len);
+/* The condition under which v's rule may drop ("ct count over 100"), or
+ * NULL. */
+const char *lnw_fw_verdict_condition(const struct lnw_fw_verdict *v);
 /* "ip filter KUBE-FIREWALL #4 \"comment\"", or "policy drop of ..." */
 void lnw_fw_verdict_where(const struct lnw_fw_verdict *v, char *buf, size_t len);
 

@@ -102,7 +102,7 @@ static const char *tv_word(enum lnw_tv v, const char *yes, const char *no)
 static const char *status_label(enum lnw_reach r)
 {
 	return r == LNW_REACH_EXPOSED ? "EXPOSED" : r == LNW_REACH_SPOOFABLE ? "SPOOFABLE" :
-	       "GUARDED";
+	       r == LNW_REACH_UNKNOWN ? "UNKNOWN" : "GUARDED";
 }
 
 /* ---- human sections ----------------------------------------------------- */
@@ -133,11 +133,18 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 		service_str(row->sock, svc, sizeof(svc));
 		process_str(row->sock, proc, sizeof(proc));
 		lnw_fw_verdict_where(&row->guard, where, sizeof(where));
-		if (row->status == LNW_REACH_GUARDED)
+		if (row->status == LNW_REACH_UNKNOWN &&
+		    (lnw_fw_verdict_unknown(&row->guard, where, sizeof(where)) ||
+		     lnw_fw_verdict_unknown(&row->spoof, where, sizeof(where))))
+			snprintf(why, sizeof(why), "cannot tell: %s", where);
+		else if (row->status == LNW_REACH_GUARDED)
 			snprintf(why, sizeof(why), "dropped by %s", where);
 		else if (row->status == LNW_REACH_SPOOFABLE)
 			snprintf(why, sizeof(why), "a forged 127.x source (one way, rp_filter %d) "
 				 "passes %s", row->iface->eff[LNW_CONF_RP_FILTER], where);
+		else if (lnw_fw_verdict_condition(&row->guard))
+			snprintf(why, sizeof(why), "exposed unless \"%s\" holds: %s",
+				 lnw_fw_verdict_condition(&row->guard), where);
 		else if (row->guard.fate == LNW_FW_MAY_DROP)
 			snprintf(why, sizeof(why), "no rule surely drops it; this one may: %s", where);
 		else
@@ -292,7 +299,8 @@ static void print_guards(FILE *f, const struct lnw_audit_report *rep)
 	fprintf(f, "\nGUARDS: filter rules that drop traffic to 127.0.0.0/8\n");
 	for (g = 0; g < rep->n_guards; g++) {
 		const struct lnw_guard *gd = &rep->guards[g];
-		struct lnw_fw_verdict v = { LNW_FW_DROPS, gd->rule, gd->rule->chain };
+		struct lnw_fw_verdict v = { .fate = LNW_FW_DROPS, .rule = gd->rule,
+					   .chain = gd->rule->chain };
 		struct lnw_tbl_row *r;
 		size_t o = 0;
 
@@ -303,7 +311,7 @@ static void print_guards(FILE *f, const struct lnw_audit_report *rep)
 			iface_name(gd->ifs[i], name, sizeof(name));
 			o += (size_t)snprintf(covers + o, sizeof(covers) - o, "%s%s", i ? "," : "", name);
 		}
-		r = lnw_tbl_add(&t, hook, covers[0] ? covers : "-",
+		r = lnw_tbl_add(&t, hook, covers[0] ? covers : gd->covers_unknown ? "?" : "-",
 			    tv_word(gd->drops_dnat, "dropped", "passes"),
 			    tv_word(gd->drops_spoofed, "dropped", "passes"), where);
 		lnw_tbl_note(r, "%s", gd->rule->text);
@@ -337,6 +345,10 @@ static int notes(const struct lnw_audit_report *rep, char out[][LNW_FIX_LEN], in
 	if (rep->rs->legacy_tables[0] && n < max)
 		snprintf(out[n++], LNW_FIX_LEN, "iptables-legacy tables exist (%s): their rules "
 			 "are not read, so a guard there is not seen", rep->rs->legacy_tables);
+	if (rep->rs->dormant_tables[0] && n < max)
+		snprintf(out[n++], LNW_FIX_LEN, "dormant tables (flags dormant: their chains "
+			 "do not run, a guard there guards nothing): %.160s",
+			 rep->rs->dormant_tables);
 	if (rep->rs->n_undecoded && n < max)
 		snprintf(out[n++], LNW_FIX_LEN, "%d xtables extension(s) could not be decoded: "
 			 "their rules are taken as may-match", rep->rs->n_undecoded);
@@ -365,6 +377,8 @@ void lnw_audit_print(FILE *f, const struct lnw_audit_report *rep,
 	if (rep->n_exposed)
 		fprintf(f, "verdict: EXPOSED, %d exposure%s, fixes below (exit status 1)\n",
 			rep->n_exposed, rep->n_exposed > 1 ? "s" : "");
+	else if (rep->n_unknown)
+		fprintf(f, "verdict: COULD NOT TELL, %s (exit status 2)\n", rep->cannot_tell);
 	else
 		fprintf(f, "verdict: nothing exposed (exit status 0)\n");
 	print_exposure(f, rep);
@@ -597,6 +611,10 @@ static json_object *j_guards(const struct lnw_audit_report *rep)
 		json_object_object_add(o, "priority", json_object_new_int(gd->base->prio));
 		for (i = 0; i < gd->n_ifs; i++)
 			json_object_array_add(ifs, lnw_json_name(gd->ifs[i]->link.name));
+		if (gd->covers_unknown) { /* not worked out: null, never [] */
+			json_object_put(ifs);
+			ifs = NULL;
+		}
 		json_object_object_add(o, "interfaces", ifs);
 		json_object_object_add(o, "drops_dnat", j_tv(gd->drops_dnat));
 		json_object_object_add(o, "drops_spoofed_source", j_tv(gd->drops_spoofed));
@@ -618,8 +636,13 @@ struct json_object *lnw_audit_json(const struct lnw_audit_report *rep,
 	json_object_object_add(ns, "inode", json_object_new_uint64(t->inode));
 	json_object_object_add(o, "netns", ns);
 	json_object_object_add(o, "verdict", json_object_new_string(rep->n_exposed ? "exposed" :
+								       rep->n_unknown ? "unknown" :
 								       "clean"));
 	json_object_object_add(o, "exposed", json_object_new_int(rep->n_exposed));
+	json_object_object_add(o, "dormant_tables", lnw_json_str(rep->rs->dormant_tables[0] ?
+								rep->rs->dormant_tables : NULL));
+	json_object_object_add(o, "cannot_tell", rep->n_unknown ?
+			       json_object_new_string(rep->cannot_tell) : NULL);
 	json_object_object_add(o, "exposure", j_rows(rep));
 	json_object_object_add(o, "nat_paths", j_paths(rep));
 	json_object_object_add(o, "interfaces", j_interfaces(rep->net));

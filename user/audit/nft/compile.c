@@ -18,6 +18,7 @@
 #include "lib/text.h"
 #include "lib/util.h"
 #include "compile.h"
+#include "stmt.h"
 #include "text.h"
 #include "xt.h"
 
@@ -63,6 +64,19 @@ static bool parse_addr(const char *s, uint32_t *out)
 	return true;
 }
 
+/* {"prefix": {"addr": A, "len": N}} as the range of addresses it covers. */
+static bool prefix_range(json_object *v, struct lnw_range *out)
+{
+	json_object *x = lnw_jget(v, "prefix");
+	int plen = json_object_get_int(lnw_jget(x, "len"));
+	uint32_t mask = plen <= 0 ? 0 : plen >= 32 ? ~0u : ~0u << (32 - plen), a;
+
+	if (!x || !lnw_jstr(x, "addr") || !parse_addr(lnw_jstr(x, "addr"), &a))
+		return false;
+	*out = (struct lnw_range){ a & mask, (a & mask) | ~mask };
+	return true;
+}
+
 static bool scalar(enum value_kind vk, json_object *v, uint32_t *out)
 {
 	const char *s = json_object_get_string(v);
@@ -79,29 +93,13 @@ static bool scalar(enum value_kind vk, json_object *v, uint32_t *out)
 		return false;
 	switch (vk) {
 	case VK_ADDR: return parse_addr(s, out);
-	case VK_PROTO: return lnw_named_find(lnw_protos, lnw_n_protos, s, out);
+	case VK_PROTO: return lnw_nft_proto_find(s, out);
 	case VK_DIRECTION: return LOOKUP(directions, s, out);
 	case VK_RTN: return LOOKUP(rtn_types, s, out);
 	case VK_PKTTYPE: return LOOKUP(pkttypes, s, out);
 	case VK_NFPROTO: return LOOKUP(nfprotos, s, out);
 	default: return false;
 	}
-}
-
-static json_object *find_named_set(struct lnw_nft_compile *cx, const char *name)
-{
-	size_t i, n = json_object_array_length(cx->items);
-
-	for (i = 0; i < n; i++) {
-		json_object *it = json_object_array_get_idx(cx->items, i);
-		json_object *s = lnw_jget(it, "set") ? lnw_jget(it, "set") : lnw_jget(it, "map");
-
-		if (s && lnw_jstr(s, "name") && !strcmp(lnw_jstr(s, "name"), name) &&
-		    lnw_jstr(s, "table") && !strcmp(lnw_jstr(s, "table"), cx->chain->table) &&
-		    lnw_jstr(s, "family") && !strcmp(lnw_jstr(s, "family"), cx->chain->family))
-			return s;
-	}
-	return NULL;
 }
 
 /* The element array of a set expression, anonymous or @named; NULL when v
@@ -112,7 +110,9 @@ static json_object *set_elems(struct lnw_nft_compile *cx, json_object *v)
 	json_object *set, *elems;
 
 	if (s && s[0] == '@') {
-		set = find_named_set(cx, s + 1);
+		set = lnw_nft_find_set(cx, s + 1);
+		if (set && lnw_nft_set_changes(cx, set))
+			return NULL; /* what it holds now is not what it will hold */
 		elems = lnw_jget(set, "elem");
 		/* a named set with no element has no "elem" at all */
 		return elems ? elems : set ? cx->no_elems : NULL;
@@ -168,13 +168,12 @@ static int add_value(struct lnw_nft_compile *cx, struct lnw_nft_match *m, enum v
 		return -EINVAL; /* a set we cannot see */
 	if ((x = lnw_jget(v, "elem")))
 		return add_value(cx, m, vk, lnw_jget(x, "val"));
-	if ((x = lnw_jget(v, "prefix")) && vk == VK_ADDR) {
-		int plen = json_object_get_int(lnw_jget(x, "len"));
-		uint32_t mask = plen <= 0 ? 0 : plen >= 32 ? ~0u : ~0u << (32 - plen);
+	if (lnw_jget(v, "prefix") && vk == VK_ADDR) {
+		struct lnw_range p;
 
-		if (!lnw_jstr(x, "addr") || !parse_addr(lnw_jstr(x, "addr"), &a))
+		if (!prefix_range(v, &p))
 			return -EINVAL;
-		return lnw_nft_range_push(m, a & mask, (a & mask) | ~mask);
+		return lnw_nft_range_push(m, p.lo, p.hi);
 	}
 	if ((x = lnw_jget(v, "range")) && json_object_array_length(x) == 2) {
 		if (!scalar(vk, json_object_array_get_idx(x, 0), &a) ||
@@ -195,7 +194,7 @@ static uint8_t l4_of(const char *proto)
 
 	if (!strcmp(proto, "th"))
 		return LNW_L4_TH;
-	return lnw_named_find(lnw_protos, lnw_n_protos, proto, &p) ? (uint8_t)p : 0;
+	return lnw_nft_proto_find(proto, &p) ? (uint8_t)p : 0;
 }
 
 /* Which key left reads; vk: how its values are written. */
@@ -442,6 +441,8 @@ static void compile_nat(json_object *val, bool redirect, struct lnw_nft_rule *r,
 		   parse_addr(json_object_get_string(json_object_array_get_idx(x, 1)), &b)) {
 		r->nat.has_addr = true;
 		r->nat.addr = (struct lnw_range){ a, b };
+	} else if (prefix_range(addr, &r->nat.addr)) {
+		r->nat.has_addr = true; /* "to 127.0.0.1-127.0.0.1" lists as a /32 */
 	} else if (addr) {
 		r->nat.kind = LNW_NAT_OTHER; /* not modelled: never listed as a path */
 	}
@@ -507,7 +508,7 @@ static int expand_elem(struct lnw_nft_compile *cx, json_object *jr, const struct
 	int i, ret;
 
 	r = rule_list_add(out);
-	if (!r)
+	if (!r || (base->unmodelled && !(r->unmodelled = strdup(base->unmodelled))))
 		return -ENOMEM;
 	for (i = 0; i < base->n_m; i++) {
 		ret = lnw_nft_match_copy(&m, &base->m[i]);
@@ -652,15 +653,12 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 			continue;
 		} else if (verdict_of(stmt, &r, vtext)) {
 			continue;
-		} else if (!strcmp(kind, "limit") || !strcmp(kind, "quota") ||
-			   !strcmp(kind, "connlimit") || !strcmp(kind, "numgen")) {
-			/* stops the rule when over: a condition we cannot know */
-			memset(&m, 0, sizeof(m));
-			m.key = LNW_KEY_UNKNOWN;
-			m.text = strdup(kind);
-			ret = m.text ? 0 : -ENOMEM;
 		} else {
-			continue; /* counter, log, mangle, notrack, set updates: no verdict */
+			ret = lnw_nft_compile_stmt(cx, kind, val, &r, &m);
+			if (ret == 1) {
+				ret = 0;
+				continue;
+			}
 		}
 		if (!ret)
 			ret = lnw_nft_rule_push_match(&r, &m);

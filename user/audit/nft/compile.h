@@ -22,6 +22,8 @@ struct lnw_nft_compile {
 	int xt_seen;                         /* xt statements so far in the rule */
 	const struct lnw_nfnl_rule *xt_rule; /* their payloads, or NULL */
 	char *xt_comment;                    /* from -m comment */
+	char **written;                      /* sets rules write: "family\ttable\tname" */
+	size_t n_written, cap_written;
 };
 
 struct lnw_nft_rules {

@@ -12,11 +12,15 @@
 #include <string.h>
 #include <json-c/json.h>
 #include <nftables/libnftables.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 
 #include "lib/json.h"
 #include "lib/util.h"
 #include "compile.h"
 #include "nfnl.h"
+#include "stmt.h"
+#include "text.h"
 #include "ruleset.h"
 
 #define GEN_RETRIES 5 /* a ruleset rewritten this often while we read it */
@@ -130,7 +134,7 @@ static int compile_all(struct lnw_nft_compile *cx)
 	size_t i, n = json_object_array_length(cx->items);
 	struct lnw_nft_chain *c = NULL;
 	size_t cap = 0;
-	int ret = 0, k;
+	int ret = lnw_nft_collect_written(cx), k;
 
 	for (i = 0; i < n && !ret; i++) {
 		json_object *jc = lnw_jget(json_object_array_get_idx(cx->items, i), "chain");
@@ -156,10 +160,11 @@ static int compile_all(struct lnw_nft_compile *cx)
 		if (!c)
 			continue;
 		cx->chain = c;
-		out = (struct lnw_nft_rules){ c->rules, c->n_rules, (size_t)c->n_rules };
+		out = (struct lnw_nft_rules){ c->rules, c->n_rules, c->cap_rules };
 		ret = lnw_nft_compile_rule(cx, jr, &out);
 		c->rules = out.v;
 		c->n_rules = out.n;
+		c->cap_rules = out.cap;
 	}
 	/* jump targets live in the same table */
 	for (k = 0; k < rs->n_chains && !ret; k++) {
@@ -182,33 +187,146 @@ static int compile_all(struct lnw_nft_compile *cx)
 
 /* ---- reading --------------------------------------------------------------- */
 
-static int list_ruleset(char **json, char *err, size_t len)
+/* One libnftables command; its "nftables" items (those of keep_table,
+ * when set) appended to all. */
+static int run_list(struct nft_ctx *ctx, const char *cmd, const struct lnw_nfnl_table *keep,
+		    json_object *all, char *err, size_t len)
+{
+	json_object *doc, *items;
+	size_t i, n;
+	bool ok;
+
+	if (nft_run_cmd_from_buffer(ctx, cmd)) {
+		const char *e = nft_ctx_get_error_buffer(ctx);
+
+		snprintf(err, len, "nft %s failed: %.*s", cmd, (int)strcspn(e, "\n"), e);
+		return -EIO;
+	}
+	doc = json_tokener_parse(nft_ctx_get_output_buffer(ctx));
+	items = lnw_jget(doc, "nftables");
+	n = json_object_is_type(items, json_type_array) ? json_object_array_length(items) : 0;
+	for (i = 0; i < n; i++) {
+		json_object *it = json_object_array_get_idx(items, i), *v;
+		const char *kind = lnw_nft_stmt_kind(it, &v);
+
+		if (!kind || !strcmp(kind, "metainfo") ||
+		    (keep && (lnw_nft_family_code(lnw_jstr(v, "family")) != keep->family ||
+			      strcmp(lnw_jstr(v, "table") ?: "", keep->name))))
+			continue;
+		json_object_array_add(all, json_object_get(it));
+	}
+	ok = json_object_is_type(items, json_type_array);
+	json_object_put(doc);
+	if (!ok)
+		snprintf(err, len, "nft %s returned JSON without an \"nftables\" array", cmd);
+	return ok ? 0 : -EPROTO;
+}
+
+/* A name libnftables' command parser takes as it is. */
+static bool plain_name(const char *s)
+{
+	return s[0] && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "0123456789_-.") == strlen(s);
+}
+
+/* A ruleset with a table with flags: libnftables 1.0.6 prints its flags
+ * through freed memory, so tables are listed one by one: a dormant one
+ * not at all (its chains never run), one with other flags chain by chain,
+ * its sets and maps from the family's lists. */
+static int list_by_table(struct nft_ctx *ctx, const struct lnw_nfnl_ruleset *nl,
+			 json_object *all, char *err, size_t len)
+{
+	char cmd[512];
+	size_t i;
+	int k, ret = 0;
+
+	for (i = 0; i < nl->n_tables && !ret; i++) {
+		const struct lnw_nfnl_table *t = &nl->tables[i];
+		const char *fam = lnw_nft_family_code_name(t->family);
+
+		if (!fam || (t->flags & NFT_TABLE_F_DORMANT))
+			continue;
+		if (!plain_name(t->name)) {
+			snprintf(err, len, "cannot list %s table %.64s by name", fam, t->name);
+			return -EINVAL;
+		}
+		if (!t->flags) {
+			snprintf(cmd, sizeof(cmd), "list table %s %s", fam, t->name);
+			ret = run_list(ctx, cmd, NULL, all, err, len);
+			continue;
+		}
+		for (k = 0; k < t->n_chains && !ret; k++) {
+			if (!plain_name(t->chains[k])) {
+				snprintf(err, len, "cannot list chain %.64s by name", t->chains[k]);
+				return -EINVAL;
+			}
+			snprintf(cmd, sizeof(cmd), "list chain %s %s %s", fam, t->name, t->chains[k]);
+			ret = run_list(ctx, cmd, NULL, all, err, len);
+		}
+		if (!ret)
+			ret = run_list(ctx, "list sets", t, all, err, len);
+		if (!ret)
+			ret = run_list(ctx, "list maps", t, all, err, len);
+	}
+	return ret;
+}
+
+static int list_ruleset(const struct lnw_nfnl_ruleset *nl, char **json, char *err, size_t len)
 {
 	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	json_object *doc = NULL, *all = NULL;
+	bool flags = false;
+	size_t i;
 	int ret = 0;
 
 	if (!ctx) {
 		snprintf(err, len, "cannot create a libnftables context");
 		return -ENOMEM;
 	}
+	for (i = 0; i < nl->n_tables; i++)
+		flags |= nl->tables[i].flags != 0;
 	nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON);
 	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
 		snprintf(err, len, "cannot buffer libnftables output");
 		ret = -ENOMEM;
-	} else if (nft_run_cmd_from_buffer(ctx, "list ruleset")) {
-		const char *e = nft_ctx_get_error_buffer(ctx);
+	} else if (!flags) {
+		if (nft_run_cmd_from_buffer(ctx, "list ruleset")) {
+			const char *e = nft_ctx_get_error_buffer(ctx);
 
-		snprintf(err, len, "nft list ruleset failed: %.*s", (int)strcspn(e, "\n"), e);
-		ret = -EIO;
-	} else {
-		*json = strdup(nft_ctx_get_output_buffer(ctx));
-		if (!*json) {
-			snprintf(err, len, "out of memory");
+			snprintf(err, len, "nft list ruleset failed: %.*s", (int)strcspn(e, "\n"), e);
+			ret = -EIO;
+		} else if (!(*json = strdup(nft_ctx_get_output_buffer(ctx)))) {
 			ret = -ENOMEM;
 		}
+	} else {
+		doc = json_object_new_object();
+		all = json_object_new_array();
+		if (!doc || !all || json_object_object_add(doc, "nftables", all)) {
+			json_object_put(all);
+			ret = -ENOMEM;
+		} else if (!(ret = list_by_table(ctx, nl, all, err, len)) &&
+			   !(*json = strdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN)))) {
+			ret = -ENOMEM;
+		}
+		json_object_put(doc);
 	}
+	if (ret == -ENOMEM && !err[0])
+		snprintf(err, len, "out of memory");
 	nft_ctx_free(ctx);
 	return ret;
+}
+
+static void dormant_tables(const struct lnw_nfnl_ruleset *nl, char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < nl->n_tables && o + 2 < len; i++)
+		if ((nl->tables[i].flags & NFT_TABLE_F_DORMANT) &&
+		    lnw_nft_family_code_name(nl->tables[i].family))
+			o += (size_t)snprintf(out + o, len - o, "%s%s %s", o ? ", " : "",
+					      lnw_nft_family_code_name(nl->tables[i].family),
+					      nl->tables[i].name);
 }
 
 static void nfnl_error(int ret, char *err, size_t len)
@@ -236,7 +354,7 @@ static int read_consistent(struct lnw_nfnl_ruleset *nl, char **json, char *err, 
 			nfnl_error(ret, err, len);
 			return ret;
 		}
-		ret = list_ruleset(json, err, len);
+		ret = list_ruleset(nl, json, err, len);
 		if (!ret)
 			ret = lnw_nfnl_genid(&gen1);
 		if (ret) {
@@ -299,6 +417,7 @@ int lnw_nft_compile_json(const char *json, const struct lnw_nfnl_ruleset *nl,
 	}
 	json_object_put(root);
 	json_object_put(cx.no_elems);
+	lnw_nft_written_free(&cx);
 	if (ret)
 		lnw_nft_free(rs);
 	return ret;
@@ -317,6 +436,8 @@ int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len)
 		return ret;
 	ret = lnw_nft_compile_json(json, &nl, rs, err, len);
 	free(json);
+	if (!ret)
+		dormant_tables(&nl, rs->dormant_tables, sizeof(rs->dormant_tables));
 	lnw_nfnl_free(&nl);
 	if (ret)
 		return ret;

@@ -21,6 +21,20 @@ int lnw_nft_family_code(const char *family)
 	       (int)code : -1;
 }
 
+const char *lnw_nft_family_code_name(int code)
+{
+	return code == NFPROTO_IPV4 ? "ip" : code == NFPROTO_INET ? "inet" :
+	       code == NFPROTO_NETDEV ? "netdev" : NULL;
+}
+
+bool lnw_nft_str_in(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
 int lnw_nft_range_push(struct lnw_nft_match *m, uint32_t lo, uint32_t hi)
 {
 	if (lnw_grow(&m->ranges, &m->cap_ranges, (size_t)m->n_ranges + 1, sizeof(*m->ranges)))
@@ -78,6 +92,7 @@ void lnw_nft_rule_free(struct lnw_nft_rule *r)
 	free(r->m);
 	free(r->comment);
 	free(r->target_name);
+	free(r->unmodelled);
 	free(r->text);
 }
 

@@ -150,6 +150,48 @@ static int add_dev(struct lnw_nfnl_chain *c, const struct nlattr *name)
 	return 0;
 }
 
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFTA_TABLE_MAX + 1] = {};
+	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
+	struct lnw_nfnl_ruleset *rs = data;
+	struct lnw_nfnl_table *t;
+
+	lnw_nl_parse(nlh, sizeof(struct nfgenmsg), tb, NFTA_TABLE_MAX);
+	if (!tb[NFTA_TABLE_NAME])
+		return MNL_CB_OK;
+	if (lnw_grow(&rs->tables, &rs->cap_tables, rs->n_tables + 1, sizeof(*rs->tables)))
+		goto nomem;
+	t = &rs->tables[rs->n_tables];
+	memset(t, 0, sizeof(*t));
+	t->family = nfg->nfgen_family;
+	t->flags = tb[NFTA_TABLE_FLAGS] ? ntohl(mnl_attr_get_u32(tb[NFTA_TABLE_FLAGS])) : 0;
+	t->name = strdup(mnl_attr_get_str(tb[NFTA_TABLE_NAME]));
+	if (!t->name)
+		goto nomem;
+	rs->n_tables++;
+	return MNL_CB_OK;
+nomem:
+	errno = ENOMEM;
+	return MNL_CB_ERROR;
+}
+
+/* A chain of a table with flags, by name: libnftables lists it alone. */
+static int table_chain_add(struct lnw_nfnl_ruleset *rs, unsigned char family,
+			   const struct nlattr *table, const struct nlattr *chain)
+{
+	struct lnw_nfnl_table *t = (struct lnw_nfnl_table *)
+		lnw_nfnl_table_find(rs, family, mnl_attr_get_str(table));
+
+	if (!t || !t->flags)
+		return 0;
+	if (lnw_grow(&t->chains, &t->cap_chains, (size_t)t->n_chains + 1, sizeof(*t->chains)) ||
+	    !(t->chains[t->n_chains] = strdup(mnl_attr_get_str(chain))))
+		return -ENOMEM;
+	t->n_chains++;
+	return 0;
+}
+
 static int chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NFTA_CHAIN_MAX + 1] = {};
@@ -160,7 +202,11 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *dev;
 
 	lnw_nl_parse(nlh, sizeof(struct nfgenmsg), tb, NFTA_CHAIN_MAX);
-	if (!tb[NFTA_CHAIN_TABLE] || !tb[NFTA_CHAIN_NAME] || !tb[NFTA_CHAIN_HOOK])
+	if (!tb[NFTA_CHAIN_TABLE] || !tb[NFTA_CHAIN_NAME])
+		return MNL_CB_OK;
+	if (table_chain_add(rs, c.family, tb[NFTA_CHAIN_TABLE], tb[NFTA_CHAIN_NAME]))
+		goto nomem;
+	if (!tb[NFTA_CHAIN_HOOK])
 		return MNL_CB_OK;
 	lnw_nl_parse_nested(tb[NFTA_CHAIN_HOOK], htb, NFTA_HOOK_MAX);
 	if (htb[NFTA_HOOK_DEV] && add_dev(&c, htb[NFTA_HOOK_DEV]))
@@ -210,8 +256,11 @@ int lnw_nfnl_read(struct lnw_nfnl_ruleset *rs)
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));
-	ret = lnw_nl_request(NETLINK_NETFILTER, put_request(buf, NFT_MSG_GETRULE, NLM_F_DUMP),
-			     rule_cb, rs);
+	ret = lnw_nl_request(NETLINK_NETFILTER, put_request(buf, NFT_MSG_GETTABLE, NLM_F_DUMP),
+			     table_cb, rs);
+	if (!ret)
+		ret = lnw_nl_request(NETLINK_NETFILTER,
+				     put_request(buf, NFT_MSG_GETRULE, NLM_F_DUMP), rule_cb, rs);
 	if (!ret)
 		ret = lnw_nl_request(NETLINK_NETFILTER,
 				     put_request(buf, NFT_MSG_GETCHAIN, NLM_F_DUMP),
@@ -231,6 +280,11 @@ void lnw_nfnl_free(struct lnw_nfnl_ruleset *rs)
 		rule_free(&rs->rules[i]);
 	for (i = 0; i < rs->n_chains; i++)
 		chain_free(&rs->chains[i]);
+	for (i = 0; i < rs->n_tables; i++) {
+		free(rs->tables[i].name);
+		lnw_free_strv(rs->tables[i].chains, rs->tables[i].n_chains);
+	}
+	free(rs->tables);
 	free(rs->rules);
 	free(rs->chains);
 	memset(rs, 0, sizeof(*rs));
@@ -245,6 +299,17 @@ const struct lnw_nfnl_rule *lnw_nfnl_rule_find(const struct lnw_nfnl_ruleset *rs
 
 	return rs->n_rules ? bsearch(&key, rs->rules, rs->n_rules, sizeof(*rs->rules),
 				     rule_sort_cmp) : NULL;
+}
+
+const struct lnw_nfnl_table *lnw_nfnl_table_find(const struct lnw_nfnl_ruleset *rs,
+						 unsigned char family, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n_tables; i++)
+		if (rs->tables[i].family == family && !strcmp(rs->tables[i].name, name))
+			return &rs->tables[i];
+	return NULL;
 }
 
 const struct lnw_nfnl_chain *lnw_nfnl_chain_find(const struct lnw_nfnl_ruleset *rs,

@@ -36,7 +36,21 @@ struct lnw_nfnl_chain {
 	size_t cap_devs;
 };
 
+/* A table and its NFTA_TABLE_FLAGS (NFT_TABLE_F_DORMANT: its chains do not
+ * run). Read here, never from libnftables 1.0.6's JSON, which prints a
+ * single flag through freed memory. */
+struct lnw_nfnl_table {
+	unsigned char family;
+	char *name;
+	unsigned int flags;
+	char **chains;            /* when flags: every chain, by name */
+	int n_chains;
+	size_t cap_chains;
+};
+
 struct lnw_nfnl_ruleset {
+	struct lnw_nfnl_table *tables;
+	size_t n_tables, cap_tables;
 	struct lnw_nfnl_rule *rules;
 	size_t n_rules, cap_rules;
 	struct lnw_nfnl_chain *chains;
@@ -46,14 +60,16 @@ struct lnw_nfnl_ruleset {
 /* The ruleset generation: equal before and after two reads means both
  * read the same ruleset. Returns 0 or -errno. */
 int lnw_nfnl_genid(unsigned int *genid);
-/* Every rule with xt extensions and every device-bound chain, all
- * families. Returns 0 or -errno. */
+/* Every table, every rule with xt extensions and every device-bound chain,
+ * all families. Returns 0 or -errno. */
 int lnw_nfnl_read(struct lnw_nfnl_ruleset *rs);
 void lnw_nfnl_free(struct lnw_nfnl_ruleset *rs);
 
 const struct lnw_nfnl_rule *lnw_nfnl_rule_find(const struct lnw_nfnl_ruleset *rs,
 					       unsigned char family, const char *table,
 					       const char *chain, unsigned long long handle);
+const struct lnw_nfnl_table *lnw_nfnl_table_find(const struct lnw_nfnl_ruleset *rs,
+						 unsigned char family, const char *name);
 const struct lnw_nfnl_chain *lnw_nfnl_chain_find(const struct lnw_nfnl_ruleset *rs,
 						 unsigned char family, const char *table,
 						 const char *chain);

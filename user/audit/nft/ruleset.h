@@ -116,6 +116,9 @@ struct lnw_nft_rule {
 	char *target_name;        /* jump/goto */
 	const struct lnw_nft_chain *target;
 	struct lnw_nft_nat nat;
+	char *unmodelled;         /* a statement the model cannot follow (notrack,
+				   * ip daddr set ...): a flow it may apply to
+				   * cannot be told; NULL when none */
 	char *text;               /* matches and verdict, one line */
 };
 
@@ -132,6 +135,7 @@ struct lnw_nft_chain {
 	int n_devs;
 	struct lnw_nft_rule *rules;
 	int n_rules;
+	size_t cap_rules;
 };
 
 struct lnw_nft_ruleset {
@@ -139,6 +143,7 @@ struct lnw_nft_ruleset {
 	int n_chains;
 	int n_undecoded;          /* xt extensions whose payload was not read */
 	char legacy_tables[128];  /* iptables-legacy tables present, "" none */
+	char dormant_tables[256]; /* "ip t, inet u": flags dormant, never run */
 };
 
 /* The pure part of lnw_nft_load, for tests from captured documents: compile

@@ -7,16 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_conntrack.h>
+#include <linux/netfilter/xt_iprange.h>
+#include <linux/netfilter/xt_multiport.h>
+#include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_state.h>
 
 #include "lib/text.h"
 #include "lib/util.h"
+#include "model.h"
 #include "xt.h"
 
 static void print_ct_bits(FILE *f, uint16_t mask, bool state)
@@ -61,6 +67,99 @@ static bool decode_conntrack(const struct lnw_nfnl_xt *xt, struct lnw_nft_xt_ct 
 		*ct = (struct lnw_nft_xt_ct){ i->match_flags, i->invert_flags,
 					      i->state_mask, i->status_mask };
 		return true;
+	}
+	return false;
+}
+
+/* One port range (lo..hi, inverted or not) of xt tcp/udp as a match on
+ * key; false when it constrains nothing. */
+static bool port_range(struct lnw_nft_match *m, enum lnw_nft_key key, uint8_t l4,
+		       const uint16_t pts[2], bool inv)
+{
+	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
+		return false;
+	m->key = key;
+	m->l4proto = l4;
+	m->op = inv ? LNW_OP_NOT_IN : LNW_OP_IN;
+	return true;
+}
+
+/* -m tcp, -m udp (port ranges only: TCP flags and options are not read),
+ * -m multiport, -m iprange, one direction each: a match, or false. */
+static bool decode_ranges(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, FILE *f)
+{
+	const uint16_t *sp = NULL, *dp = NULL;
+	uint8_t inv = 0, l4 = 0;
+	int i, ret = 0;
+
+	if (!strcmp(xt->name, "udp") && xt->info_len >= sizeof(struct xt_udp)) {
+		const struct xt_udp *u = (const void *)xt->info;
+
+		sp = u->spts, dp = u->dpts, inv = u->invflags, l4 = IPPROTO_UDP;
+	} else if (!strcmp(xt->name, "tcp") && xt->info_len >= sizeof(struct xt_tcp)) {
+		const struct xt_tcp *t = (const void *)xt->info;
+
+		if (t->option || t->flg_mask)
+			return false;
+		sp = t->spts, dp = t->dpts, inv = t->invflags, l4 = IPPROTO_TCP;
+	}
+	if (sp) {
+		bool s = sp[0] != 0 || sp[1] != 0xffff || (inv & XT_UDP_INV_SRCPT);
+		bool d = dp[0] != 0 || dp[1] != 0xffff || (inv & XT_UDP_INV_DSTPT);
+
+		if (s && d)
+			return false; /* two conditions: not one match */
+		if (!(d ? port_range(m, LNW_KEY_DPORT, l4, dp, inv & XT_UDP_INV_DSTPT) :
+		      port_range(m, LNW_KEY_SPORT, l4, sp, inv & XT_UDP_INV_SRCPT))) {
+			m->key = LNW_KEY_TRUE; /* -m udp alone: the protocol's own check */
+			fprintf(f, "-m %s", xt->name);
+			return true;
+		}
+		fprintf(f, "-m %s %s--%cport %u:%u", xt->name, m->op == LNW_OP_NOT_IN ? "! " : "",
+			d ? 'd' : 's', d ? dp[0] : sp[0], d ? dp[1] : sp[1]);
+		return !lnw_nft_range_push(m, d ? dp[0] : sp[0], d ? dp[1] : sp[1]);
+	}
+	if (!strcmp(xt->name, "multiport") && xt->rev == 1 &&
+	    xt->info_len >= sizeof(struct xt_multiport_v1)) {
+		const struct xt_multiport_v1 *mp = (const void *)xt->info;
+
+		if (mp->flags == XT_MULTIPORT_EITHER || mp->count > XT_MULTI_PORTS)
+			return false;
+		m->key = mp->flags == XT_MULTIPORT_SOURCE ? LNW_KEY_SPORT : LNW_KEY_DPORT;
+		m->l4proto = LNW_L4_TH;
+		m->op = mp->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		fprintf(f, "-m multiport %s--%cports ", mp->invert ? "! " : "",
+			mp->flags == XT_MULTIPORT_SOURCE ? 's' : 'd');
+		for (i = 0; i < mp->count && !ret; i++) {
+			uint16_t lo = mp->ports[i], hi = lo;
+
+			if (mp->pflags[i] && i + 1 < mp->count)
+				hi = mp->ports[++i];
+			fprintf(f, "%s%u", m->n_ranges ? "," : "", lo);
+			if (hi != lo)
+				fprintf(f, ":%u", hi);
+			ret = lnw_nft_range_push(m, lo, hi);
+		}
+		return !ret;
+	}
+	if (!strcmp(xt->name, "iprange") && xt->rev == 1 &&
+	    xt->info_len >= sizeof(struct xt_iprange_mtinfo)) {
+		const struct xt_iprange_mtinfo *r = (const void *)xt->info;
+		bool src = r->flags & IPRANGE_SRC, dst = r->flags & IPRANGE_DST;
+		const union nf_inet_addr *lo = src ? &r->src_min : &r->dst_min;
+		const union nf_inet_addr *hi = src ? &r->src_max : &r->dst_max;
+		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+		if (src == dst)
+			return false;
+		m->key = src ? LNW_KEY_SADDR : LNW_KEY_DADDR;
+		m->op = r->flags & (src ? IPRANGE_SRC_INV : IPRANGE_DST_INV) ? LNW_OP_NOT_IN :
+			LNW_OP_IN;
+		inet_ntop(AF_INET, &lo->in, a, sizeof(a));
+		inet_ntop(AF_INET, &hi->in, b, sizeof(b));
+		fprintf(f, "-m iprange %s--%s-range %s-%s", m->op == LNW_OP_NOT_IN ? "! " : "",
+			src ? "src" : "dst", a, b);
+		return !lnw_nft_range_push(m, ntohl(lo->ip), ntohl(hi->ip));
 	}
 	return false;
 }
@@ -118,7 +217,13 @@ int lnw_xt_match(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, char **c
 		else if (a->dest)
 			fprintf(f, " %s--dst-type 0x%x", a->flags & XT_ADDRTYPE_INVERT_DEST ?
 				"! " : "", a->dest);
-	} else {
+	} else if (!decode_ranges(xt, m, f)) {
+		free(m->ranges);
+		m->ranges = NULL;
+		m->n_ranges = 0;
+		m->cap_ranges = 0;
+		m->op = LNW_OP_IN;
+		m->key = LNW_KEY_UNKNOWN;
 		fprintf(f, "-m %s", xt->name);
 	}
 	fclose(f);
@@ -157,19 +262,11 @@ static bool decode_nat_target(const struct lnw_nfnl_xt *xt, struct lnw_nft_nat *
 	return false;
 }
 
-static bool name_in(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(name, *list))
-			return true;
-	return false;
-}
-
 void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nft_rule *r,
 		   FILE *text)
 {
 	static const char *const passive[] = {
-		"LOG", "NFLOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "TCPMSS",
+		"LOG", "NFLOG", "MARK", "CONNMARK", "CT", "TRACE", "TCPMSS",
 		"CLASSIFY", "DSCP", "TOS", "TTL", "CHECKSUM", "SECMARK", "CONNSECMARK",
 		"AUDIT", "IDLETIMER", "LED", "RATEEST", "HMARK", "SET", NULL,
 	};
@@ -192,11 +289,21 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 		return;
 	}
 	fprintf(text, "-j %s", name);
+	/* an untracked packet is one the model does not follow (ct state
+	 * untracked, no NAT): -j NOTRACK, -j CT --notrack (or unread) */
+	if (!strcmp(name, "NOTRACK") ||
+	    (!strcmp(name, "CT") && (!xt || xt->info_len < sizeof(uint16_t) ||
+				     (*(const uint16_t *)(const void *)xt->info & XT_CT_NOTRACK)))) {
+		free(r->unmodelled);
+		r->unmodelled = strdup(!strcmp(name, "CT") ? "-j CT --notrack" : "-j NOTRACK");
+		r->verdict = r->unmodelled ? LNW_V_CONTINUE : LNW_V_MAYBE;
+		return;
+	}
 	if (!strcmp(name, "REJECT"))
 		r->verdict = LNW_V_DROP;
-	else if (name_in(name, passive))
+	else if (lnw_nft_str_in(name, passive))
 		r->verdict = LNW_V_CONTINUE;
-	else if (name_in(name, nat_other)) {
+	else if (lnw_nft_str_in(name, nat_other)) {
 		r->verdict = LNW_V_NAT;
 		r->nat.kind = LNW_NAT_OTHER;
 	} else {

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# The audit against the kernel, ruleset by ruleset: every file of
+# tests/audit/corpus (NAME.nft for nft -f, NAME.sh for iptables-nft and
+# nft commands) is loaded in the node's namespace, route_localnet on for
+# eth0, rp_filter 0, loopback-only services on 127.0.0.1 (udp 5000 and
+# 5002, tcp 5001 and 5003). Then `lnwatch audit -j` predicts, and real
+# frames from the neighbour say what the kernel does:
+#   udp 127.0.0.1:5000/5002 from the neighbour's own address and from a
+#   forged 127.0.0.5, a TCP SYN to 127.0.0.1:5001/5003, and UDP to the
+#   node's 10.99.0.1:8080 and a SYN to :8081 (a corpus DNAT to
+#   127.0.0.1:5000 / :5001 takes them).
+# A probe the audit calls dropped (guarded, a broken or blocked DNAT, no
+# DNAT at all, exit 0) that the kernel delivered is a false clean: the
+# suite fails. One the audit calls delivered that the kernel dropped is an
+# over-report, counted and printed. "unknown" (exit 2) is counted apart.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../audit/probes.sh"
+
+CORPUS=${CORPUS:-$AUDIT_DIR/corpus}
+topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
+rl "$NODE" eth0 1
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+probes_start udp:5000 udp:5002 tcp:5001 tcp:5003 ||
+	{ fail "services" "did not start"; exit 1; }
+
+# The probes: name, frame (PROTO:SADDR:DADDR:DPORT, the source port is
+# added per case), and how the kernel's delivery is seen.
+PROBES=(udp5000 udp5002 spoof5000 spoof5002 tcp5001 tcp5003 dnat8080 dnat8081)
+declare -A FRAME=(
+	[udp5000]=udp:$PEER_IP:127.0.0.1:5000 [udp5002]=udp:$PEER_IP:127.0.0.1:5002
+	[spoof5000]=udp:127.0.0.5:127.0.0.1:5000 [spoof5002]=udp:127.0.0.5:127.0.0.1:5002
+	[tcp5001]=tcp:$PEER_IP:127.0.0.1:5001 [tcp5003]=tcp:$PEER_IP:127.0.0.1:5003
+	[dnat8080]=udp:$PEER_IP:$NODE_IP:8080 [dnat8081]=tcp:$PEER_IP:$NODE_IP:8081
+)
+declare -A LPORT=([udp5000]=5000 [udp5002]=5002 [spoof5000]=5000 [spoof5002]=5002
+	[tcp5001]=5001 [tcp5003]=5003 [dnat8080]=5000 [dnat8081]=5001)
+
+# The audit's prediction per probe, one line: D (delivered), N (dropped),
+# U (cannot tell), in PROBES order; then the exit status.
+PREDICT='
+def row($p; $port): [.exposure[] | select(.ifname == "eth0" and .service.proto == $p
+	and .service.addr == "127.0.0.1" and .service.port == $port)][0];
+def direct($p; $port): row($p; $port) as $r |
+	if $r == null then "N" elif $r.status == "unknown" then "U"
+	elif $r.status == "exposed" then "D" else "N" end;
+def spoof($port): row("udp"; $port) as $r |
+	if $r == null then "N" elif $r.status == "unknown" then "U"
+	elif $r.status == "exposed" or $r.status == "spoofable" then "D"
+	elif $r.spoofed_source == "passes" then "D" else "N" end;
+def covers($w): .dport == null or any(.dport[]; (split("-") | map(tonumber)) as $r |
+	$w >= $r[0] and $w <= ($r[1] // $r[0]));
+def dnat($p; $wire; $port): [.nat_paths[] | select(.kind == "to-loopback" and
+	.to.addr == "127.0.0.1" and .to.port == $port and (.proto == $p or .proto == "any")
+	and covers($wire)) | .interfaces[] | select(.ifname == "eth0") | .state] as $s |
+	if ($s | index("works")) != null then "D" else "N" end;
+[direct("udp"; 5000), direct("udp"; 5002), spoof(5000), spoof(5002),
+ direct("tcp"; 5001), direct("tcp"; 5003), dnat("udp"; 8080; 5000), dnat("tcp"; 8081; 5001)]
+| join(" ")'
+
+declare -A TALLY=()
+CASES=0 FALSE_CLEAN=0 OVER=0 AGREE=0 UNKNOWN=0 CASE_NO=0
+
+# delivered PROBE SPORT: did the kernel hand the probe to the service?
+delivered() {
+	local f
+	IFS=: read -r -a f <<<"${FRAME[$1]}"
+	probe_got "${f[0]}" "${f[1]}" "$2" "${LPORT[$1]}"
+}
+
+load_case() {
+	ip netns exec "$NODE" nft flush ruleset || return 1
+	case $1 in
+	*.nft) ip netns exec "$NODE" nft -f "$1" ;;
+	*.sh) ip netns exec "$NODE" bash -e "$1" ;;
+	esac
+}
+
+run_case() {
+	local file=$1 name base rc pred i p sport want got frames=() line
+	name=$(basename "$file")
+	CASE_NO=$((CASE_NO + 1))
+	base=$((20000 + CASE_NO * 10))
+	if ! load_case "$file" >"$TMPD/load.err" 2>&1; then
+		fail "$name: loads" "$(head -3 "$TMPD/load.err" | tr '\n' ' ')"
+		return
+	fi
+	"$LNW" audit --netns "$NODE" -j >"$TMPD/a.json" 2>"$TMPD/a.err"
+	rc=$?
+	if [ "$rc" -gt 2 ] || ! pred=$(jq -r "$PREDICT" "$TMPD/a.json" 2>/dev/null) ||
+	   [ -z "$pred" ]; then
+		fail "$name: audit" "exit $rc: $(head -c 300 "$TMPD/a.err" "$TMPD/a.json")"
+		return
+	fi
+	read -r -a pred <<<"$pred"
+	for i in "${!PROBES[@]}"; do
+		p=${PROBES[$i]}
+		IFS=: read -r -a line <<<"${FRAME[$p]}"
+		frames+=("${line[0]}:${line[1]}:${line[2]}:$((base + i)):${line[3]}")
+	done
+	probes_send "${frames[@]}"
+	sleep 0.1
+	probes_seen
+	CASES=$((CASES + 1))
+	line=""
+	for i in "${!PROBES[@]}"; do
+		p=${PROBES[$i]}
+		sport=$((base + i))
+		want=${pred[$i]}
+		got=$(delivered "$p" "$sport")
+		line+=" $p:$want$got"
+		# a DNAT probe counts where a DNAT to 127.0.0.1 is predicted or works
+		[[ $p == dnat* && $want$got == NN ]] && continue
+		case $want$got in
+		DD|NN) AGREE=$((AGREE + 1)) ;;
+		DN) OVER=$((OVER + 1)); TALLY[$name]+=" $p" ;;
+		ND) FALSE_CLEAN=$((FALSE_CLEAN + 1))
+		    fail "$name: $p" "the audit says dropped, the kernel delivered it" ;;
+		U?) UNKNOWN=$((UNKNOWN + 1)) ;;
+		esac
+		# a working DNAT is no exposure; a service reached directly is
+		[[ $p != dnat* && $got == D && $rc == 0 ]] &&
+			fail "$name: exit status" "0 (nothing exposed) while $p was delivered"
+	done
+	echo "# $name: exit $rc,$line"
+}
+
+start=$(date +%s.%N)
+for f in "$CORPUS"/*.nft "$CORPUS"/*.sh; do
+	[ -e "$f" ] && run_case "$f"
+done
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+for name in "${!TALLY[@]}"; do
+	echo "# over-report: $name:${TALLY[$name]}"
+done
+echo "# corpus: $CASES rulesets, $((AGREE + OVER + FALSE_CLEAN + UNKNOWN)) probes:" \
+	"$AGREE agree, $OVER over-report, $FALSE_CLEAN false clean, $UNKNOWN cannot tell;" \
+	"${secs%.*} s"
+check_ge "corpus: at least 60 rulesets ran" "$CASES" 60
+check "corpus: no false clean" "$FALSE_CLEAN" 0
+e2e_done
