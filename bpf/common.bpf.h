@@ -15,6 +15,8 @@
 #define LNW_LOOPBACK_IFINDEX 1
 #define LNW_IFF_LOOPBACK 0x8
 #define LNW_NFCT_PTRMASK (~7UL)
+#define LNW_IP_MF 0x2000     /* more fragments */
+#define LNW_IP_OFFSET 0x1fff /* fragment offset, in 8-byte units */
 /* Route to socket runs in one softirq: a fate later than this is not the
  * followed packet's (its sk_buff address may have been reused since). */
 #define LNW_FATE_WINDOW_NS 10000000ULL
@@ -192,8 +194,12 @@ static __always_inline void lnw_read_skb_tuple(struct sk_buff *skb,
 	e->saddr = iph.saddr;
 	e->daddr = iph.daddr;
 	e->proto = iph.protocol;
+	if (iph.frag_off & bpf_htons(LNW_IP_MF | LNW_IP_OFFSET))
+		e->flags |= LNW_EVF_FRAGMENT;
+	if (iph.frag_off & bpf_htons(LNW_IP_OFFSET))
+		e->flags |= LNW_EVF_PORTS_UNKNOWN; /* the first fragment has them */
 	if ((iph.protocol == IPPROTO_TCP || iph.protocol == IPPROTO_UDP) &&
-	    !(iph.frag_off & bpf_htons(0x1fff)) && th != nh &&
+	    !(iph.frag_off & bpf_htons(LNW_IP_OFFSET)) && th != nh &&
 	    !bpf_probe_read_kernel(ports, sizeof(ports), head + th)) {
 		e->sport = bpf_ntohs(ports[0]);
 		e->dport = bpf_ntohs(ports[1]);
@@ -226,8 +232,11 @@ static __always_inline void lnw_read_ct_orig(struct sk_buff *skb,
 static __always_inline void lnw_orig_from_ingress(const struct lnw_inflight *in,
 						  struct lnw_event *e)
 {
+	/* a fragment after the first has no ports on the wire: only its
+	 * address can tell a DNAT */
 	if (in->daddr != e->daddr ||
-	    (in->dport != e->dport && !(e->flags & LNW_EVF_PORTS_UNKNOWN))) {
+	    (in->dport != e->dport && !(e->flags & LNW_EVF_PORTS_UNKNOWN) &&
+	     !(in->frag && !in->dport))) {
 		e->orig_daddr = in->daddr;
 		e->orig_dport = in->dport;
 		e->orig_src = LNW_ORIG_INGRESS;

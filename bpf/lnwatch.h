@@ -42,7 +42,10 @@ enum lnw_event_flags {
 	LNW_EVF_JOINED = 1 << 0,        /* matched to what tc ingress saw */
 	LNW_EVF_JOIN_SKB = 1 << 1,      /* ... by sk_buff address (exact) */
 	LNW_EVF_PORTS_UNKNOWN = 1 << 2, /* NAT changed the packet and there
-					 * was no sk_buff to read ports from */
+					 * was no sk_buff to read ports from,
+					 * or a fragment after the first */
+	LNW_EVF_FRAGMENT = 1 << 3,      /* a fragment, routed before its
+					 * datagram was reassembled */
 };
 
 struct lnw_counter_key {
@@ -169,6 +172,8 @@ struct lnw_inflight {
 	__u8 proto;
 	__u8 state;           /* enum lnw_inflight_state */
 	__u16 ip_id;          /* with skb, saddr and len: the same packet again */
+	__u8 frag;            /* a fragment on the wire: its ports may be absent */
+	__u8 pad[7];
 	struct lnw_event acc; /* accepted: its event, the base of its fate */
 };
 

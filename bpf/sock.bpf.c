@@ -30,6 +30,14 @@ int BPF_PROG(lnw_sk_data_ready, const struct sock *sk)
 		return 0;
 	e.sock_addr = bound;
 	e.sock_port = port;
+	/* the socket's port is the routed one the packet could not show (a
+	 * fragment after the first, or a DNAT read without its sk_buff) */
+	if (e.flags & LNW_EVF_PORTS_UNKNOWN) {
+		e.dport = port;
+		if (e.orig_src == LNW_ORIG_NONE)
+			e.orig_dport = port;
+		e.flags &= ~LNW_EVF_PORTS_UNKNOWN;
+	}
 	if (e.orig_src == LNW_ORIG_NONE && lnw_is_loopback(bound) &&
 	    !lnw_filtered(LNW_DELIVERED, e.saddr, e.dport, e.orig_dport))
 		lnw_count_exposure(&e);

@@ -85,6 +85,7 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc, bo
 	}
 	in->skb = (__u64)skb;
 	in->ip_id = iph->id;
+	in->frag = (iph->frag_off & bpf_htons(LNW_IP_MF | LNW_IP_OFFSET)) != 0;
 	in->ifindex = ifindex;
 	in->saddr = iph->saddr;
 	in->daddr = iph->daddr;

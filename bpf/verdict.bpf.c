@@ -321,6 +321,10 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 		e.dport = in->dport;
 		if (e.daddr != in->daddr)
 			e.flags |= LNW_EVF_PORTS_UNKNOWN; /* DNAT may move ports */
+		if (in->frag)
+			e.flags |= LNW_EVF_FRAGMENT;
+		if (in->frag && !in->sport && !in->dport)
+			e.flags |= LNW_EVF_PORTS_UNKNOWN; /* not the first fragment */
 		e.len = in->len;
 		e.netns = own_netns;
 		/* The lookup itself proves all || dev; which one is unknown. */
@@ -334,6 +338,11 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	e.ts_ns = bpf_ktime_get_ns();
 	in->state = LNW_IN_ACCEPTED;
 	__builtin_memcpy(&in->acc, &e, sizeof(e));
+	/* Without conntrack's defrag each fragment is routed: the datagram's
+	 * accept is its first fragment's. The others are followed, unsaid:
+	 * whichever completes the datagram carries it to its socket. */
+	if ((e.flags & LNW_EVF_FRAGMENT) && (e.flags & LNW_EVF_PORTS_UNKNOWN))
+		return 0;
 	lnw_report(&e, in);
 	return 0;
 }

@@ -8,6 +8,9 @@
   tcp-client ADDR PORT TIMEOUT     print 1 if connect succeeds, else 0
   tun-send DEV SRC DST DPORT N     write N UDP datagrams into tun DEV, as if
                                    received on it (a device with no L2 header)
+  frag-send DEV MAC SRC DST DPORT ORDER  one UDP datagram as three IPv4
+                                   fragments on DEV to MAC, sent in ORDER
+                                   (e.g. 012, 210); ID varies per call
   set-localnet DEV VALUE           route_localnet of DEV over rtnetlink
                                    (IFLA_INET_CONF), not through /proc/sys
 """
@@ -104,6 +107,26 @@ def tun_send(dev, src, dst, dport, n):
     os.close(fd)
 
 
+def frag_send(dev, mac, src, dst, dport, order):
+    import random
+    import struct
+    payload = b"fragmented ping, forty bytes of it!!!!!"[:40]
+    udp = struct.pack("!HHHH", 40000, int(dport), 8 + len(payload), 0) + payload
+    ident = random.randrange(1, 65535)
+    pieces = [udp[i:i + 16] for i in range(0, len(udp), 16)]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((dev, 0))
+    eth = bytes.fromhex(mac.replace(":", "")) + b"\x02\0\0\0\0\x01" + b"\x08\x00"
+    for i in (int(c) for c in order):
+        more = 0x2000 if i < len(pieces) - 1 else 0
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(pieces[i]), ident,
+                          more | (i * 16 // 8), 64, 17, 0,
+                          socket.inet_aton(src), socket.inet_aton(dst))
+        hdr = hdr[:10] + struct.pack("!H", ip_checksum(hdr)) + hdr[12:]
+        s.send(eth + hdr + pieces[i])
+    s.close()
+
+
 def set_localnet(dev, value):
     import struct
     RTM_SETLINK, NLM_F_REQUEST, NLM_F_ACK = 19, 1, 4
@@ -127,7 +150,8 @@ def set_localnet(dev, value):
 if __name__ == "__main__":
     cmds = {"udp-server": udp_server, "tcp-server": tcp_server,
             "udp-client": udp_client, "tcp-client": tcp_client,
-            "tun-send": tun_send, "set-localnet": set_localnet}
+            "tun-send": tun_send, "set-localnet": set_localnet,
+            "frag-send": frag_send}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])
