@@ -19,7 +19,6 @@
 #include "flag_events.h"
 #include "route_hooks.h"
 
-#define SAME_CHANGE_NS 2000000000LL /* a read this soon after a write saw it */
 
 /* The cgroup2 mount point in a mountinfo file, or -ENOENT. */
 static int cgroup2_mount(const char *mountinfo, char *out, size_t len)
@@ -207,7 +206,6 @@ int lnw_flag_events_on_record(void *ctx, void *data, size_t len)
 	struct lnw_flag_event e;
 	struct flag_change c = { .writer = &e };
 	char dir[16];
-	int slot;
 
 	if (len < sizeof(e))
 		return 0;
@@ -224,14 +222,8 @@ int lnw_flag_events_on_record(void *ctx, void *data, size_t len)
 	if (c.old_value == c.new_value)
 		return 0; /* rewritten with the same value: nothing changed */
 	say(fe, &c);
-	slot = fe->n_last < (int)LNW_ARRAY_SIZE(fe->last) ? fe->n_last++ :
-	       (int)(fe->changes % LNW_ARRAY_SIZE(fe->last));
-	snprintf(fe->last[slot].dir, sizeof(fe->last[slot].dir), "%s", dir);
-	fe->last[slot].value = c.new_value;
-	fe->last[slot].mono_ns = (long long)e.ts_ns;
-	fe->last[slot].pending = true;
-	if (fe->hooks && c.new_value == 1 &&
-	    lnw_route_hooks_flag_written(fe->hooks, dir) > 0)
+	if (fe->hooks && c.new_value >= 0 &&
+	    lnw_route_hooks_flag_written(fe->hooks, dir, c.new_value) > 0)
 		fe->hooks_changed = true;
 	return 0;
 }
@@ -241,16 +233,8 @@ void lnw_flag_events_seen(struct lnw_flag_events *fe, unsigned int netns,
 {
 	struct flag_change c = { .netns = netns, .dir = dir, .old_value = old_value,
 				 .new_value = new_value };
-	long long now = lnw_mono_ns();
-	int i;
 
-	for (i = 0; i < fe->n_last; i++)
-		if (fe->last[i].pending && !strcmp(fe->last[i].dir, dir) &&
-		    fe->last[i].value == new_value && now - fe->last[i].mono_ns < SAME_CHANGE_NS) {
-			fe->last[i].pending = false;
-			return; /* the write was said, with its writer */
-		}
-	c.wall_ns = now + fe->mono_to_wall_ns;
+	c.wall_ns = lnw_mono_ns() + fe->mono_to_wall_ns;
 	say(fe, &c);
 }
 

@@ -24,10 +24,6 @@ struct lnw_flag_events {
 	char cgroup[256];               /* where it is attached, or "" */
 	unsigned long long changes;     /* reported so far */
 	bool hooks_changed;             /* a write switched the route hooks */
-	/* the last write seen per scope, so the periodic read's sighting of
-	 * the same change is not reported twice */
-	struct { char dir[16]; int value; long long mono_ns; bool pending; } last[8];
-	int n_last;
 };
 
 /* Attach prog to the root of the cgroup v2 hierarchy (found in

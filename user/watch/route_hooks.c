@@ -225,22 +225,28 @@ int lnw_route_hooks_init(struct lnw_route_hooks *h, enum lnw_route_hooks_mode mo
 	return 0;
 }
 
-int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir)
+int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir, bool on)
 {
 	char err[128];
-	int i, ifindex = 0;
+	int i, ifindex;
 
-	if (h->mode != LNW_HOOKS_AUTO || h->attached || !strcmp(dir, "default"))
+	if (h->mode != LNW_HOOKS_AUTO || !strcmp(dir, "default"))
 		return 0;
-	if (strcmp(dir, "all")) {
+	/* its value from now on: the next read finds no change to say again,
+	 * and a device keeps it until its turn to be read comes */
+	if (!strcmp(dir, "all")) {
+		h->all_on = on;
+	} else {
 		ifindex = (int)if_nametoindex(dir);
 		for (i = 0; i < h->n_devs && h->devs[i].ifindex != ifindex; i++)
 			;
 		if (!ifindex || i == h->n_devs)
 			return 0; /* not a watched device */
-		/* its value now, until its turn to be read comes */
-		h->devs[i].on = true;
+		h->devs[i].on = on;
+		h->devs[i].known = true;
 	}
+	if (!on || h->attached)
+		return 0;
 	snprintf(h->why, sizeof(h->why), "%s", dir);
 	return set_attached(h, true, err, sizeof(err));
 }

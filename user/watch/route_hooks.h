@@ -70,11 +70,11 @@ int lnw_route_hooks_update(struct lnw_route_hooks *h,
  * auto keep none). LNW_FLAG_UNKNOWN when it cannot be read. */
 int lnw_route_hooks_flag(const struct lnw_route_hooks *h, int ifindex,
 			 const char *ifname);
-/* A write turning route_localnet on for dir ("all", "default" or a
- * device) is under way (the cgroup/sysctl program saw it): attach now if
- * it makes the hooks useful, before the next read. 1 when they were
- * attached, 0 when not needed, -errno. */
-int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir);
+/* A write of route_localnet for dir ("all", "default" or a device) is
+ * under way (the cgroup/sysctl program saw it, and said it): take the new
+ * value as read, and if it turns the flag on, attach now rather than at
+ * the next read. 1 when they were attached, 0 when not, -errno. */
+int lnw_route_hooks_flag_written(struct lnw_route_hooks *h, const char *dir, bool on);
 /* Detach and close; all_fd must be -1 if init was never called. */
 void lnw_route_hooks_close(struct lnw_route_hooks *h);
 
