@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* One event as a line for a person, or as a JSON object (json-c escapes
- * control characters). */
+/* One event as a line for a person, or as a line of JSON (written by hand:
+ * json-c would cost a flood's -j drain 4x the rest). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -202,14 +202,9 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	*l.p = '\0';
 }
 
-static json_object *json_flag(__u8 v)
-{
-	return v == LNW_FLAG_UNKNOWN ? NULL : json_object_new_int(v);
-}
-
 /* ISO 8601 in UTC, microseconds; the date and time are formatted once per
  * second (a flood's events share it), the microseconds every time. */
-static json_object *json_ts(long long wall_ns)
+static const char *ts_text(long long wall_ns)
 {
 	static time_t cached_secs = -1;
 	static char ts[32];      /* "2026-11-26T01:46:03.495933Z" */
@@ -233,91 +228,186 @@ static json_object *json_ts(long long wall_ns)
 		ts[prefix + (size_t)i] = (char)('0' + us % 10);
 	ts[prefix + 6] = 'Z';
 	ts[prefix + 7] = '\0';
-	return json_object_new_string(ts);
+	return ts;
+}
+
+static json_object *json_ts_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return json_object_new_string(ts_text(now.tv_sec * 1000000000LL + now.tv_nsec));
 }
 
 struct json_object *lnw_hooks_json(bool attached, const char *why)
 {
 	json_object *o = json_object_new_object();
-	struct timespec now;
 
-	clock_gettime(CLOCK_REALTIME, &now);
 	json_object_object_add(o, "type", json_object_new_string("route-hooks"));
-	json_object_object_add(o, "ts", json_ts(now.tv_sec * 1000000000LL + now.tv_nsec));
+	json_object_object_add(o, "ts", json_ts_now());
 	json_object_object_add(o, "attached", json_object_new_boolean(attached));
 	json_object_object_add(o, "route_localnet_on", lnw_json_str(why && *why ? why : NULL));
 	return o;
 }
 
-/* An event's keys are string constants, each added once: json-c need
- * neither copy them nor look for an earlier value (a flood's -j drain). */
-static void add(json_object *o, const char *key, json_object *val)
+/* ---- the event as JSON, written by hand ---------------------------------- */
+
+/* Raw bytes of each string field written at most (the room below). */
+#define NAME_MAX_RAW 64  /* ifname, comm: 16 from the kernel */
+#define TEXT_MAX_RAW 512 /* reason, location: a kernel symbol, KSYM_NAME_LEN */
+
+/* Everything but the strings fits in 1024 (keys ~460, numbers ~200). */
+_Static_assert(LNW_EVENT_JSON_MAX >= 1024 + 2 * LNW_JSON_STR_LEN(NAME_MAX_RAW) +
+	       2 * LNW_JSON_STR_LEN(TEXT_MAX_RAW), "LNW_EVENT_JSON_MAX too small");
+
+/* A literal, without its '\0'. */
+#define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+static char *put_int(char *p, long long v)
 {
-	json_object_object_add_ex(o, key, val, JSON_C_OBJECT_ADD_KEY_IS_NEW |
-				  JSON_C_OBJECT_KEY_IS_CONSTANT);
+	if (v < 0) {
+		*p++ = '-';
+		return lnw_put_uint(p, 0ULL - (unsigned long long)v);
+	}
+	return lnw_put_uint(p, (unsigned long long)v);
 }
 
-struct json_object *lnw_event_json(const struct lnw_event_view *v)
+/* A string we made (names of verdicts, protocols, addresses): no escapes. */
+static char *put_plain(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	*p++ = '"';
+	memcpy(p, s, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
+static char *put_addr(char *p, __u32 be_addr)
+{
+	char a[16];
+
+	lnw_format_addr(a, sizeof(a), be_addr, 0, 0);
+	return put_plain(p, a);
+}
+
+static char *put_str_or_null(char *p, const char *s, size_t max_raw)
+{
+	return s ? lnw_json_put_str(p, s, max_raw) : LIT(p, "null");
+}
+
+static char *put_flag(char *p, __u8 v)
+{
+	return v == LNW_FLAG_UNKNOWN ? LIT(p, "null") : lnw_put_uint(p, v);
+}
+
+static char *put_bool(char *p, bool v)
+{
+	return v ? LIT(p, "true") : LIT(p, "false");
+}
+
+/* A port where the protocol has them, else null. */
+static char *put_port(char *p, const struct lnw_event *e, bool known, __u16 port)
+{
+	return lnw_proto_has_ports(e->proto) && known ? lnw_put_uint(p, port) :
+	       LIT(p, "null");
+}
+
+size_t lnw_event_json_line(const struct lnw_event_view *v, char *buf, size_t len)
 {
 	static const char *const orig_src[] = { NULL, "ingress", "conntrack" };
 	static const char *const reason_src[] = { NULL, "kernel", "inferred" };
 	const struct lnw_event *e = v->ev;
-	json_object *o = json_object_new_object(), *rl = json_object_new_object();
-	char pbuf[8];
+	bool nat = nat_changed(e);
+	char pbuf[8], *p = buf;
 
-	add(o, "type", json_object_new_string("event"));
-	add(o, "ts", json_ts(v->wall_ns));
-	add(o, "ktime_ns", json_object_new_uint64(e->ts_ns));
-	add(o, "netns", json_object_new_uint64(e->netns));
-	add(o, "ifindex", json_object_new_int((int)e->ifindex));
-	add(o, "ifname", lnw_json_name(v->ifname));
-	add(o, "proto",
-			       json_object_new_string(lnw_proto_name(e->proto, pbuf, sizeof(pbuf))));
-	add(o, "saddr", lnw_json_addr(e->saddr));
-	add(o, "sport", lnw_proto_has_ports(e->proto) ? json_object_new_int(e->sport) : NULL);
-	add(o, "daddr", lnw_json_addr(e->daddr));
-	add(o, "dport", lnw_proto_has_ports(e->proto) && !dport_unknown(e) ?
-			       json_object_new_int(e->dport) : NULL);
-	add(o, "orig_daddr", lnw_json_addr(nat_changed(e) ? e->orig_daddr : e->daddr));
-	add(o, "orig_dport", lnw_proto_has_ports(e->proto) ?
-			       json_object_new_int(nat_changed(e) ? e->orig_dport : e->dport) : NULL);
-	add(o, "nat", json_object_new_boolean(nat_changed(e)));
-	add(o, "orig_source", lnw_json_str(e->orig_src < 3 ? orig_src[e->orig_src] : NULL));
-	add(rl, "all", json_flag(e->rl_all));
-	add(rl, "dev", json_flag(e->rl_dev));
-	add(rl, "effective", json_flag(e->rl_eff));
-	add(o, "route_localnet", rl);
-	add(o, "verdict", json_object_new_string(lnw_verdict_name(e->verdict)));
-	add(o, "reason", lnw_json_str(v->reason));
-	add(o, "location", lnw_json_str(v->location));
-	add(o, "reason_source",
-			       lnw_json_str(e->reason_src < 3 ? reason_src[e->reason_src] : NULL));
-	add(o, "len", json_object_new_int((int)e->len));
+	if (len < LNW_EVENT_JSON_MAX)
+		return 0;
+	p = LIT(p, "{\"type\":\"event\",\"ts\":");
+	p = put_plain(p, ts_text(v->wall_ns));
+	p = LIT(p, ",\"ktime_ns\":");
+	p = lnw_put_uint(p, e->ts_ns);
+	p = LIT(p, ",\"netns\":");
+	p = lnw_put_uint(p, e->netns);
+	p = LIT(p, ",\"ifindex\":");
+	p = put_int(p, (int)e->ifindex);
+	p = LIT(p, ",\"ifname\":");
+	p = lnw_json_put_str(p, v->ifname, NAME_MAX_RAW);
+	p = LIT(p, ",\"proto\":");
+	p = put_plain(p, lnw_proto_name(e->proto, pbuf, sizeof(pbuf)));
+	p = LIT(p, ",\"saddr\":");
+	p = put_addr(p, e->saddr);
+	p = LIT(p, ",\"sport\":");
+	p = put_port(p, e, true, e->sport);
+	p = LIT(p, ",\"daddr\":");
+	p = put_addr(p, e->daddr);
+	p = LIT(p, ",\"dport\":");
+	p = put_port(p, e, !dport_unknown(e), e->dport);
+	p = LIT(p, ",\"orig_daddr\":");
+	p = put_addr(p, nat ? e->orig_daddr : e->daddr);
+	p = LIT(p, ",\"orig_dport\":");
+	p = put_port(p, e, true, nat ? e->orig_dport : e->dport);
+	p = LIT(p, ",\"nat\":");
+	p = put_bool(p, nat);
+	p = LIT(p, ",\"orig_source\":");
+	p = put_str_or_null(p, e->orig_src < 3 ? orig_src[e->orig_src] : NULL, TEXT_MAX_RAW);
+	p = LIT(p, ",\"route_localnet\":{\"all\":");
+	p = put_flag(p, e->rl_all);
+	p = LIT(p, ",\"dev\":");
+	p = put_flag(p, e->rl_dev);
+	p = LIT(p, ",\"effective\":");
+	p = put_flag(p, e->rl_eff);
+	p = LIT(p, "},\"verdict\":");
+	p = put_plain(p, lnw_verdict_name(e->verdict));
+	p = LIT(p, ",\"reason\":");
+	p = put_str_or_null(p, v->reason, TEXT_MAX_RAW);
+	p = LIT(p, ",\"location\":");
+	p = put_str_or_null(p, v->location, TEXT_MAX_RAW);
+	p = LIT(p, ",\"reason_source\":");
+	p = put_str_or_null(p, e->reason_src < 3 ? reason_src[e->reason_src] : NULL,
+			    TEXT_MAX_RAW);
+	p = LIT(p, ",\"len\":");
+	p = put_int(p, (int)e->len);
 	if (e->verdict == LNW_ACCEPT) {
-		json_object *fib = json_object_new_object();
-
-		add(fib, "table", json_object_new_int((int)e->fib_table));
-		add(fib, "oif", json_object_new_int((int)e->fib_oif));
-		add(o, "fib", fib);
+		p = LIT(p, ",\"fib\":{\"table\":");
+		p = put_int(p, (int)e->fib_table);
+		p = LIT(p, ",\"oif\":");
+		p = put_int(p, (int)e->fib_oif);
+		*p++ = '}';
 	}
-	add(o, "suppressed", json_object_new_int64(e->suppressed));
-	add(o, "latency_ns", v->latency && e->latency_ns ?
-			       json_object_new_uint64(e->latency_ns) : NULL);
+	p = LIT(p, ",\"suppressed\":");
+	p = lnw_put_uint(p, e->suppressed);
+	p = LIT(p, ",\"latency_ns\":");
+	p = v->latency && e->latency_ns ? lnw_put_uint(p, e->latency_ns) : LIT(p, "null");
 	if (e->verdict == LNW_DELIVERED) {
-		json_object *sock = json_object_new_object();
-
-		add(sock, "addr", lnw_json_addr(e->sock_addr));
-		add(sock, "port", json_object_new_int(e->sock_port));
-		add(sock, "inode", json_object_new_uint64(e->sock_ino));
-		add(o, "socket", sock);
-		add(o, "exposure", json_object_new_boolean(v->exposure));
+		p = LIT(p, ",\"socket\":{\"addr\":");
+		p = put_addr(p, e->sock_addr);
+		p = LIT(p, ",\"port\":");
+		p = lnw_put_uint(p, e->sock_port);
+		p = LIT(p, ",\"inode\":");
+		p = lnw_put_uint(p, e->sock_ino);
+		p = LIT(p, "},\"exposure\":");
+		p = put_bool(p, v->exposure);
 	}
 	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED ||
 	    e->verdict == LNW_LOCAL_REFUSED) {
-		add(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
-		add(o, "comm", v->comm ? lnw_json_name(v->comm) : NULL);
+		p = LIT(p, ",\"pid\":");
+		p = v->pid > 0 ? put_int(p, v->pid) : LIT(p, "null");
+		p = LIT(p, ",\"comm\":");
+		p = put_str_or_null(p, v->comm, NAME_MAX_RAW);
 	}
-	add(o, "join", !(e->flags & LNW_EVF_JOINED) ? NULL :
-			       json_object_new_string(e->flags & LNW_EVF_JOIN_SKB ? "skb" : "addr"));
-	return o;
+	p = LIT(p, ",\"join\":");
+	p = !(e->flags & LNW_EVF_JOINED) ? LIT(p, "null") :
+	    e->flags & LNW_EVF_JOIN_SKB ? LIT(p, "\"skb\"") : LIT(p, "\"addr\"");
+	*p++ = '}';
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+struct json_object *lnw_event_json(const struct lnw_event_view *v)
+{
+	char buf[LNW_EVENT_JSON_MAX];
+
+	return lnw_json_raw(buf, lnw_event_json_line(v, buf, sizeof(buf)));
 }

@@ -26,6 +26,13 @@ struct lnw_event_view {
 void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 			   char *buf, size_t len);
 const char *lnw_event_header(bool wide);
+/* The event as one line of JSON (no newline) in buf, which must hold
+ * LNW_EVENT_JSON_MAX; returns its length (0 when buf is shorter). Keys in
+ * a fixed order, every string escaped (lnw_json_put_str); the json-c model
+ * it must equal is in tests/unit/test_event_json.c. */
+#define LNW_EVENT_JSON_MAX 8192
+size_t lnw_event_json_line(const struct lnw_event_view *v, char *buf, size_t len);
+/* The same line as an object for lnw_json_emit (lnw_json_raw). */
 json_object *lnw_event_json(const struct lnw_event_view *v);
 /* {"type":"route-hooks",...}: accept tracing started or stopped, and the
  * device (or "all") whose route_localnet started it. */
