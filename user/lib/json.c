@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* JSON helpers both commands use (json-c). */
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,25 @@ json_object *lnw_json_raw(const char *text, size_t len)
 	r->text[len] = '\0';
 	json_object_set_serializer(o, raw_to_string, r, json_object_free_userdata);
 	return o;
+}
+
+json_object *lnw_json_double(double v, int decimals)
+{
+	char buf[64];
+	size_t n;
+
+	if (!isfinite(v))
+		return NULL;
+	n = (size_t)snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	if (n >= sizeof(buf))
+		return json_object_new_double(v);
+	if (strchr(buf, '.')) {
+		while (buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (buf[n - 1] == '.')
+			buf[n + 1] = '\0', buf[n] = '0'; /* "4.0": still a fraction */
+	}
+	return json_object_new_double_s(v, buf);
 }
 
 bool lnw_wants_json(int argc, char **argv, const char *flags)

@@ -21,6 +21,9 @@ json_object *lnw_json_str(const char *s);
 json_object *lnw_json_name(const char *raw);
 /* "10.0.0.1" of a network-order address. */
 json_object *lnw_json_addr(__u32 be_addr);
+/* v written with at most `decimals` decimals, trailing zeros left out
+ * (json-c writes 17 digits: 4.2149755039999999); null when not finite. */
+json_object *lnw_json_double(double v, int decimals);
 
 /* Text written by hand, for the -j drain (json-c costs it ~4 us an event). */
 

@@ -17,7 +17,8 @@ struct lnw_prog_cost {
 };
 
 struct lnw_summary {
-	const char *type;        /* "summary" at the end, "interval" on -I */
+	const char *type;        /* "summary" at the end, "interval" on -I;
+				  * both count from the start */
 	const struct lnw_counter_row *rows;
 	size_t n_rows;
 	unsigned long long lost_events;
@@ -39,6 +40,7 @@ struct lnw_summary {
 	const char *route_hooks; /* "auto" | "always" | "never" */
 	bool route_hooks_attached;
 	unsigned int route_hooks_switches;
+	bool filtered;           /* -p, -s or --verdict: only matches counted */
 };
 
 json_object *lnw_summary_json(const struct lnw_summary *s);
