@@ -12,7 +12,51 @@
 
 #define NARROW_IFNAME 7
 #define NARROW_ADDRS 40 /* "source destination" share this many columns */
+#define WIDE_IFNAME 15
+#define WIDE_IFNAME_NETNS 26 /* "abcdefghijklmno@4026532177" */
+#define NETNS_TAG_LEN 12     /* "@4026532177" */
 #define NARROW_VERDICT 13 /* "reply-refused" */
+
+static __u32 own_netns; /* events from others are marked "eth0@4026532177" */
+static bool all_netns;  /* -w: the IFACE column has room for the mark */
+
+void lnw_event_line_netns(__u32 own, bool all)
+{
+	own_netns = own;
+	all_netns = all;
+}
+
+/* "@4026532177" for an event from another namespace, else "". */
+static void netns_tag(const struct lnw_event *e, char *tag)
+{
+	char *p = tag;
+
+	if (own_netns && e->netns && e->netns != own_netns) {
+		*p++ = '@';
+		p = lnw_put_uint(p, e->netns);
+	}
+	*p = '\0';
+}
+
+/* A printable name and its namespace tag in at most width columns
+ * (width >= 3): the name is cut first ("et~@4026532177", "~@4026532177"),
+ * then the namespace's leading digits ("@~6532177"). */
+static void iface_fit(char *name, const char *tag, size_t width)
+{
+	size_t t = strlen(tag);
+
+	if (strlen(name) + t <= width) {
+	} else if (width >= t + 5) {
+		lnw_name_shorten(name, width - t);
+	} else if (width >= t + 1) {
+		strcpy(name, "~");
+	} else {
+		strcpy(name, "@~");
+		strcat(name, tag + t - (width - 2));
+		return;
+	}
+	strcat(name, tag);
+}
 
 static bool nat_changed(const struct lnw_event *e)
 {
@@ -54,7 +98,7 @@ static char flag_char(__u8 v)
 #define NARROW_TIME 8
 #define NARROW_PROTO 4
 #define NARROW_SRC 21
-#define WIDE_FMT "%-15s %-15s %-5s %-21s %-43s "
+#define WIDE_FMT "%-15s %-*s %-5s %-21s %-43s "
 
 /* Wide mode: " (REASON at function+0xoff)", " (pid 42 comm)", " +3 held", ...
  * each piece appended only while it fits. */
@@ -90,20 +134,18 @@ static void verdict_detail(const struct lnw_event_view *v, char *buf, size_t len
 
 const char *lnw_event_header(bool wide)
 {
-	static char hdr[2][160];
+	static char hdrs[2][160];
+	char *hdr = hdrs[wide];
 
-	if (!hdr[wide][0]) {
-		if (wide)
-			snprintf(hdr[1], sizeof(hdr[1]), WIDE_FMT "%-3s %-3s %-3s %s",
-				 "TIME", "IFACE", "L4", "SOURCE",
-				 "DESTINATION (ORIGINAL>ROUTED)", "ALL", "DEV",
-				 "EFF", "VERDICT");
-		else
-			snprintf(hdr[0], sizeof(hdr[0]), NARROW_FMT "%-2s %s",
-				 "TIME", "IFACE", "L4",
-				 "SOURCE                DESTINATION", "RL", "VERDICT");
-	}
-	return hdr[wide];
+	if (wide)
+		snprintf(hdr, sizeof(hdrs[1]), WIDE_FMT "%-3s %-3s %-3s %s", "TIME",
+			 all_netns ? WIDE_IFNAME_NETNS : WIDE_IFNAME,
+			 all_netns ? "IFACE[@NETNS]" : "IFACE", "L4", "SOURCE",
+			 "DESTINATION (ORIGINAL>ROUTED)", "ALL", "DEV", "EFF", "VERDICT");
+	else
+		snprintf(hdr, sizeof(hdrs[0]), NARROW_FMT "%-2s %s", "TIME", "IFACE", "L4",
+			 "SOURCE                DESTINATION", "RL", "VERDICT");
+	return hdr;
 }
 
 /* A line assembled by copying: snprintf's padding costs a flood's drain
@@ -134,22 +176,40 @@ static size_t put_col(struct lnw_line *l, const char *s, size_t width)
 	return n + 1;
 }
 
+/* Narrow: source and destination in room columns. Gives up the source
+ * port (ephemeral, mostly) first, then the DNAT's original: "DNAT>" marks
+ * a DNAT shown whole only by -w (">" alone where even that has no room).
+ * Returns the columns they take. */
+static size_t narrow_addrs(const struct lnw_event *e, const char *dst, char *src,
+			   size_t src_len, char *dcol, size_t dcol_len, size_t room)
+{
+	if (strlen(src) + 1 + strlen(dcol) > room)
+		lnw_format_addr(src, src_len, e->saddr, 0, 0);
+	if (strlen(src) + 1 + strlen(dcol) > room && nat_changed(e))
+		snprintf(dcol, dcol_len, "DNAT>%s", dst);
+	if (strlen(src) + 1 + strlen(dcol) > room && nat_changed(e))
+		snprintf(dcol, dcol_len, ">%s", dst);
+	return strlen(src) + 1 + strlen(dcol);
+}
+
 void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 			   char *buf, size_t len)
 {
 	const struct lnw_event *e = v->ev;
 	char tbuf[32], pbuf[8], src[32], dst[32], orig[32], dcol[72];
-	char detail[256], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
+	char detail[256], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ) + NETNS_TAG_LEN];
+	char tag[NETNS_TAG_LEN];
 	const char *proto = lnw_proto_name(e->proto, pbuf, sizeof(pbuf)), *verdict;
 	struct lnw_line l = { buf, buf + len - 1 };
-	size_t used;
+	size_t used, room, over, addrs;
 	bool aligned;
 	char flag;
 
 	if (!len)
 		return;
 	format_time(v->wall_ns, wide, tbuf, sizeof(tbuf));
-	lnw_name_printable(v->ifname, name, sizeof(name));
+	lnw_name_printable(v->ifname, name, LNW_PRINTABLE_LEN(LNW_IFNAMSIZ));
+	netns_tag(e, tag);
 	lnw_format_addr(src, sizeof(src), e->saddr, e->sport, e->proto);
 	lnw_format_addr(dst, sizeof(dst), e->daddr, e->dport, e->proto);
 	if (dport_unknown(e) && lnw_proto_has_ports(e->proto)) /* "127.0.0.1:?" */
@@ -163,20 +223,30 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	}
 
 	if (wide) {
+		strcat(name, tag);
 		verdict_detail(v, detail, sizeof(detail));
-		snprintf(buf, len, WIDE_FMT " %c   %c   %c  %s%s", tbuf, name,
+		snprintf(buf, len, WIDE_FMT " %c   %c   %c  %s%s", tbuf,
+			 all_netns ? WIDE_IFNAME_NETNS : WIDE_IFNAME, name,
 			 proto, src, dcol, flag_char(e->rl_all),
 			 flag_char(e->rl_dev), flag_char(e->rl_eff),
 			 lnw_verdict_name(e->verdict), detail);
 		return;
 	}
-	lnw_name_shorten(name, NARROW_IFNAME); /* -w shows it whole */
-	/* Narrow: give up the source port (ephemeral, mostly) before the
-	 * NAT original; "*" marks a NAT shown only by -w. */
-	if (strlen(src) + 1 + strlen(dcol) > NARROW_ADDRS)
-		lnw_format_addr(src, sizeof(src), e->saddr, 0, 0);
-	if (strlen(src) + 1 + strlen(dcol) > NARROW_ADDRS)
-		snprintf(dcol, sizeof(dcol), "%s*", dst);
+	/* -w shows the name whole; another namespace's mark takes room from
+	 * the addresses, and is cut itself when they have none to give */
+	if (!tag[0])
+		lnw_name_shorten(name, NARROW_IFNAME);
+	else /* any real name whole: addresses keep >= 21 columns */
+		iface_fit(name, tag, WIDE_IFNAME_NETNS);
+	over = strlen(name) > NARROW_IFNAME ? strlen(name) - NARROW_IFNAME : 0;
+	addrs = narrow_addrs(e, dst, src, sizeof(src), dcol, sizeof(dcol),
+			     NARROW_ADDRS - over);
+	if (addrs > NARROW_ADDRS - over) {
+		name[strlen(name) - strlen(tag)] = '\0';
+		iface_fit(name, tag, NARROW_IFNAME + NARROW_ADDRS - addrs);
+		over = strlen(name) > NARROW_IFNAME ? strlen(name) - NARROW_IFNAME : 0;
+	}
+	room = NARROW_ADDRS - over;
 	/* a drop's reason says more than "drop" in a narrow column */
 	verdict = v->exposure ? "EXPOSED" :
 		  e->verdict == LNW_DROP && v->reason ? v->reason :
@@ -188,9 +258,9 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	put_col(&l, proto, NARROW_PROTO);
 	/* source and destination aligned, unless that would not fit */
 	aligned = (strlen(src) > NARROW_SRC ? strlen(src) : NARROW_SRC) + 1 +
-		  strlen(dcol) <= NARROW_ADDRS;
+		  strlen(dcol) <= room;
 	used = put_col(&l, src, aligned ? NARROW_SRC : 0);
-	put_col(&l, dcol, used < NARROW_ADDRS ? NARROW_ADDRS - used : 0);
+	put_col(&l, dcol, used < room ? room - used : 0);
 	put(&l, &flag, 1);
 	put(&l, "  ", 2);
 	if (strlen(verdict) > NARROW_VERDICT) {
@@ -248,6 +318,40 @@ struct json_object *lnw_hooks_json(bool attached, const char *why)
 	json_object_object_add(o, "attached", json_object_new_boolean(attached));
 	json_object_object_add(o, "route_localnet_on", lnw_json_str(why && *why ? why : NULL));
 	return o;
+}
+
+void lnw_route_localnet_report(FILE *out, FILE *err, bool json,
+			       const char *const *on, size_t n)
+{
+	char line[LNW_NARROW_COLS + 1], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
+	const char *sep = " ";
+	size_t i, o;
+
+	if (json) {
+		json_object *o = json_object_new_object(), *arr = json_object_new_array();
+
+		for (i = 0; i < n; i++)
+			json_object_array_add(arr, lnw_json_name(on[i]));
+		json_object_object_add(o, "type", json_object_new_string("route-localnet"));
+		json_object_object_add(o, "ts", json_ts_now());
+		json_object_object_add(o, "on", arr);
+		lnw_json_emit(out, o);
+		return;
+	}
+	if (!n)
+		return;
+	o = (size_t)snprintf(line, sizeof(line), "lnwatch: route_localnet already on at start:");
+	for (i = 0; i < n; i++, sep = ", ") {
+		lnw_name_printable(on[i], name, sizeof(name));
+		/* under 80 columns: what does not fit is counted */
+		if (o + strlen(sep) + strlen(name) + (i + 1 < n ? sizeof(", +4096 more") : 0) >
+		    LNW_NARROW_COLS) {
+			snprintf(line + o, sizeof(line) - o, ", +%zu more", n - i);
+			break;
+		}
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", sep, name);
+	}
+	fprintf(err, "%s\n", line);
 }
 
 /* ---- the event as JSON, written by hand ---------------------------------- */
