@@ -435,24 +435,33 @@ want 4 && say "4/6 event throughput: -r 0, output to /dev/null, ring buffer size
 # drain: at ~30k events/s, 16 MiB (~80k events) is the largest that keeps
 # the bench short.
 KIBS="1024 4096 16384"
+# drain_round S R KIB ARGS...: lnwatch -r 0 (and ARGS) to /dev/null, one
+# flood of N martians, drained to quiet; recorded as s:S.
+drain_round() {
+	local s=$1 r=$2 kib=$3 c0 c1 lost seen
+	shift 3
+	lnw_up /dev/null -r 0 --ringbuf-kib "$kib" "$@"
+	c0=$(cpu_ns "$LPID")
+	flood "$FRAMES"
+	wait_quiet "$LPID"
+	c1=$(cpu_ns "$LPID")
+	lost=$(stat_sum "$LPID" 0)
+	seen=$(mapdump "$LPID" counters | jq '[.[] | select(.formatted.key.verdict == 1) | .formatted.values[].value.packets] | add // 0')
+	lnw_down
+	rec -n --arg s "$s" --argjson r "$r" --argjson kib "$kib" --argjson n "$FRAMES" \
+		--argjson pps "$FLOOD_PPS" --argjson lost "$lost" --argjson counted "$seen" \
+		--argjson drain_us $((QUIET_US - FLOOD_T0)) --argjson cpu_ns $((c1 - c0)) \
+		'{s:$s, r:$r, kib:$kib, n:$n, pps:$pps, lost:$lost, counted:$counted,
+		  drained:($n - $lost), drain_us:$drain_us, cpu_ns:$cpu_ns}'
+}
 want 4 && for r in 1 2 3; do
 	set -- $KIBS
 	for _ in $(seq $(( (r - 1) % $# ))); do set -- "${@:2}" "$1"; done # rotate
 	for kib in "$@"; do
-		lnw_up /dev/null -r 0 --ringbuf-kib "$kib"
-		c0=$(cpu_ns "$LPID")
-		flood "$FRAMES"
-		wait_quiet "$LPID"
-		c1=$(cpu_ns "$LPID")
-		lost=$(stat_sum "$LPID" 0)
-		seen=$(mapdump "$LPID" counters | jq '[.[] | select(.formatted.key.verdict == 1) | .formatted.values[].value.packets] | add // 0')
-		lnw_down
-		rec -n --argjson r "$r" --argjson kib "$kib" --argjson n "$FRAMES" \
-			--argjson pps "$FLOOD_PPS" --argjson lost "$lost" --argjson counted "$seen" \
-			--argjson drain_us $((QUIET_US - FLOOD_T0)) --argjson cpu_ns $((c1 - c0)) \
-			'{s:"events", r:$r, kib:$kib, n:$n, pps:$pps, lost:$lost, counted:$counted,
-			  drained:($n - $lost), drain_us:$drain_us, cpu_ns:$cpu_ns}'
+		drain_round events "$r" "$kib"
 	done
+	# -j, default ring: a JSON line is built as the text line is
+	drain_round events-json "$r" 1024 -j
 done
 # Once with the output kept (tmpfs): the lines really are N - lost.
 if want 4; then

@@ -312,6 +312,18 @@ def main():
               "drained %d..%d; counters exact (N) every round: %s" % (
                   min(r["drained"] for r in rs), max(r["drained"] for r in rs),
                   "yes" if all(r["counted"] == r["n"] for r in rs) else "NO"))
+    for rs in [by(recs, "events-json", kib=kib)
+               for kib in sorted({r["kib"] for r in by(recs, "events-json")})]:
+        per_cpu = [r["drained"] / (r["cpu_ns"] / 1e9) for r in rs if r["cpu_ns"]]
+        t.add("4", "-r 0 -j, ring %d KiB: drain capacity" % rs[0]["kib"],
+              [x / 1e6 for x in per_cpu], "{:.3f}M", ">= 1M/s", med(per_cpu) >= 1e6,
+              "events per loader CPU-second, JSON output to /dev/null")
+        t.add("4", "-r 0 -j, ring %d KiB: events lost of N" % rs[0]["kib"],
+              [r["lost"] for r in rs], "{:.0f}", "0", all(r["lost"] == 0 for r in rs),
+              "flood %.2f Mpps; drained %d..%d; counters exact (N) every round: %s" % (
+                  med([r["pps"] for r in rs]) / 1e6, min(r["drained"] for r in rs),
+                  max(r["drained"] for r in rs),
+                  "yes" if all(r["counted"] == r["n"] for r in rs) else "NO"))
     for c in by(recs, "events-check"):
         ok = c["event_lines"] + c["lost"] == c["n"]
         t.add("4", "-r 0 -j to a file: event lines + lost = N", [c["event_lines"] + c["lost"]],

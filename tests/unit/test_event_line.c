@@ -50,6 +50,9 @@ static const char *const combo_if[] = {
 	"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f",
 };
 static const __u8 combo_flag[] = { 0, 1, LNW_FLAG_UNKNOWN };
+/* the combinations' namespace: ours (OWN_NETNS), or another one's */
+#define OWN_NETNS 4026531840u
+static const __u32 combo_netns[] = { OWN_NETNS, 4026532177u, 4294967295u };
 
 typedef void (*combo_fn)(const struct lnw_event *e, const char *ifname,
 			 const char *line);
@@ -57,8 +60,11 @@ typedef void (*combo_fn)(const struct lnw_event *e, const char *ifname,
 /* Every combination, as a narrow line; stops at the first failure. */
 static void for_each_combo(combo_fn fn)
 {
-	size_t a, b, c, d, n, p, v, i, f;
+	size_t a, b, c, d, n, p, v, i, f, ns;
 	char line[LINE_LEN];
+
+	lnw_event_line_netns(OWN_NETNS, true);
+	for (ns = 0; ns < N(combo_netns); ns++)
 
 	for (a = 0; a < N(combo_src); a++)
 	for (b = 0; b < N(combo_sport); b++)
@@ -77,11 +83,14 @@ static void for_each_combo(combo_fn fn)
 			set_nat(&e, combo_nat[n].addr, combo_nat[n].port,
 				LNW_ORIG_INGRESS);
 		set_flags(&e, combo_flag[f], combo_flag[f], combo_flag[f]);
+		e.netns = combo_netns[ns];
 		fmt_line(&e, combo_if[i], NULL, false, line);
 		fn(&e, combo_if[i], line);
 		if (cur_failed)
-			return;
+			goto out;
 	}
+out:
+	lnw_event_line_netns(0, false);
 }
 
 static void combo_width(const struct lnw_event *e, const char *ifname,
@@ -113,13 +122,24 @@ static void combo_flag_col(const struct lnw_event *e, const char *ifname,
 	      line[col + 1] == ' ', "flag column %d not '%c': '%s'", col, want, line);
 }
 
-/* '*' says "NAT hid the original": never on a line without NAT. */
+/* A DNAT always shows: "orig>routed", "DNAT>routed" or ">routed"; never
+ * a '>' without one. Another namespace's device always says which. */
 static void combo_nat_mark(const struct lnw_event *e, const char *ifname,
 			   const char *line)
 {
+	char tag[16];
+
 	(void)ifname;
 	if (e->orig_src == LNW_ORIG_NONE)
-		CHECK(!strchr(line, '*'), "NAT mark without NAT: '%s'", line);
+		CHECK(!strchr(line, '>'), "NAT mark without NAT: '%s'", line);
+	else
+		CHECK(strchr(line, '>'), "DNAT not shown: '%s'", line);
+	snprintf(tag, sizeof(tag), "%u", e->netns);
+	if (e->netns != OWN_NETNS)
+		CHECK(strstr(line, tag + 5) && strchr(line, '@'),
+		      "namespace %s not shown: '%s'", tag, line);
+	else
+		CHECK(!strchr(line, '@'), "own namespace marked: '%s'", line);
 }
 
 static void t_narrow_width(void)
@@ -241,13 +261,109 @@ static void t_narrow_nat_too_long(void)
 	CHECK(at_col(line, hdr_col(false, "SOURCE"), "255.255.255.255:65535") ||
 	      at_col(line, hdr_col(false, "SOURCE"), "255.255.255.255"),
 	      "source: '%s'", line);
-	CHECK(strstr(line, " 127.255.255.255:65535* "), "routed* missing: '%s'",
-	      line);
+	/* not even "DNAT>" fits: a bare '>' still says it */
+	CHECK(strstr(line, " 255.255.255.255 >127.255.255.255:65535 "),
+	      ">routed missing: '%s'", line);
 	CHECK(!strstr(line, "255.255.255.254"), "original shown: '%s'", line);
-	CHECK(!strchr(line, '>'), "orig>routed shown: '%s'", line);
+	CHECK(!strstr(line, ">127.255.255.255:65535>"), "orig>routed shown: '%s'", line);
 	fmt_line(&e, "abcdefghijklmno", NULL, true, line);
 	CHECK(strstr(line, " 255.255.255.254:65535>127.255.255.255:65535 "),
 	      "wide lacks orig>routed: '%s'", line);
+}
+
+/* A DNAT whose original has no room says so: "DNAT>routed", not a '*'. */
+static void t_narrow_dnat_says_dnat(void)
+{
+	struct lnw_event e = mk_event("192.168.100.200", 54321, "127.0.0.1", 5000,
+				      17, LNW_MARTIAN_DST);
+	char line[LINE_LEN];
+
+	set_nat(&e, "192.168.100.201", 30080, LNW_ORIG_CONNTRACK);
+	fmt_line(&e, "eth0", NULL, false, line);
+	CHECK(at_col(line, hdr_col(false, "SOURCE"), "192.168.100.200 DNAT>127.0.0.1:5000"),
+	      "want 'SRC DNAT>routed': '%s'", line);
+	CHECK(!strchr(line, '*'), "a lone '*': '%s'", line);
+	CHECK(at_col(line, hdr_col(false, "VERDICT"), "martian-dst"), "verdict: '%s'", line);
+	CHECK(strlen(line) <= LNW_NARROW_COLS, "%zu columns: '%s'", strlen(line), line);
+}
+
+/* --all-netns: another namespace's device is "eth0@INODE" in both modes,
+ * ours is not marked; the narrow line keeps its columns. */
+static void t_netns_shown(void)
+{
+	struct lnw_event e = mk_event("10.0.0.1", 40000, "127.0.0.1", 5000, 17,
+				      LNW_MARTIAN_DST);
+	char line[LINE_LEN];
+
+	lnw_event_line_netns(OWN_NETNS, true);
+	e.netns = 4026532177u;
+	fmt_line(&e, "eth0", NULL, false, line);
+	CHECK(strstr(line, " eth0@4026532177 udp  10.0.0.1:40000 127.0.0.1:5000 "),
+	      "narrow: '%s'", line);
+	CHECK(at_col(line, hdr_col(false, "VERDICT"), "martian-dst"), "verdict: '%s'", line);
+	fmt_line(&e, "eth0", NULL, true, line);
+	CHECK(strstr(line, " eth0@4026532177 "), "wide: '%s'", line);
+	CHECK(at_col(line, hdr_col(true, "L4"), "udp"), "wide L4 column: '%s'", line);
+	/* a long name gives way to the namespace */
+	fmt_line(&e, "abcdefghijklmno", NULL, false, line);
+	CHECK(strstr(line, "~@4026532177 "), "long name: '%s'", line);
+	e.netns = OWN_NETNS;
+	fmt_line(&e, "eth0", NULL, false, line);
+	CHECK(!strchr(line, '@'), "own namespace marked: '%s'", line);
+	lnw_event_line_netns(0, false);
+	CHECK(!strstr(lnw_event_header(true), "@NETNS"), "wide header: '%s'",
+	      lnw_event_header(true));
+}
+
+/* Where route_localnet is on at the start: a line (under 80 columns,
+ * what does not fit counted), or a JSON record. */
+static void t_route_localnet_report(void)
+{
+	const char *on[300];
+	char *text = NULL;
+	size_t len = 0, i;
+	json_object *o;
+	FILE *f;
+
+	for (i = 0; i < N(on); i++)
+		on[i] = i ? "veth1234567890a" : "all";
+	f = open_memstream(&text, &len);
+	lnw_route_localnet_report(NULL, f, false, on, 0);
+	fflush(f);
+	CHECK(len == 0, "nothing on, yet: '%s'", text);
+	lnw_route_localnet_report(NULL, f, false, (const char *[]){ "all", "e\x1b" }, 2);
+	fflush(f);
+	CHECK(!strcmp(text, "lnwatch: route_localnet already on at start: all, e\\x1b\n"),
+	      "two: '%s'", esc(text));
+	fclose(f);
+	free(text);
+	f = open_memstream(&text, &len);
+	lnw_route_localnet_report(NULL, f, false, on, N(on));
+	fclose(f);
+	CHECK(len <= LNW_NARROW_COLS + 1 && strstr(text, " more\n") &&
+	      strstr(text, "all, veth1234567890a, "), "300: '%s'", text);
+	if (strstr(text, "+")) {
+		unsigned long more = strtoul(strstr(text, "+") + 1, NULL, 10);
+		size_t shown = 0;
+		const char *p;
+
+		for (p = text; (p = strstr(p, ", ")); p++)
+			shown++;
+		CHECK(shown + more == N(on), "%zu shown + %lu more != %zu: '%s'", shown,
+		      more, N(on), text);
+	}
+	free(text);
+	f = open_memstream(&text, &len);
+	lnw_route_localnet_report(f, NULL, true, on, 2);
+	fclose(f);
+	o = json_tokener_parse(text);
+	want_str(o, "type", "route-localnet");
+	CHECK(json_object_array_length(json_object_object_get(o, "on")) == 2 &&
+	      !strcmp(json_object_get_string(json_object_array_get_idx(
+		      json_object_object_get(o, "on"), 1)), "veth1234567890a"),
+	      "on: %s", text);
+	json_object_put(o);
+	free(text);
 }
 
 /* Narrow gives up the (ephemeral) source port before the NAT original. */
@@ -400,10 +516,15 @@ int main(void)
 		{ "narrow line <= 79 columns, all combinations", t_narrow_width },
 		{ "narrow verdict under VERDICT, all combinations", t_narrow_verdict_column },
 		{ "narrow flag under RL, all combinations", t_narrow_flag_column },
-		{ "narrow NAT mark only with NAT, all combinations",
+		{ "narrow DNAT and namespace marks, all combinations",
 		  t_narrow_nat_mark_only_for_nat },
 		{ "narrow NAT shows orig>routed when it fits", t_narrow_nat_fits },
-		{ "narrow NAT shows routed* when too long", t_narrow_nat_too_long },
+		{ "narrow NAT shows >routed when too long", t_narrow_nat_too_long },
+		{ "narrow DNAT says DNAT>routed, no lone *", t_narrow_dnat_says_dnat },
+		{ "--all-netns: another namespace's device is eth0@INODE",
+		  t_netns_shown },
+		{ "route_localnet on at start: line and JSON record",
+		  t_route_localnet_report },
 		{ "narrow NAT gives up the source port first", t_narrow_drops_sport_first },
 		{ "ifname shortened narrow, whole wide", t_ifname_narrow_wide },
 		{ "flag chars 0/1/?", t_flag_chars },

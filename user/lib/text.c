@@ -66,9 +66,7 @@ void lnw_name_printable(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629 table 2:
- * no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq_len(const unsigned char *s)
+size_t lnw_utf8_seq_len(const unsigned char *s)
 {
 	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of 2nd byte */
 	size_t n, i;
@@ -105,7 +103,7 @@ void lnw_name_utf8(const char *in, char *out, size_t outlen)
 	size_t o = 0;
 
 	while (*s && o + 4 < outlen) {
-		size_t n = utf8_seq_len(s);
+		size_t n = lnw_utf8_seq_len(s);
 
 		if (n) {
 			memcpy(out + o, s, n);
@@ -120,11 +118,9 @@ void lnw_name_utf8(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-/* Decimal digits of v at p; returns the end. Formatting is most of a
- * drain's cost under a flood: this is ~10x cheaper than snprintf. */
-static char *put_uint(char *p, unsigned int v)
+char *lnw_put_uint(char *p, unsigned long long v)
 {
-	char tmp[10];
+	char tmp[20];
 	int n = 0;
 
 	do {
@@ -145,12 +141,12 @@ void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		p = put_uint(p, b[i]);
+		p = lnw_put_uint(p, b[i]);
 		*p++ = i < 3 ? '.' : '\0';
 	}
 	if (lnw_proto_has_ports(proto)) {
 		p[-1] = ':';
-		p = put_uint(p, port);
+		p = lnw_put_uint(p, port);
 		*p++ = '\0';
 	}
 	if (!len)

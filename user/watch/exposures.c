@@ -24,6 +24,8 @@ void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
 		    x->sock_port == e->sock_port && x->proto == e->proto &&
 		    !strcmp(x->ifname, ifname)) {
 			x->packets += 1 + e->suppressed;
+			x->rl_all |= e->rl_all != 0; /* LNW_FLAG_UNKNOWN: maybe */
+			x->rl_dev |= e->rl_dev != 0;
 			return;
 		}
 	}
@@ -41,4 +43,6 @@ void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
 	x->pid = pid;
 	snprintf(x->comm, sizeof(x->comm), "%s", comm ? comm : "");
 	x->packets = 1 + e->suppressed;
+	x->rl_all = e->rl_all != 0;
+	x->rl_dev = e->rl_dev != 0;
 }

@@ -20,6 +20,9 @@ struct lnw_exposure {
 	int pid;
 	char comm[16];
 	unsigned long long packets; /* exact: from BPF, at the summary */
+	/* route_localnet of `all` and of ifname when it was reached, on
+	 * (or unread) for any of its packets: the knobs its fix turns off */
+	bool rl_all, rl_dev;
 };
 
 #define LNW_MAX_EXPOSURES 64

@@ -2,6 +2,7 @@
 /* The counters table, paths taken, exposures, latency and cost: at the end
  * of a run and every -I, for a person or as JSON. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lib/json.h"
 #include "lib/text.h"
@@ -9,6 +10,8 @@
 #include "verdict.h"
 
 #define NARROW_IFNAME 7
+#define NARROW_REASON 18 /* the narrow table: 73 columns */
+#define WIDE_REASON_MIN 12
 
 /* {"accept":[{"from_ns":1024,"to_ns":2047,"count":3},...],...} */
 static json_object *latency_json(const unsigned long long (*lat)[LNW_LAT_SLOTS])
@@ -54,7 +57,7 @@ static json_object *overhead_json(const struct lnw_summary *s)
 		json_object_object_add(p, "prog", json_object_new_string(s->progs[i].name));
 		json_object_object_add(p, "run_cnt", json_object_new_uint64(s->progs[i].run_cnt));
 		json_object_object_add(p, "run_time_ns", json_object_new_uint64(s->progs[i].run_time_ns));
-		json_object_object_add(p, "ns_per_run", json_object_new_double(ns_per_run(&s->progs[i])));
+		json_object_object_add(p, "ns_per_run", lnw_json_double(ns_per_run(&s->progs[i]), 1));
 		json_object_array_add(arr, p);
 	}
 	return arr;
@@ -93,7 +96,7 @@ static json_object *exposures_json(const struct lnw_summary *s)
 
 	for (i = 0; i < s->n_exposures; i++) {
 		const struct lnw_exposure *x = &s->exposures[i];
-		json_object *o = json_object_new_object();
+		json_object *o = json_object_new_object(), *rl;
 
 		json_object_object_add(o, "saddr", lnw_json_addr(x->saddr));
 		json_object_object_add(o, "ifname", lnw_json_name(x->ifname));
@@ -103,13 +106,36 @@ static json_object *exposures_json(const struct lnw_summary *s)
 		json_object_object_add(o, "pid", x->pid > 0 ? json_object_new_int(x->pid) : NULL);
 		json_object_object_add(o, "comm", x->pid > 0 ? lnw_json_name(x->comm) : NULL);
 		json_object_object_add(o, "packets", json_object_new_uint64(x->packets));
+		rl = json_object_new_array();
+		if (x->rl_all || !x->rl_dev)
+			json_object_array_add(rl, json_object_new_string("all"));
+		if (x->rl_dev || !x->rl_all)
+			json_object_array_add(rl, lnw_json_name(x->ifname));
+		json_object_object_add(o, "route_localnet_on", rl);
 		json_object_array_add(arr, o);
 	}
 	return arr;
 }
 
+/* The knobs that were on when it was reached: "{eth0,all}", "all" or
+ * "eth0" (a VLAN's "eth0.100" is "eth0/100" to sysctl). */
+static void fix_knobs(const struct lnw_exposure *x, const char *name, char *buf,
+		      size_t len)
+{
+	char dev[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)], *dot;
+
+	snprintf(dev, sizeof(dev), "%s", name);
+	while ((dot = strchr(dev, '.')))
+		*dot = '/';
+	if (x->rl_all == x->rl_dev) /* both, or neither known: both */
+		snprintf(buf, len, "{%s,all}", dev);
+	else
+		snprintf(buf, len, "%s", x->rl_all ? "all" : dev);
+}
+
 static void exposures_print(FILE *f, const struct lnw_summary *s)
 {
+	char knobs[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ) + 8];
 	char src[16], svc[32], pbuf[8], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
 	char comm[LNW_PRINTABLE_LEN(sizeof(s->exposures->comm))];
 	size_t i;
@@ -124,10 +150,11 @@ static void exposures_print(FILE *f, const struct lnw_summary *s)
 		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
 		lnw_name_printable(x->ifname, name, sizeof(name));
 		lnw_name_printable(x->pid > 0 ? x->comm : "?", comm, sizeof(comm));
+		fix_knobs(x, name, knobs, sizeof(knobs));
 		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packet(s)\n"
-			"    fix: net.ipv4.conf.{%s,all}.route_localnet=0, or a guard rule\n",
+			"    fix: net.ipv4.conf.%s.route_localnet=0, or a guard rule\n",
 			src, name, svc, lnw_proto_name(x->proto, pbuf, sizeof(pbuf)), x->pid,
-			comm, x->packets, name);
+			comm, x->packets, knobs);
 	}
 }
 
@@ -151,7 +178,9 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 		json_object_array_add(arr, c);
 	}
 	json_object_object_add(o, "type", json_object_new_string(s->type ? s->type : "summary"));
-	json_object_object_add(o, "elapsed_s", json_object_new_double(s->elapsed_s));
+	json_object_object_add(o, "elapsed_s", lnw_json_double(s->elapsed_s, 3));
+	/* an "interval" record counts from the start too, as the summary */
+	json_object_object_add(o, "cumulative", json_object_new_boolean(true));
 	json_object_object_add(o, "counters", arr);
 	json_object_object_add(o, "lost_events", json_object_new_uint64(s->lost_events));
 	json_object_object_add(o, "counter_overflow", json_object_new_uint64(s->counter_overflow));
@@ -177,33 +206,57 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 	return o;
 }
 
+/* The REASON column: whole with -w (as wide as the longest), else cut at
+ * NARROW_REASON with a '~', as interface names are. */
+static int reason_width(const struct lnw_summary *s, bool wide)
+{
+	char reason[LNW_PRINTABLE_LEN(64)];
+	size_t i, w = WIDE_REASON_MIN;
+
+	if (!wide)
+		return NARROW_REASON;
+	for (i = 0; i < s->n_rows; i++) {
+		lnw_name_printable(s->rows[i].reason ? s->rows[i].reason : "-", reason,
+				   sizeof(reason));
+		w = strlen(reason) > w ? strlen(reason) : w;
+	}
+	return (int)w;
+}
+
 void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 {
-	char name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
+	char name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)], reason[LNW_PRINTABLE_LEN(64)];
+	int rw = reason_width(s, wide);
+	bool interval = s->type && !strcmp(s->type, "interval");
 	size_t i;
 
+	/* an interval's table counts from the start, as the summary's */
 	fprintf(f, "\n-- %s %.1f s: %s, %s join, %s reason, delivery %s --\n",
-		s->type, s->elapsed_s, s->attach, s->join, s->reason_path,
-		s->delivery ? s->delivery : "none");
+		interval ? "totals at" : s->type ? s->type : "summary", s->elapsed_s,
+		s->attach, s->join, s->reason_path, s->delivery ? s->delivery : "none");
 	fprintf(f, "route hooks: %s, %s now, %u switch(es); route_localnet changes: %llu\n",
 		s->route_hooks, s->route_hooks_attached ? "attached" : "detached",
 		s->route_hooks_switches, s->flag_changes);
-	fprintf(f, "%-10s %-*s %-13s %-12s %9s %11s\n", "NETNS",
-		wide ? 15 : 7, "IFACE", "VERDICT", "REASON", "PACKETS", "BYTES");
+	fprintf(f, "%-10s %-*s %-13s %-*s %9s %11s\n", "NETNS",
+		wide ? 15 : 7, "IFACE", "VERDICT", rw, "REASON", "PACKETS", "BYTES");
 	for (i = 0; i < s->n_rows; i++) {
 		const struct lnw_counter_row *r = &s->rows[i];
 
 		lnw_name_printable(r->ifname, name, sizeof(name));
-		if (!wide)
+		lnw_name_printable(r->reason ? r->reason : "-", reason, sizeof(reason));
+		if (!wide) {
 			lnw_name_shorten(name, NARROW_IFNAME);
-		fprintf(f, "%-10u %-*s %-13s %-12.12s %9llu %11llu\n", r->key.netns,
-			wide ? 15 : 7, name, lnw_verdict_name(r->key.verdict),
-			r->reason ? r->reason : "-",
+			lnw_name_shorten(reason, NARROW_REASON);
+		}
+		fprintf(f, "%-10u %-*s %-13s %-*s %9llu %11llu\n", r->key.netns,
+			wide ? 15 : 7, name, lnw_verdict_name(r->key.verdict), rw, reason,
 			(unsigned long long)r->val.packets,
 			(unsigned long long)r->val.bytes);
 	}
 	if (!s->n_rows)
-		fprintf(f, "(no packet to or from 127.0.0.0/8 seen)\n");
+		fputs(s->filtered ? "(no packet to or from 127.0.0.0/8 matched the "
+			"filters: -p, -s, --verdict)\n" :
+			"(no packet to or from 127.0.0.0/8 seen)\n", f);
 	fprintf(f, "lost events: %llu   counter map overflow: %llu   held back by -r: %llu\n",
 		s->lost_events, s->counter_overflow, s->rate_limited);
 	exposures_print(f, s);

@@ -17,7 +17,8 @@ struct lnw_prog_cost {
 };
 
 struct lnw_summary {
-	const char *type;        /* "summary" at the end, "interval" on -I */
+	const char *type;        /* "summary" at the end, "interval" on -I;
+				  * both count from the start */
 	const struct lnw_counter_row *rows;
 	size_t n_rows;
 	unsigned long long lost_events;
@@ -41,6 +42,7 @@ struct lnw_summary {
 	unsigned int route_hooks_switches;
 	unsigned long long flag_changes; /* route_localnet changes said */
 	const char *flag_writes; /* seen by "cgroup/sysctl" | "periodic-read" */
+	bool filtered;           /* -p, -s or --verdict: only matches counted */
 };
 
 json_object *lnw_summary_json(const struct lnw_summary *s);

@@ -23,6 +23,7 @@
 #include "lib/json.h"
 #include "lib/links.h"
 #include "lib/netns.h"
+#include "lib/sysctl.h"
 #include "lib/util.h"
 #include "attach.h"
 #include "counters.h"
@@ -346,6 +347,27 @@ static void report_route_hooks(const struct lnw_app *app, bool initial)
 			"device: only martians for now\n");
 }
 
+/* Where route_localnet is already on at the start, in this namespace. */
+static void report_route_localnet_on(const struct lnw_app *app)
+{
+	const char **on = calloc((size_t)app->tc.n + 2, sizeof(*on));
+	size_t n = 0;
+	int i, v;
+
+	if (!on)
+		return;
+	if (lnw_route_hooks_flag(&app->hooks, 0, "all") == 1)
+		on[n++] = "all";
+	if (!lnw_conf_read("default", LNW_CONF_ROUTE_LOCALNET, &v) && v == 1)
+		on[n++] = "default";
+	for (i = 0; i < app->tc.n; i++)
+		if (lnw_route_hooks_flag(&app->hooks, app->tc.atts[i].ifindex,
+					 app->tc.atts[i].ifname) == 1)
+			on[n++] = app->tc.atts[i].ifname;
+	lnw_route_localnet_report(stdout, stderr, app->opts.json, on, n);
+	free(on);
+}
+
 static const char *join_path(const struct lnw_app *app)
 {
 	return tc_program(app, false) == app->skel->progs.lnw_tc_ingress ? "skb" : "addr";
@@ -429,6 +451,7 @@ static void print_counters(struct lnw_app *app, const char *type)
 		.flag_writes = app->flags.link ? "cgroup/sysctl" : "periodic-read",
 		.exposures = app->events.exposures.v,
 		.n_exposures = app->events.exposures.n,
+		.filtered = app->opts.port || app->opts.src_mask || app->opts.verdict_mask,
 	};
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
 	size_t i;
@@ -552,6 +575,8 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 	if (app->opts.interval_s > 0)
 		next_interval = app->start_ns + (long long)(app->opts.interval_s * 1e9);
 	report_route_hooks(app, true);
+	report_route_localnet_on(app);
+	lnw_event_line_netns(app->netns_ino, app->opts.all_netns);
 	if (!app->opts.json)
 		printf("%s\n", lnw_event_header(app->opts.wide));
 	fflush(stdout);
