@@ -39,48 +39,28 @@ const volatile __u32 filter_src_net __weak = 0; /* network byte order */
 const volatile __u32 filter_src_mask __weak = 0;
 const volatile __u32 verdict_mask __weak = 0;   /* 1 << enum lnw_verdict */
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lnw_inflight);
-} inflight SEC(".maps") __weak;
+/* The maps every program shares; __weak: one copy once the hook families'
+ * objects are linked. */
+#define LNW_MAP(name, kind, max, key_type, value_type)		\
+	struct {						\
+		__uint(type, kind);				\
+		__uint(max_entries, max);			\
+		__type(key, key_type);				\
+		__type(value, value_type);			\
+	} name SEC(".maps") __weak
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct lnw_counter_key);
-	__type(value, struct lnw_counter_val);
-} counters SEC(".maps") __weak;
+LNW_MAP(inflight, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct lnw_inflight);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LNW_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps") __weak;
+LNW_MAP(counters, BPF_MAP_TYPE_PERCPU_HASH, 16384, struct lnw_counter_key, struct lnw_counter_val);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, struct lnw_flow_key);
-	__type(value, struct lnw_flow_state);
-} flows SEC(".maps") __weak;
+LNW_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, LNW_STAT_MAX, __u32, __u64);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct lnw_exposure_key);
-	__type(value, __u64);
-} exposure_pkts SEC(".maps") __weak;
+LNW_MAP(flows, BPF_MAP_TYPE_LRU_HASH, 8192, struct lnw_flow_key, struct lnw_flow_state);
+
+LNW_MAP(exposure_pkts, BPF_MAP_TYPE_PERCPU_HASH, 1024, struct lnw_exposure_key, __u64);
 
 /* log2 histogram of tc ingress -> verdict, per verdict */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LNW_VERDICT_MAX * LNW_LAT_SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} latency SEC(".maps") __weak;
+LNW_MAP(latency, BPF_MAP_TYPE_PERCPU_ARRAY, LNW_VERDICT_MAX * LNW_LAT_SLOTS, __u32, __u64);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -112,30 +112,19 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc, bo
 	return LNW_TC_PASS;
 }
 
-/* Linux >= 6.3: the kfunc gives the sk_buff the tracepoints will see. */
-SEC("tc")
-int lnw_tc_ingress(struct __sk_buff *ctx)
-{
-	return lnw_ingress(ctx, true, false);
-}
+/* One program per (join, link layer): the loader loads the pair its kernel
+ * can (the kfunc gives, on Linux >= 6.3, the sk_buff the tracepoints will
+ * see; older kernels join by interface and addresses) and attaches each
+ * device to the one for its link type. */
+#define LNW_TC_PROG(name, use_kfunc, l3)			\
+	SEC("tc") int name(struct __sk_buff *ctx)		\
+	{							\
+		return lnw_ingress(ctx, use_kfunc, l3);		\
+	}
 
-SEC("tc")
-int lnw_tc_ingress_l3(struct __sk_buff *ctx)
-{
-	return lnw_ingress(ctx, true, true);
-}
-
-/* Older kernels: join to the verdict by interface and addresses. */
-SEC("tc")
-int lnw_tc_ingress_compat(struct __sk_buff *ctx)
-{
-	return lnw_ingress(ctx, false, false);
-}
-
-SEC("tc")
-int lnw_tc_ingress_l3_compat(struct __sk_buff *ctx)
-{
-	return lnw_ingress(ctx, false, true);
-}
+LNW_TC_PROG(lnw_tc_ingress, true, false)
+LNW_TC_PROG(lnw_tc_ingress_l3, true, true)
+LNW_TC_PROG(lnw_tc_ingress_compat, false, false)
+LNW_TC_PROG(lnw_tc_ingress_l3_compat, false, true)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
