@@ -21,6 +21,9 @@ enum lnw_verdict {
 	LNW_LOCAL_REFUSED = 7, /* a local process's packet from 127/8, sent
 				* off the host (an OUTPUT DNAT), dropped on
 				* its way out: the flag is off on the device */
+	LNW_DNAT_EXPOSED = 8,  /* to 127/8 on the wire, DNAT'd to a real
+				* address, and it got there (forwarded, or
+				* delivered here): whatever route_localnet */
 	LNW_VERDICT_MAX,
 };
 
@@ -46,6 +49,8 @@ enum lnw_event_flags {
 					 * or a fragment after the first */
 	LNW_EVF_FRAGMENT = 1 << 3,      /* a fragment, routed before its
 					 * datagram was reassembled */
+	LNW_EVF_FORWARDED = 1 << 4,     /* dnat-exposed: forwarded, out of
+					 * fib_oif (else delivered here) */
 };
 
 struct lnw_counter_key {
@@ -158,6 +163,8 @@ enum lnw_inflight_state {
 	LNW_IN_NONE = 0,
 	LNW_IN_ARRIVED = 1,  /* tc ingress saw it */
 	LNW_IN_ACCEPTED = 2, /* the route input let it in; fate pending */
+	LNW_IN_DNAT_AWAY = 3, /* to 127/8 on the wire, DNAT'd to a real
+			       * address; where it goes is pending */
 };
 
 struct lnw_inflight {

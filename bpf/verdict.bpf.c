@@ -226,7 +226,10 @@ int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ACCEPTED)
 		return lnw_fate_drop(in, skb, reason, location);
-	if (in && in->state == LNW_IN_ARRIVED && lnw_preroute_drop(in, skb, reason, location))
+	/* dropped before its route, or DNAT'd away from 127/8 and dropped
+	 * before it got there (a FORWARD or INPUT rule) */
+	if (in && (in->state == LNW_IN_ARRIVED || in->state == LNW_IN_DNAT_AWAY) &&
+	    lnw_preroute_drop(in, skb, reason, location))
 		return 0;
 	return lnw_local_refused(skb, reason, location);
 }

@@ -432,6 +432,8 @@ int main(int argc, char **argv)
 	skel->rodata->own_netns = (__u32)st.st_ino;
 	skel->rodata->rl_devconf_idx = 25;
 	skel->rodata->rate_per_flow = 1; /* a flood's setting; tc ignores it */
+	/* its type is set by the loader (libbpf 1.1 cannot tell it): not here */
+	bpf_program__set_autoload(skel->progs.lnw_nf, false);
 	err = lnwatch_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "load lnwatch: %s\n", strerror(-err));

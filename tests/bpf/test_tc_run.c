@@ -28,6 +28,7 @@
 
 #include "lnwatch.h"
 #include "watch/kernel.h"
+#include "watch/nf_hooks.h"
 #include "lnwatch.skel.h"
 #include "check.h"
 #include "testutil.h"
@@ -561,8 +562,10 @@ int main(void)
 			bpf_program__set_autoload(skel->progs.lnw_sk_data_ready, k.has_sk_data_ready);
 			bpf_program__set_autoload(skel->progs.lnw_tc_ingress, k.has_kfunc_ctx);
 			bpf_program__set_autoload(skel->progs.lnw_tc_ingress_l3, k.has_kfunc_ctx);
+			bpf_program__set_autoload(skel->progs.lnw_nf, k.has_nf_prog);
 			lnw_kernel_release(&k);
 		}
+		lnw_nf_hooks_prepare(skel->progs.lnw_nf);
 		err = lnwatch_bpf__load(skel);
 		CHECK(!err, "load: %s", strerror(-err));
 	}

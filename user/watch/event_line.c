@@ -494,6 +494,13 @@ size_t lnw_event_json_line(const struct lnw_event_view *v, char *buf, size_t len
 		p = LIT(p, "},\"exposure\":");
 		p = put_bool(p, v->exposure);
 	}
+	if (e->verdict == LNW_DNAT_EXPOSED) {
+		p = LIT(p, ",\"reached\":");
+		p = e->flags & LNW_EVF_FORWARDED ? LIT(p, "\"forwarded\"") : LIT(p, "\"local\"");
+		p = LIT(p, ",\"oif\":");
+		p = put_int(p, (int)e->fib_oif);
+		p = LIT(p, ",\"exposure\":true");
+	}
 	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED ||
 	    e->verdict == LNW_LOCAL_REFUSED) {
 		p = LIT(p, ",\"pid\":");

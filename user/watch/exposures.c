@@ -8,6 +8,10 @@
 
 bool lnw_is_exposure(const struct lnw_event *e)
 {
+	/* a DNAT from 127/8 to a real address that got there: whatever the
+	 * flag, what a neighbour reaches through the host's 127.0.0.1 */
+	if (e->verdict == LNW_DNAT_EXPOSED)
+		return true;
 	return e->verdict == LNW_DELIVERED && e->orig_src == LNW_ORIG_NONE &&
 	       lnw_is_loopback4(e->sock_addr);
 }
@@ -45,4 +49,7 @@ void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
 	x->packets = 1 + e->suppressed;
 	x->rl_all = e->rl_all != 0;
 	x->rl_dev = e->rl_dev != 0;
+	x->via_dnat = e->verdict == LNW_DNAT_EXPOSED;
+	x->orig_daddr = e->orig_daddr;
+	x->orig_dport = e->orig_dport;
 }

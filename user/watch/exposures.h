@@ -23,6 +23,11 @@ struct lnw_exposure {
 	/* route_localnet of `all` and of ifname when it was reached, on
 	 * (or unread) for any of its packets: the knobs its fix turns off */
 	bool rl_all, rl_dev;
+	/* dnat-exposed: reached through the host's 127.x:port, a DNAT sent it
+	 * to the service (a container's, mostly); route_localnet plays no part */
+	bool via_dnat;
+	__u32 orig_daddr;
+	__u16 orig_dport;
 };
 
 #define LNW_MAX_EXPOSURES 64

@@ -107,6 +107,7 @@ int lnw_kernel_probe(struct lnw_kernel *k, char *err, size_t errlen)
 	/* names drop locations (%pS) without scanning /proc/kallsyms */
 	k->has_ksym_helper = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
 						     BPF_FUNC_snprintf, NULL) == 1;
+	k->has_nf_prog = lnw_btf_enum_value(btf, "BPF_PROG_TYPE_NETFILTER", &v);
 	k->has_sysctl_task = libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SYSCTL,
 						     BPF_FUNC_get_current_task, NULL) == 1;
 	k->has_localnet_reason = lnw_btf_enum_value(btf,

@@ -19,6 +19,7 @@ struct lnw_kernel {
 	bool has_localnet_reason; /* SKB_DROP_REASON_IP_LOCALNET: ~6.13 */
 	bool has_sk_data_ready;   /* sock:sk_data_ready tracepoint: 6.6 */
 	bool has_ksym_helper;     /* bpf_snprintf for raw_tp (%pS): 5.13 */
+	bool has_nf_prog;         /* BPF_PROG_TYPE_NETFILTER: Linux 6.4 */
 	bool has_sysctl_task;     /* cgroup/sysctl may read the writer's task
 				   * (its netns): bpf_get_current_task there */
 	int rl_devconf_idx;       /* IPV4_DEVCONF_ROUTE_LOCALNET - 1 */

@@ -107,11 +107,16 @@ static json_object *exposures_json(const struct lnw_summary *s)
 		json_object_object_add(o, "comm", x->pid > 0 ? lnw_json_name(x->comm) : NULL);
 		json_object_object_add(o, "packets", json_object_new_uint64(x->packets));
 		rl = json_object_new_array();
-		if (x->rl_all || !x->rl_dev)
+		if (!x->via_dnat && (x->rl_all || !x->rl_dev))
 			json_object_array_add(rl, json_object_new_string("all"));
-		if (x->rl_dev || !x->rl_all)
+		if (!x->via_dnat && (x->rl_dev || !x->rl_all))
 			json_object_array_add(rl, lnw_json_name(x->ifname));
 		json_object_object_add(o, "route_localnet_on", rl);
+		json_object_object_add(o, "kind", json_object_new_string(x->via_dnat ?
+				       "dnat" : "route_localnet"));
+		json_object_object_add(o, "via", x->via_dnat ? lnw_json_addr(x->orig_daddr) : NULL);
+		json_object_object_add(o, "via_port", x->via_dnat && x->orig_dport ?
+				       json_object_new_int(x->orig_dport) : NULL);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -136,7 +141,7 @@ static void fix_knobs(const struct lnw_exposure *x, const char *name, char *buf,
 static void exposures_print(FILE *f, const struct lnw_summary *s)
 {
 	char knobs[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ) + 8];
-	char src[16], svc[32], pbuf[8], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
+	char src[16], svc[32], orig[32], pbuf[8], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ)];
 	char comm[LNW_PRINTABLE_LEN(sizeof(s->exposures->comm))];
 	size_t i;
 
@@ -150,6 +155,15 @@ static void exposures_print(FILE *f, const struct lnw_summary *s)
 		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
 		lnw_name_printable(x->ifname, name, sizeof(name));
 		lnw_name_printable(x->pid > 0 ? x->comm : "?", comm, sizeof(comm));
+		if (x->via_dnat) {
+			lnw_format_addr(orig, sizeof(orig), x->orig_daddr, x->orig_dport, x->proto);
+			fprintf(f, "  %s via %s -> %s DNAT> %s/%s: %llu packet(s)\n"
+				"    fix: a raw PREROUTING drop of 127.0.0.0/8 from non-loopback "
+				"devices, or a DNAT bound to one address\n",
+				src, name, orig, svc, lnw_proto_name(x->proto, pbuf, sizeof(pbuf)),
+				x->packets);
+			continue;
+		}
 		fix_knobs(x, name, knobs, sizeof(knobs));
 		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packet(s)\n"
 			"    fix: net.ipv4.conf.%s.route_localnet=0, or a guard rule\n",

@@ -13,6 +13,7 @@ const char *lnw_verdict_name(unsigned int verdict)
 		[LNW_DELIVERED] = "delivered",
 		[LNW_REPLY_REFUSED] = "reply-refused",
 		[LNW_LOCAL_REFUSED] = "local-refused",
+		[LNW_DNAT_EXPOSED] = "dnat-exposed",
 	};
 
 	return verdict < LNW_VERDICT_MAX ? names[verdict] : "unknown";

@@ -32,6 +32,7 @@
 #include "events.h"
 #include "kernel.h"
 #include "link_monitor.h"
+#include "nf_hooks.h"
 #include "options.h"
 #include "ready_file.h"
 #include "route_hooks.h"
@@ -82,6 +83,7 @@ struct lnw_app {
 	struct lnw_link_monitor *links; /* watching all: new interfaces */
 	struct lnw_route_hooks hooks;   /* fib lookup + sk_data_ready, on demand */
 	struct lnw_flag_events flags;   /* route_localnet writes, as events */
+	struct lnw_nf_hooks nf;         /* DNAT'd away from 127/8 */
 	int stats_fd;                   /* --overhead: BPF stats while open */
 	int epoll_fd;
 	__u32 netns_ino;
@@ -156,6 +158,9 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	/* flag writes as they happen; else only the periodic read sees them */
 	bpf_program__set_autoload(app->skel->progs.lnw_sysctl, k->has_sysctl_task);
 	bpf_program__set_autoattach(app->skel->progs.lnw_sysctl, false);
+	/* DNAT'd away from 127/8: netfilter programs (6.4+) */
+	lnw_nf_hooks_prepare(app->skel->progs.lnw_nf);
+	bpf_program__set_autoload(app->skel->progs.lnw_nf, k->has_nf_prog);
 
 	ret = lnwatch_bpf__load(app->skel);
 	if (ret) {
@@ -329,6 +334,22 @@ static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
 		mode = LNW_HOOKS_ALWAYS; /* other namespaces' flags are not read */
 	return lnw_route_hooks_init(&app->hooks, mode, progs, LNW_HOOKS_MAX_PROGS,
 				    &app->tc, err, len);
+}
+
+/* What a DNAT makes of a packet to 127/8: not fatal when it cannot be
+ * seen, but said. */
+static void start_nf_hooks(struct lnw_app *app)
+{
+	char why[256];
+
+	if (!bpf_program__autoload(app->skel->progs.lnw_nf))
+		snprintf(why, sizeof(why), "this kernel has no netfilter BPF programs "
+			 "(Linux < 6.4): a packet to 127/8 that a DNAT sends to a real "
+			 "address (dnat-exposed) is not seen");
+	else if (!lnw_nf_hooks_attach(&app->nf, bpf_program__fd(app->skel->progs.lnw_nf),
+				      why, sizeof(why)))
+		return;
+	fprintf(stderr, "lnwatch: %s\n", why);
 }
 
 /* Say when tracing of accepted packets starts or stops, and why; at the
@@ -661,6 +682,7 @@ int lnw_watch_main(int argc, char **argv)
 	ret = start_route_hooks(&app, err, sizeof(err));
 	if (ret)
 		goto cleanup;
+	start_nf_hooks(&app);
 	app.events.kernel = &app.kernel;
 	app.events.hooks = &app.hooks;
 	app.events.netns = app.netns_ino;
@@ -704,6 +726,7 @@ cleanup:
 		lnw_error(app.opts.json, "%s", err);
 	lnw_tc_set_clear(&app.tc);
 	lnw_flag_events_close(&app.flags);
+	lnw_nf_hooks_close(&app.nf);
 	lnw_route_hooks_close(&app.hooks);
 	lnw_link_monitor_close(app.links);
 	if (app.epoll_fd >= 0)
