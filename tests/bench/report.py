@@ -98,7 +98,10 @@ def prog(progs, prefix):
 LNW = [("tc", "lnw_tc_ingress", "floor_tc"),
        ("kfree_skb", "lnw_kfree_skb", "floor_kfree"),
        ("fib_lookup", "lnw_fib_lookup", "floor_fib"),
-       ("sk_data_ready", "lnw_sk_data_rea", "floor_sk")]
+       ("sk_data_ready", "lnw_sk_data_rea", "floor_sk"),
+       # no empty netfilter program beside it (libbpf 1.1 attaches none):
+       # its whole cost per run is shown, the stats' own ns included
+       ("netfilter", "lnw_nf", None)]
 
 
 def live_figures(rec):
@@ -107,7 +110,7 @@ def live_figures(rec):
     pk = rec["packets"] or 1
     hooks, ns_pkt, add_pkt = {}, 0.0, 0.0
     for hook, lp, fp in LNW:
-        lv, fv = prog(rec["progs"], lp), prog(rec["progs"], fp)
+        lv, fv = prog(rec["progs"], lp), fp and prog(rec["progs"], fp)
         if not lv or not lv[0]:
             continue
         lns = lv[1] / lv[0]
@@ -177,6 +180,13 @@ def main():
         live_ratio("martian-r0", "kfree_skb", "kfree_skb, martian event emitted / empty", 3)
         live_ratio("accept", "fib_lookup", "fib_lookup, accept (rate 5) / empty")
         live_ratio("accept", "kfree_skb", "kfree_skb, accepted then dropped / empty")
+        for kind, label in (("udp", "UDP flood"), ("martian-r5", "martian flood")):
+            v = hook_vals(kind, "netfilter", "lnw_ns")
+            if v:
+                t.add("L", "netfilter hooks, %s: ns/run (no floor)" % label, v, "{:.0f}",
+                      detail="%.2f runs/pkt; PREROUTING on every packet, FORWARD/INPUT "
+                             "after every rule" % (med(hook_vals(kind, "netfilter",
+                                                                 "runs_per_pkt")) or 0))
     for kind, label in (("udp", "UDP flood"), ("tcp", "TCP stream")):
         if not live[kind]:
             continue
