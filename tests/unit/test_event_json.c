@@ -251,6 +251,12 @@ static json_object *model_event_json(const struct lnw_event_view *v)
 		ADD(o, "socket", sock);
 		ADD(o, "exposure", json_object_new_boolean(v->exposure));
 	}
+	if (e->verdict == LNW_DNAT_EXPOSED) {
+		ADD(o, "reached", json_object_new_string(e->flags & LNW_EVF_FORWARDED ?
+							  "forwarded" : "local"));
+		ADD(o, "oif", json_object_new_int((int)e->fib_oif));
+		ADD(o, "exposure", json_object_new_boolean(1));
+	}
 	if (e->verdict == LNW_DELIVERED || e->verdict == LNW_REPLY_REFUSED ||
 	    e->verdict == LNW_LOCAL_REFUSED) {
 		ADD(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
