@@ -22,7 +22,7 @@ rl "$NODE" eth0 1
 lnw_start "$NODE" || fail "SIGKILL" "lnwatch did not start"
 check "running: one tcx link" "$(lnw_links 11)" 1
 check "running: three tracepoint links" "$(lnw_links raw_tracepoint)" 3
-check "running: 7 programs loaded (tc for Ethernet and for IP-only devices, kfree_skb, fib, sk_data_ready, ksym, sysctl)" "$(lnw_progs)" 7
+check "running: 8 programs loaded (tc for Ethernet and for IP-only devices, kfree_skb, fib, sk_data_ready, ksym, sysctl, netfilter)" "$(lnw_progs)" 8
 kill -KILL "$LNW_PID"; wait "$LNW_PID" 2>/dev/null
 check "SIGKILL: no program left" "$(wait_no_progs)" 0
 check "SIGKILL: no link left" "$(lnw_links)" 0
