@@ -83,6 +83,13 @@ static int add_xt(struct lnw_nfnl_rule *r, const struct nlattr *expr)
 	return 0;
 }
 
+/* A callback's answer when memory ran out: libmnl returns it as -ENOMEM. */
+static int cb_nomem(void)
+{
+	errno = ENOMEM;
+	return MNL_CB_ERROR;
+}
+
 /* A message's table and chain names, copied; -ENOMEM. */
 static int dup_names(const struct nlattr *table, const struct nlattr *chain,
 		     char **table_out, char **chain_out)
@@ -128,8 +135,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 nomem:
 	rule_free(&r);
-	errno = ENOMEM;
-	return MNL_CB_ERROR;
+	return cb_nomem();
 }
 
 static void chain_free(struct lnw_nfnl_chain *c)
@@ -224,8 +230,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 nomem:
 	chain_free(&c);
-	errno = ENOMEM;
-	return MNL_CB_ERROR;
+	return cb_nomem();
 }
 
 /* Rules are looked up once per nft rule: sorted, so a big ruleset
