@@ -75,9 +75,9 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc, bo
 	 * bridge, a macvlan's lower then upper, a VLAN): counted once, and
 	 * what the route decided for it already (br_netfilter routes it at
 	 * the port) is kept. The route input is the upper device's. A reused
-	 * sk_buff is another packet: its IP id or length tells. */
+	 * sk_buff is another packet: its device, IP id or length tells. */
 	if (skb && in->skb == (__u64)skb && in->state != LNW_IN_NONE &&
-	    in->saddr == iph->saddr && in->ip_id == iph->id &&
+	    in->ifindex != ifindex && in->saddr == iph->saddr && in->ip_id == iph->id &&
 	    in->len == ctx->len - off && in->proto == iph->protocol) {
 		if (in->state == LNW_IN_ARRIVED)
 			in->ifindex = ifindex;
