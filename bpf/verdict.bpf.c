@@ -183,18 +183,15 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
 	struct lnw_event e = {};
 	struct sock *sk;
 
-	bpf_printk("lr0 reason=%d", reason);
 	if (BPF_CORE_READ(skb, dev))
 		return 0;
 	sk = BPF_CORE_READ(skb, sk);
-	bpf_printk("lr1 sk=%llx", (__u64)sk);
 	if (!sk)
 		return 0;
 	lnw_read_skb_tuple(skb, &e);
 	if (!lnw_is_loopback(e.saddr) || !e.daddr || lnw_is_loopback(e.daddr))
 		return 0;
 	e.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	bpf_printk("lr2 netns=%u own=%u", e.netns, own_netns);
 	if (!all_netns && e.netns != own_netns)
 		return 0;
 	e.verdict = LNW_LOCAL_REFUSED;
