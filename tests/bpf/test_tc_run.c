@@ -557,10 +557,9 @@ int main(void)
 
 		skel->rodata->rl_devconf_idx = 25;
 		/* load only what this kernel can: as the loader does */
-		if (!lnw_kernel_probe(&k, kerr, sizeof(kerr))) {
-			bpf_program__set_autoload(skel->progs.lnw_sk_data_ready, k.has_sk_data_ready);
-			bpf_program__set_autoload(skel->progs.lnw_tc_ingress, k.has_kfunc_ctx);
-			bpf_program__set_autoload(skel->progs.lnw_tc_ingress_l3, k.has_kfunc_ctx);
+		if (!lnw_kernel_probe(&k, NULL, kerr, sizeof(kerr))) {
+			CHECK(!lnw_kernel_autoload(skel, &k, 0, kerr, sizeof(kerr)),
+			      "autoload: %s", kerr);
 			lnw_kernel_release(&k);
 		}
 		err = lnwatch_bpf__load(skel);
