@@ -232,7 +232,7 @@ int lnw_kernel_autoload(struct lnwatch_bpf *skel, struct lnw_kernel *k,
 		{ skel->progs.lnw_kfree_skb, k->has_kfree_reason, true },
 		{ skel->progs.lnw_kfree_skb_noreason, !k->has_kfree_reason, true },
 		{ skel->progs.lnw_fib_lookup, true, true },
-		/* before 6.6 there is no sk_data_ready tracepoint: no "delivered" */
+		/* before 6.3 there is no sk_data_ready tracepoint: no "delivered" */
 		{ skel->progs.lnw_sk_data_ready, k->has_sk_data_ready, false },
 		/* names drop locations (%pS) without scanning /proc/kallsyms */
 		{ skel->progs.lnw_ksym, !(fallbacks & LNW_FB_KALLSYMS), false },
@@ -324,7 +324,7 @@ void lnw_kernel_degraded(const struct lnwatch_bpf *skel, const struct lnw_kernel
 		w = left_out_why(k, "lnw_sk_data_ready", why, sizeof(why));
 		snprintf(line, sizeof(line), "delivery none (%s): no delivered verdict, "
 			 "no EXPOSED, accepted packets end at their accept or their drop",
-			 w ? w : "no sock:sk_data_ready tracepoint before 6.6");
+			 w ? w : "no sock:sk_data_ready tracepoint: Linux 6.3");
 		say(buf, len, line);
 	}
 	if (!bpf_program__autoload(skel->progs.lnw_ksym)) {
