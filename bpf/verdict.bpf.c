@@ -6,6 +6,17 @@
  * an output route that will refuse a 127/8 source (reply refused).
  * Both tracepoints are global and hot: each leaves at its first compare.
  */
+/* Linux < 5.12 refuses BPF's atomic exchange (BPF_XCHG: "BPF_STX uses
+ * reserved fields", checked on every instruction, reachable or not), which
+ * the rate limiter uses to take a flow's held-back count. These programs
+ * run on those kernels (sk_data_ready's, 6.6+, keeps the atomic one): read
+ * it, then zero it. A count another CPU adds between the two is lost from
+ * that flow's next event's "suppressed" (the rate_limited total is a
+ * per-CPU count, exact). */
+#define __sync_lock_test_and_set(ptr, val)				\
+	({ __typeof__(*(ptr)) __old = *(volatile __typeof__(*(ptr)) *)(ptr); \
+	   *(volatile __typeof__(*(ptr)) *)(ptr) = (val);		\
+	   __old; })
 #include "common.bpf.h"
 #include <bpf/bpf_tracing.h>
 
@@ -37,7 +48,7 @@ static __always_inline bool lnw_is_inflight(const struct lnw_inflight *in,
 /* The accepted packet is dropped after all: its fate, reason by name. */
 static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 					 struct sk_buff *skb, __u32 reason,
-					 void *location)
+					 __u8 reason_src, void *location)
 {
 	struct lnw_event e;
 
@@ -55,12 +66,14 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 	if (!lnw_fate_begin(in, &e, LNW_DROP))
 		return 0;
 	e.reason = reason;
-	e.reason_src = LNW_REASON_KERNEL;
+	e.reason_src = reason_src;
 	e.drop_loc = (__u64)location;
 	lnw_report(&e, in);
 	return 0;
 }
 
+/* 1 when the drop is a martian (said or only counted), 0 when it is not
+ * one of ours: the caller then tries the other verdicts. */
 static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 				       bool inferred, void *location)
 {
@@ -113,12 +126,12 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	}
 	/* under a flood most are only counted: the rest is read after */
 	if (!lnw_account(&e, in))
-		return 0;
+		return 1;
 	if (!inferred)
 		lnw_read_flags(dev, &e);
 	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
 	lnw_emit(&e);
-	return 0;
+	return 1;
 }
 
 /* Dropped between tc ingress and the route decision (raw, mangle or nat
@@ -128,7 +141,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
  * be the slot's, and so must its source: the route has not run yet. */
 static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 					     struct sk_buff *skb, __u32 reason,
-					     void *location)
+					     __u8 reason_src, void *location)
 {
 	struct lnw_event e = {};
 	struct net_device *dev;
@@ -160,7 +173,7 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 	e.verdict = LNW_DROP;
 	e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
 	e.reason = reason;
-	e.reason_src = LNW_REASON_KERNEL;
+	e.reason_src = reason_src;
 	e.drop_loc = (__u64)location;
 	e.len = BPF_CORE_READ(skb, len);
 	lnw_orig_from_ingress(in, &e);
@@ -178,7 +191,7 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
  * route_localnet off and netfilter dropped it. It has no device yet, but
  * a socket; the device is found in user space from the destination. */
 static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
-					     void *location)
+					     __u8 reason_src, void *location)
 {
 	struct lnw_event e = {};
 	struct sock *sk;
@@ -196,7 +209,7 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
 		return 0;
 	e.verdict = LNW_LOCAL_REFUSED;
 	e.reason = reason;
-	e.reason_src = LNW_REASON_KERNEL;
+	e.reason_src = reason_src;
 	e.len = BPF_CORE_READ(skb, len);
 	lnw_read_ct_orig(skb, &e);
 	if (!lnw_account(&e, NULL))
@@ -211,24 +224,45 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
 	return 0;
 }
 
+/* Every drop: a martian first, then the followed packet's fate, a drop
+ * before its route, or a local packet refused on its way out. Without a
+ * reason argument (before 5.17) every drop is a martian candidate and its
+ * inference decides; the other verdicts then carry no reason. */
+static __always_inline int lnw_kfree(struct sk_buff *skb, void *location,
+				     __u32 reason, bool has_reason)
+{
+	__u8 src = has_reason ? LNW_REASON_KERNEL : LNW_REASON_NONE;
+	struct lnw_inflight *in;
+	bool inferred = true;
+
+	if ((!has_reason || lnw_localnet_reason(reason, &inferred)) &&
+	    lnw_martian(skb, reason, inferred, location))
+		return 0;
+	in = lnw_inflight_get();
+	if (in && in->state == LNW_IN_ACCEPTED)
+		return lnw_fate_drop(in, skb, reason, src, location);
+	/* dropped before its route, or DNAT'd away from 127/8 and dropped
+	 * before it got there (a FORWARD or INPUT rule) */
+	if (in && (in->state == LNW_IN_ARRIVED || in->state == LNW_IN_DNAT_AWAY) &&
+	    lnw_preroute_drop(in, skb, reason, src, location))
+		return 0;
+	return lnw_local_refused(skb, reason, src, location);
+}
+
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	struct lnw_inflight *in;
-	bool inferred;
+	return lnw_kfree(skb, location, reason, true);
+}
 
-	if (lnw_localnet_reason(reason, &inferred))
-		return lnw_martian(skb, reason, inferred, location);
-	in = lnw_inflight_get();
-	if (in && in->state == LNW_IN_ACCEPTED)
-		return lnw_fate_drop(in, skb, reason, location);
-	/* dropped before its route, or DNAT'd away from 127/8 and dropped
-	 * before it got there (a FORWARD or INPUT rule) */
-	if (in && (in->state == LNW_IN_ARRIVED || in->state == LNW_IN_DNAT_AWAY) &&
-	    lnw_preroute_drop(in, skb, reason, location))
-		return 0;
-	return lnw_local_refused(skb, reason, location);
+/* The tracepoint before 5.17 (skb, location): reading a third argument
+ * there is refused by the verifier. The loader picks one of the two from
+ * the parameters of the kernel's btf_trace_kfree_skb. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(lnw_kfree_skb_noreason, struct sk_buff *skb, void *location)
+{
+	return lnw_kfree(skb, location, 0, false);
 }
 
 /* An output route from a 127/8 source to a real device whose flag is off:

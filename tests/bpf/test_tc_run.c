@@ -28,7 +28,6 @@
 
 #include "lnwatch.h"
 #include "watch/kernel.h"
-#include "watch/nf_hooks.h"
 #include "lnwatch.skel.h"
 #include "check.h"
 #include "testutil.h"
@@ -590,14 +589,14 @@ int main(void)
 
 		skel->rodata->rl_devconf_idx = 25;
 		/* load only what this kernel can: as the loader does */
-		if (!lnw_kernel_probe(&k, kerr, sizeof(kerr))) {
-			bpf_program__set_autoload(skel->progs.lnw_sk_data_ready, k.has_sk_data_ready);
-			bpf_program__set_autoload(skel->progs.lnw_tc_ingress, k.has_kfunc_ctx);
-			bpf_program__set_autoload(skel->progs.lnw_tc_ingress_l3, k.has_kfunc_ctx);
-			bpf_program__set_autoload(skel->progs.lnw_nf, k.has_nf_prog);
+		if (!lnw_kernel_probe(&k, NULL, kerr, sizeof(kerr))) {
+			CHECK(!lnw_kernel_autoload(skel, &k, 0, kerr, sizeof(kerr)),
+			      "autoload: %s", kerr);
+			/* the compat programs load on every kernel: test them too */
+			bpf_program__set_autoload(skel->progs.lnw_tc_ingress_compat, true);
+			bpf_program__set_autoload(skel->progs.lnw_tc_ingress_l3_compat, true);
 			lnw_kernel_release(&k);
 		}
-		lnw_nf_hooks_prepare(skel->progs.lnw_nf);
 		err = lnwatch_bpf__load(skel);
 		CHECK(!err, "load: %s", strerror(-err));
 	}

@@ -110,12 +110,18 @@ if [ -r "$BTF" ]; then
 	has BPF_TCX_INGRESS && b_attach=tcx || b_attach=clsact
 	has bpf_cast_to_kern_ctx && b_join=skb || b_join=addr
 	has SKB_DROP_REASON_IP_LOCALNET && b_reason=kernel || b_reason=inferred
+	# what is missing on older kernels, from the same BTF
+	has btf_trace_sk_data_ready && b_delivery=sk_data_ready || b_delivery=none
+	has BPF_FUNC_snprintf && b_location=kernel || b_location=kallsyms
+	# martians' reason: NOT_SPECIFIED before IP_LOCALNET, none before 5.17
+	has SKB_DROP_REASON_NOT_SPECIFIED && b_unspec=NOT_SPECIFIED || b_unspec=null
 	ok "kernel BTF present"
 else
 	b_attach=unknown b_join=unknown b_reason=unknown
+	b_delivery=unknown b_location=unknown b_unspec=unknown
 	fail "kernel BTF present" "no $BTF"
 fi
-info "BTF calls for: attach $b_attach, join $b_join, reason $b_reason"
+info "BTF calls for: attach $b_attach, join $b_join, reason $b_reason, delivery $b_delivery, location $b_location"
 set -- $EXPECT
 [ "$1" = auto ] && e_attach=$b_attach || e_attach=$1
 [ "$2" = auto ] && e_join=$b_join || e_join=$2
@@ -220,13 +226,16 @@ cnt() { summ "[.counters[] | select($1) | .packets] | add // 0"; }
 tuple='"\(.saddr):\(.sport)>\(.daddr):\(.dport) \(.ifname) \(.netns)"'
 flags='.route_localnet|"\(.all)/\(.dev)/\(.effective)"'
 
-# lnw_start RUN: lnwatch -j -v on the node's eth0, until it is ready
+# lnw_start RUN [OPTION...]: lnwatch -j -v on the node's eth0, until it is
+# ready
 lnw_start() {
+	RUN=$1
 	LNW_OUT=$W/$1.json
 	LNW_ERR=$W/$1.err
+	shift
 	rm -f "$W/ready"
 	# not through a function: $! must be lnwatch itself (ip execs it)
-	"$IP" netns exec "$NODE" "$LNW" -j -v -i eth0 --ready-file "$W/ready" \
+	"$IP" netns exec "$NODE" "$LNW" -j -v -i eth0 --ready-file "$W/ready" "$@" \
 		>"$LNW_OUT" 2>"$LNW_ERR" &
 	LNW_PID=$!
 	t0=$(date +%s)
@@ -235,7 +244,7 @@ lnw_start() {
 			kill -KILL "$LNW_PID" 2>/dev/null
 			wait "$LNW_PID" 2>/dev/null
 			LNW_PID=
-			fail "$1: lnwatch starts" "not ready after $(($(date +%s) - t0)) s: $(grep -h '"error"' "$LNW_OUT" | head -1)"
+			fail "$RUN: lnwatch starts" "not ready after $(($(date +%s) - t0)) s: $(grep -h '"error"' "$LNW_OUT" | head -1)"
 			info "lnwatch -v stderr: libbpf's errors, the verifier's last words:"
 			verifier_excerpt "$LNW_ERR"
 			keep "$LNW_ERR"
@@ -243,7 +252,7 @@ lnw_start() {
 		fi
 		sleep 0.2
 	done
-	ok "$1: lnwatch starts (-v, -j), ready in $(($(date +%s) - t0)) s"
+	ok "$RUN: lnwatch starts (-v, -j), ready in $(($(date +%s) - t0)) s"
 	# its programs, by id: other lnwatch runs on this machine are not ours
 	OURS=$(cat /proc/"$LNW_PID"/fdinfo/* 2>/dev/null |
 	       sed -n 's/^prog_id:[[:space:]]*//p' | sort -u | tr '\n' ' ')
@@ -280,6 +289,25 @@ lnw_stop() {
 	s_paths=$(summ '.paths|"\(.attach) \(.join) \(.reason)"')
 	check "$1: paths (summary): attach join reason" "$s_paths" "$e_attach $e_join $e_reason"
 	check "$1: paths (-v line) agree with the summary" "$v_paths" "$s_paths"
+	# what older kernels lack: said by the summary, and why by -v
+	check "$1: paths (summary): delivery location" \
+		"$(summ '.paths|"\(.delivery) \(.location)"')" "$b_delivery $b_location"
+	check "$1: paths (-v line): delivery location" \
+		"$(echo "$vline" | sed -n 's/.*, delivery \([a-z_]*\), locations \([a-z]*\),.*/\1 \2/p')" \
+		"$b_delivery $b_location"
+	missing=$(grep '^lnwatch: missing on this kernel: ' "$LNW_ERR" | tail -1)
+	gaps=
+	[ "$e_attach" = clsact ] && gaps="$gaps attach"
+	[ "$e_join" = addr ] && gaps="$gaps join"
+	[ "$e_reason" = inferred ] && gaps="$gaps reason"
+	[ "$b_delivery" = none ] && gaps="$gaps delivery"
+	[ "$b_location" = kallsyms ] && gaps="$gaps location"
+	[ "$(summ .paths.flag_writes)" = periodic-read ] && gaps="$gaps flag"
+	said=
+	for g in attach join reason delivery location flag; do
+		case $missing in *"; $g "* | *": $g "*) said="$said $g" ;; esac
+	done
+	check "$1: -v says what is missing on this kernel, and why" "${said# }" "${gaps# }"
 	check "$1: lost events" "$(summ .lost_events)" 0
 	check "$1: route hooks: mode, state at the end, switches" \
 		"$(summ '.paths.route_hooks|"\(.mode) \(.attached) \(.switches)"')" "auto true 1"
@@ -321,6 +349,7 @@ direct() {
 	lnw_stop direct
 	info "lnwatch -v: ${vline#lnwatch: }"
 	info "paths: $s_paths"
+	[ -n "$missing" ] && info "lnwatch -v: ${missing#lnwatch: }"
 
 	md='.verdict=="martian-dst"'
 	ms='.verdict=="martian-src"'
@@ -335,14 +364,15 @@ direct() {
 		"$SPOOF:40000>$NODE_IP:5000 eth0 $NODE_NETNS"
 	check "martian-src on flag off: flags all/dev/effective" "$(evvals "select($ms) | $flags")" 0/0/0
 	want=IP_LOCALNET
-	[ "$e_reason" = inferred ] && want=NOT_SPECIFIED
+	[ "$e_reason" = inferred ] && want=$b_unspec
 	check "martians: reason, its source" \
 		"$(evvals "select($md or $ms) | \"\(.reason) \(.reason_source)\"")" "$want $e_reason"
 	# kfree_skb's location, named from /proc/kallsyms: where the route
 	# input dropped them, on this kernel
 	loc=$(evvals "select($md or $ms) | .location")
 	info "martian drop location: $loc (named by: $(summ .paths.location))"
-	check "drop locations named by the kernel (%pS)" "$(summ .paths.location)" kernel
+	check "drop locations named by the kernel (%pS), or from kallsyms before 5.13" \
+		"$(summ .paths.location)" "$b_location"
 	check "martians: drop location named" \
 		"$(evvals "select($md or $ms) | .location | test(\"^[A-Za-z_][A-Za-z0-9_.]*[+]0x[0-9a-f]+\$\")")" true
 	check "accept on flag on (dst 127.0.0.1): events" "$(ev "$ad")" $N_DST
@@ -405,8 +435,50 @@ EOF
 	in_ns "$NODE" "$NFT" delete table ip lnwk
 }
 
+# --btf FILE: the types from a file, as BTFHub's would be given; here a
+# copy of this kernel's own, which must give the same verdicts.
+btf_file() {
+	if ! cp "$BTF" "$W/vmlinux.btf" 2>"$W/cp.err"; then
+		fail "btf: a copy of the kernel's BTF" "$(cat "$W/cp.err")"
+		return 1
+	fi
+	rl "$NODE" eth0 0
+	lnw_start btf --btf "$W/vmlinux.btf" || return 1
+	frames $PEER_IP 127.0.0.1 5000 $N_DST
+	wait_events martian-dst $N_DST
+	rl "$NODE" eth0 1
+	wait_hooks btf
+	frames $PEER_IP 127.0.0.1 5000 $N_DST
+	wait_events accept $N_DST
+	lnw_stop btf
+	check "btf: -v names the file the types came from" \
+		"$(echo "$vline" | sed -n 's/.*, types \(.*\)$/\1/p')" "$W/vmlinux.btf"
+	check "btf: martian-dst on flag off, accept on flag on" \
+		"$(ev '.verdict=="martian-dst"') $(ev '.verdict=="accept"')" "$N_DST $N_DST"
+}
+
+# Without /sys/kernel/btf/vmlinux (hidden under an empty tmpfs in a mount
+# namespace of the test's own): the error says what to do.
+no_btf() { # NAME WANT [OPTION...]: lnwatch fails, its error contains WANT
+	name=$1 want=$2
+	shift 2
+	"$IP" netns exec "$NODE" unshare -m --propagation private sh -c \
+		'mount -t tmpfs lnwk /sys/kernel/btf && exec "$@"' sh \
+		"$LNW" -j -i eth0 -d 1 "$@" >"$W/nobtf.out" 2>&1
+	rc=$?
+	msg=$(grep -h '"error"' "$W/nobtf.out" | head -1)
+	case "$rc $msg" in
+	"1 "*"$want"*) ok "$name" ;;
+	*) fail "$name" "exit $rc: $(head -c 300 "$W/nobtf.out")" ;;
+	esac
+}
+
 if direct; then
 	dnat
+	btf_file
+	no_btf "no kernel BTF, no --btf: the error says to give --btf FILE" "--btf FILE"
+	no_btf "no kernel BTF, --btf given: the error says why that is not enough" \
+		"need the kernel's own BTF" --btf "$W/vmlinux.btf"
 else
 	fail "dnat: not run" "lnwatch does not start on this kernel"
 fi

@@ -54,6 +54,7 @@ enum {
 	OPT_LATENCY,
 	OPT_OVERHEAD,
 	OPT_HOOKS_ALWAYS,
+	OPT_BTF,
 };
 
 static const struct argp_option argp_opts[] = {
@@ -88,6 +89,9 @@ static const struct argp_option argp_opts[] = {
 	{ "route-hooks-always", OPT_HOOKS_ALWAYS, NULL, 0,
 	  "Trace accepts even while route_localnet is off everywhere "
 	  "(then every routed packet pays for two tracepoints)", 0 },
+	{ "btf", OPT_BTF, "FILE", 0,
+	  "Kernel types from FILE (raw BTF, as BTFHub's) instead of "
+	  "/sys/kernel/btf/vmlinux", 0 },
 	/* a test switch: hidden from --help, documented in the README's Tests */
 	{ "fallback", OPT_FALLBACK, "LIST", OPTION_HIDDEN,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
@@ -291,6 +295,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_HOOKS_ALWAYS:
 		o->route_hooks_always = true;
+		break;
+	case OPT_BTF:
+		if (!*arg)
+			usage_error(state, "empty --btf");
+		o->btf_path = arg;
 		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))

@@ -37,6 +37,7 @@ struct lnw_options {
 	bool latency;             /* --latency: histograms */
 	bool overhead;            /* --overhead: per-program cost */
 	bool route_hooks_always;  /* attached even while route_localnet is off */
+	const char *btf_path;     /* --btf FILE: kernel types, else the kernel's */
 };
 
 #define LNW_DEFAULT_RATE 5 /* events/s per flow: readable under a flood */

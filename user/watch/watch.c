@@ -125,11 +125,10 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 {
 	const struct lnw_options *o = &app->opts;
 	const struct lnw_kernel *k = &app->kernel;
-	bool use_kfunc = k->has_kfunc_ctx && !(o->fallbacks & LNW_FB_ADDR_JOIN);
 	__u32 rb_bytes = o->ringbuf_kib * 1024;
 	int ret;
 
-	app->skel = lnwatch_bpf__open();
+	app->skel = lnw_kernel_open(k);
 	if (!app->skel) {
 		snprintf(err, len, "cannot open BPF object: %s", strerror(errno));
 		return -errno;
@@ -145,22 +144,14 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	app->skel->rodata->filter_src_net = o->src_net;
 	app->skel->rodata->filter_src_mask = o->src_mask;
 	app->skel->rodata->verdict_mask = o->verdict_mask;
-	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress, use_kfunc);
-	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_l3, use_kfunc);
-	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_compat, !use_kfunc);
-	bpf_program__set_autoload(app->skel->progs.lnw_tc_ingress_l3_compat, !use_kfunc);
-	/* before 6.6 there is no sk_data_ready tracepoint: no "delivered" */
-	bpf_program__set_autoload(app->skel->progs.lnw_sk_data_ready, k->has_sk_data_ready);
-	bpf_program__set_autoload(app->skel->progs.lnw_ksym, k->has_ksym_helper &&
-				  !(o->fallbacks & LNW_FB_KALLSYMS));
+	/* only what this kernel can load (kernel.c): every program optional
+	 * but tc ingress, kfree_skb and fib_table_lookup */
+	ret = lnw_kernel_autoload(app->skel, &app->kernel, o->fallbacks, err, len);
+	if (ret)
+		return ret;
 	bpf_program__set_autoattach(app->skel->progs.lnw_ksym, false); /* run, not attached */
 	bpf_map__set_max_entries(app->skel->maps.events, rb_bytes);
-	/* flag writes as they happen; else only the periodic read sees them */
-	bpf_program__set_autoload(app->skel->progs.lnw_sysctl, k->has_sysctl_task);
 	bpf_program__set_autoattach(app->skel->progs.lnw_sysctl, false);
-	/* DNAT'd away from 127/8: netfilter programs (6.4+) */
-	lnw_nf_hooks_prepare(app->skel->progs.lnw_nf);
-	bpf_program__set_autoload(app->skel->progs.lnw_nf, k->has_nf_prog);
 
 	ret = lnwatch_bpf__load(app->skel);
 	if (ret) {
@@ -670,7 +661,7 @@ int lnw_watch_main(int argc, char **argv)
 	if (ret)
 		goto cleanup;
 	app.netns_ino = (__u32)lnw_netns_inode();
-	ret = lnw_kernel_probe(&app.kernel, err, sizeof(err));
+	ret = lnw_kernel_probe(&app.kernel, app.opts.btf_path, err, sizeof(err));
 	if (ret)
 		goto cleanup;
 	ret = load_programs(&app, err, sizeof(err));
@@ -702,12 +693,16 @@ int lnw_watch_main(int argc, char **argv)
 	if (app.opts.verbose)
 		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
 			"martian reason %s, delivery %s, locations %s, route hooks %s "
-			"(%s), netns %u%s\n", app.tc.n, app.links ? " (+ new ones)" : "",
+			"(%s), netns %u%s, types %s\n", app.tc.n, app.links ? " (+ new ones)" : "",
 			lnw_attach_kind_name(app.tc.kind), join_path(&app), reason_path(&app),
-			app.kernel.has_sk_data_ready ? "sk_data_ready" : "not traced",
-			location_path(&app), lnw_route_hooks_mode_name(app.hooks.mode),
+			bpf_program__autoload(app.skel->progs.lnw_sk_data_ready) ?
+			"sk_data_ready" : "none", location_path(&app),
+			lnw_route_hooks_mode_name(app.hooks.mode),
 			app.hooks.attached ? "attached" : "detached", app.netns_ino,
-			app.opts.all_netns ? " (+ all namespaces)" : "");
+			app.opts.all_netns ? " (+ all namespaces)" : "",
+			app.opts.btf_path ? app.opts.btf_path : "/sys/kernel/btf/vmlinux");
+	if (app.opts.verbose) /* and why, if something is */
+		lnw_kernel_print_missing(stderr, app.skel, &app.kernel, app.flags.link);
 	if (app.opts.ready_file) {
 		ret = lnw_ready_file_make(&app.ready, app.opts.ready_file, err, sizeof(err));
 		if (ret)
