@@ -59,7 +59,12 @@ check "netns of each" "$(jq -r 'select(.type=="flag-change") | .netns' "$LNW_OUT
 	"$(netns_inode "$NODE")"
 check "summary: changes" "$(summ .flag_changes)" $((2 * ROUNDS + 6))
 check "summary: how writes are seen" "$(summ .paths.flag_writes)" cgroup/sysctl
-check "a hook switch for each round and for all" "$(summ .paths.route_hooks.switches)" $((2 * ROUNDS + 2 + 2))
+# each round attaches and detaches; `all` and the netlink writes may fall
+# within one read of each other on a loaded machine: at least the rounds,
+# and as many switches as records after the first
+check_ge "a hook switch for each round, at least" "$(summ .paths.route_hooks.switches)" $((2 * ROUNDS))
+check "a record for each switch" "$(summ .paths.route_hooks.switches)" \
+	$(($(jq -c 'select(.type=="route-hooks")' "$LNW_OUT" | wc -l) - 1))
 
 # People read it too: one line per change, under 80 columns, escaped.
 lnw_start_text() {
