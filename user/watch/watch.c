@@ -33,6 +33,7 @@
 #include "options.h"
 #include "ready_file.h"
 #include "route_hooks.h"
+#include "runtime.h"
 #include "summary.h"
 #include "watch.h"
 #include "lnwatch.skel.h"
@@ -503,8 +504,8 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			hooks_failing = ret < 0;
 			err[0] = '\0';
 		}
-		if (ferror(stdout))
-			return 0; /* reader went away (EPIPE) */
+		if (lnw_stdout_broken())
+			return 0; /* EPIPE: quietly; an error: the exit says it */
 		now = lnw_mono_ns();
 		if (next_interval && now >= next_interval) {
 			print_counters(app, "interval");
@@ -522,13 +523,13 @@ int lnw_watch_main(int argc, char **argv)
 	char err[512] = "";
 	int ret;
 
+	lnw_std_fds_open();         /* before any fd is opened */
+	lnw_stdout_check_at_exit(); /* --help >/dev/full too */
 	lnw_parse_args(argc, argv, &app.opts);
 	libbpf_debug = app.opts.verbose;
 	libbpf_set_print(libbpf_print);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	lnw_catch_signals(on_signal);
+	lnw_raise_fd_limit();
 	app.events.json = app.opts.json;
 	app.events.wide = app.opts.wide;
 	app.events.latency = app.opts.latency;
