@@ -79,7 +79,7 @@ static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
 
 	ret = bpf_tc_hook_create(&hook);
 	if (ret && ret != -EEXIST) {
-		snprintf(err, errlen, "%s: cannot create clsact qdisc: %s",
+		snprintf(err, errlen, "%s: not watched: cannot create clsact qdisc: %s",
 			 att->ifname, strerror(-ret));
 		return ret;
 	}
@@ -90,7 +90,7 @@ static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
 	opts.priority = pick_pref(att);
 	ret = bpf_tc_attach(&hook, &opts);
 	if (ret) {
-		snprintf(err, errlen, "%s: cannot attach tc filter: %s",
+		snprintf(err, errlen, "%s: not watched: cannot attach tc filter: %s",
 			 att->ifname, strerror(-ret));
 		if (att->qdisc_created)
 			destroy_qdisc_if_empty(att->ifindex);
@@ -121,7 +121,7 @@ int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
 			return 0;
 		}
 		if (fd != -EINVAL && fd != -EOPNOTSUPP) {
-			snprintf(err, errlen, "%s: tcx attach failed: %s", ifname,
+			snprintf(err, errlen, "%s: not watched: tcx attach failed: %s", ifname,
 				 strerror(-fd));
 			return fd;
 		}

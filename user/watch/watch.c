@@ -22,6 +22,7 @@
 
 #include "lib/json.h"
 #include "lib/links.h"
+#include "lib/links_all.h"
 #include "lib/netns.h"
 #include "lib/util.h"
 #include "attach.h"
@@ -40,7 +41,6 @@
 
 #define TICK_MS 100        /* drain period: events show within 0.1 s */
 #define DRAIN_BUDGET_MS 50 /* longest a drain may run per tick */
-#define MAX_IFACES 4096    /* interfaces listed at once */
 #define MAX_UNWATCHED 64   /* devices refused, remembered to say it once */
 #define EXIT_FAIL 1
 
@@ -219,9 +219,10 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex))
 		return;
 	ret = lnw_tc_set_add(&app->tc, it, err, sizeof(err));
-	if (ret == -EPROTONOSUPPORT)
+	/* any refusal is said, once; one already gone (a short-lived veth)
+	 * only with -v */
+	if (ret == -EPROTONOSUPPORT || (ret && ret != -ENODEV && ret != -ENOENT))
 		report_unwatched(app, it->ifindex, err);
-	/* it may be gone already (a short-lived veth): not fatal */
 	else if (ret && app->opts.verbose)
 		fprintf(stderr, "lnwatch: %s\n", err);
 }
@@ -229,17 +230,12 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 /* Watching all: make the attachments match the interfaces that exist. */
 static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
 {
-	struct lnw_iface *all = calloc(MAX_IFACES, sizeof(*all));
+	struct lnw_iface *all = NULL;
 	int n, i, j;
 
-	if (!all) {
-		snprintf(err, len, "out of memory");
-		return -ENOMEM;
-	}
-	n = lnw_ifaces_list(all, MAX_IFACES);
+	n = lnw_ifaces_list_all(&all); /* however many: no cap */
 	if (n < 0) {
 		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
-		free(all);
 		return n;
 	}
 	for (i = app->tc.n - 1; i >= 0; i--) {
@@ -279,11 +275,9 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 		}
 		return ret;
 	}
-	all = calloc(MAX_IFACES, sizeof(*all));
-	n = all ? lnw_ifaces_list(all, MAX_IFACES) : -ENOMEM;
+	n = lnw_ifaces_list_all(&all);
 	if (n < 0) {
 		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
-		free(all);
 		return n;
 	}
 	for (i = 0; i < o->n_ifaces && !ret; i++) {
