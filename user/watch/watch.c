@@ -165,7 +165,8 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 		app->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		if (app->stats_fd < 0) {
 			snprintf(err, len, "--overhead: cannot enable BPF run-time stats: %s "
-				 "(Linux >= 5.8)", strerror(-app->stats_fd));
+				 "(%s)", strerror(-app->stats_fd), app->stats_fd == -EPERM ?
+				 "it needs CAP_SYS_ADMIN" : "Linux >= 5.8");
 			return app->stats_fd;
 		}
 	}
