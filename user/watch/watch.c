@@ -29,6 +29,7 @@
 #include "counters.h"
 #include "event_line.h"
 #include "events.h"
+#include "iface_state.h"
 #include "kernel.h"
 #include "link_monitor.h"
 #include "options.h"
@@ -214,12 +215,18 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 	int ret;
 
 	if (!added) {
+		if (app->opts.n_ifaces && lnw_tc_set_has(&app->tc, it->ifindex))
+			lnw_iface_report(app->opts.json, it->name, it->ifindex, true);
 		lnw_tc_set_remove(&app->tc, it->ifindex);
 		return;
 	}
-	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex))
+	/* with -i, only those names: one that comes back is watched again */
+	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex) ||
+	    !lnw_iface_wanted(app->opts.ifaces, app->opts.n_ifaces, it->name))
 		return;
 	ret = lnw_tc_set_add(&app->tc, it, err, sizeof(err));
+	if (!ret && app->opts.n_ifaces)
+		lnw_iface_report(app->opts.json, it->name, it->ifindex, false);
 	/* any refusal is said, once; one already gone (a short-lived veth)
 	 * only with -v */
 	if (ret == -EPROTONOSUPPORT || (ret && ret != -ENODEV && ret != -ENOENT))
@@ -242,8 +249,12 @@ static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
 	for (i = app->tc.n - 1; i >= 0; i--) {
 		for (j = 0; j < n && all[j].ifindex != app->tc.atts[i].ifindex; j++)
 			;
-		if (j == n)
-			lnw_tc_set_remove(&app->tc, app->tc.atts[i].ifindex);
+		if (j == n) { /* gone: as a link event would say it */
+			struct lnw_iface gone = { .ifindex = app->tc.atts[i].ifindex };
+
+			memcpy(gone.name, app->tc.atts[i].ifname, sizeof(gone.name));
+			on_link(app, &gone, false);
+		}
 	}
 	for (i = 0; i < n; i++)
 		on_link(app, &all[i], true);
@@ -261,13 +272,15 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 	app->tc.prog_fd[LNW_LL_ETHER] = bpf_program__fd(tc_program(app, false));
 	app->tc.prog_fd[LNW_LL_IP] = bpf_program__fd(tc_program(app, true));
 	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT);
+	/* before listing; with -i too: one deleted is said, and watched
+	 * again when one of that name comes back */
+	ret = lnw_link_monitor_open(&app->links);
+	if (ret) {
+		snprintf(err, len, "cannot watch interfaces (rtnetlink): %s",
+			 strerror(-ret));
+		return ret;
+	}
 	if (!o->n_ifaces) {
-		ret = lnw_link_monitor_open(&app->links); /* before listing */
-		if (ret) {
-			snprintf(err, len, "cannot watch interfaces (rtnetlink): %s",
-				 strerror(-ret));
-			return ret;
-		}
 		ret = sync_all_ifaces(app, err, len);
 		if (!ret && !app->tc.n) {
 			snprintf(err, len, "no non-loopback interface in this network "
@@ -564,7 +577,7 @@ int lnw_watch_main(int argc, char **argv)
 	if (app.opts.verbose)
 		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
 			"martian reason %s, delivery %s, locations %s, route hooks %s "
-			"(%s), netns %u%s\n", app.tc.n, app.links ? " (+ new ones)" : "",
+			"(%s), netns %u%s\n", app.tc.n, app.opts.n_ifaces ? "" : " (+ new ones)",
 			lnw_attach_kind_name(app.tc.kind), join_path(&app), reason_path(&app),
 			app.kernel.has_sk_data_ready ? "sk_data_ready" : "not traced",
 			location_path(&app), lnw_route_hooks_mode_name(app.hooks.mode),
