@@ -130,6 +130,17 @@ for pref in 1 7; do
 	tc -n "$NODE" qdisc del dev eth0 clsact
 done
 
+# 5b. pref 1 held by a filter lnwatch cannot share (another protocol):
+# it still attaches, behind it, and says what it cannot see.
+tc -n "$NODE" qdisc add dev eth0 clsact
+tc -n "$NODE" filter add dev eth0 ingress pref 1 protocol ip bpf da obj "$TMPD/pass.bpf.o" sec tc
+lnw_start "$NODE" --fallback clsact || fail "pref 1 taken" "lnwatch did not start"
+lnw_stop
+check "pref 1 taken: exit code" "$LNW_RC" 0
+check "pref 1 taken: says it runs behind it" "$(grep -c 'holds pref 1 at ingress: lnwatch cannot run before it' "$LNW_ERR")" 1
+check "pref 1 taken: the filter kept, ours gone" "$(filters | grep -c foreign_pass) $(ours)" "1 0"
+tc -n "$NODE" qdisc del dev eth0 clsact
+
 # 6. tcx: a foreign program attached first that returns TCX_PASS.
 rm -f "$TMPD/held"
 bg "$NODE" "$TMPD/tcx_hold" "$TMPD/pass.bpf.o" eth0 "$TMPD/held"

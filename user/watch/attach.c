@@ -54,8 +54,8 @@ const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
 static unsigned int pick_pref(const struct lnw_tc_att *att)
 {
 	struct lnw_tc_filter *f = NULL;
+	const char *behind;
 	unsigned int pref;
-	bool behind;
 	int n = lnw_tc_filters_list(att->ifindex, true, &f);
 
 	if (n <= 0)
@@ -64,7 +64,7 @@ static unsigned int pick_pref(const struct lnw_tc_att *att)
 	if (behind)
 		fprintf(stderr, "lnwatch: %s: a tc filter of kind %s holds pref 1 at "
 			"ingress: lnwatch cannot run before it, and misses packets it "
-			"ends\n", att->ifname, f[0].kind);
+			"ends\n", att->ifname, behind);
 	free(f);
 	return pref;
 }
@@ -89,6 +89,11 @@ static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
 		lnw_tc_sweep_stale(att->ifindex, att->ifname, prog_fd);
 	opts.priority = pick_pref(att);
 	ret = bpf_tc_attach(&hook, &opts);
+	if (ret == -EINVAL && opts.priority) {
+		/* that pref was taken by another kind meanwhile: the kernel's */
+		opts.priority = 0;
+		ret = bpf_tc_attach(&hook, &opts);
+	}
 	if (ret) {
 		snprintf(err, errlen, "%s: not watched: cannot attach tc filter: %s",
 			 att->ifname, strerror(-ret));

@@ -86,13 +86,14 @@ int lnw_tc_filters_list(int ifindex, bool ingress, struct lnw_tc_filter **out)
 	return d.n;
 }
 
-unsigned int lnw_tc_pick_pref(const struct lnw_tc_filter *f, int n, bool *behind)
+unsigned int lnw_tc_pick_pref(const struct lnw_tc_filter *f, int n,
+			      const char **behind)
 {
 	unsigned int lowest = 0;
-	bool joinable = true;
+	const char *other = NULL;
 	int i;
 
-	*behind = false;
+	*behind = NULL;
 	for (i = 0; i < n; i++) {
 		if (f[i].chain) /* reached only through a goto_chain: not ahead of us */
 			continue;
@@ -103,13 +104,13 @@ unsigned int lnw_tc_pick_pref(const struct lnw_tc_filter *f, int n, bool *behind
 		return 0;
 	if (lowest > 1)
 		return lowest - 1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !other; i++)
 		if (!f[i].chain && f[i].pref == 1 &&
 		    (strcmp(f[i].kind, "bpf") || f[i].protocol != ETH_P_ALL))
-			joinable = false;
-	if (joinable)
+			other = f[i].kind;
+	if (!other)
 		return 1;
-	*behind = true;
+	*behind = other;
 	return 0;
 }
 

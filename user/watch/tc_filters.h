@@ -26,9 +26,11 @@ int lnw_tc_filters_list(int ifindex, bool ingress, struct lnw_tc_filter **out);
  * filter already there, given them (f, n): one below the lowest; or, if
  * the lowest is pref 1 and is a cls_bpf of protocol all, that pref too (a
  * new cls_bpf filter is inserted at the head of its pref's list). 0 (let
- * the kernel choose) when nothing is there. *behind is set when that is
- * not possible: a filter of another kind or protocol holds pref 1. */
-unsigned int lnw_tc_pick_pref(const struct lnw_tc_filter *f, int n, bool *behind);
+ * the kernel choose) when nothing is there. When that is not possible (a
+ * filter of another kind or protocol holds pref 1), 0 and *behind is its
+ * kind; else *behind is NULL. */
+unsigned int lnw_tc_pick_pref(const struct lnw_tc_filter *f, int n,
+			      const char **behind);
 
 /* Which of ids[0..n) some process other than this one holds an fd to (a
  * program fd or a link to it, from /proc/PID/fdinfo): held[i]. */
