@@ -217,8 +217,8 @@ static void t_verdicts_accepts(void)
 		{ "reply-refused", 1u << LNW_REPLY_REFUSED },
 		{ "accept,drop", 1u << LNW_ACCEPT | 1u << LNW_DROP },
 		{ "delivered,seen", 1u << LNW_DELIVERED | 1u << LNW_SEEN },
-		{ "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused",
-		  (1u << LNW_VERDICT_MAX) - 1 },
+		{ "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
+		  "local-refused", (1u << LNW_VERDICT_MAX) - 1 },
 		/* a name twice is the same filter */
 		{ "drop,drop", 1u << LNW_DROP },
 		{ "drop,accept,drop", 1u << LNW_DROP | 1u << LNW_ACCEPT },

@@ -78,7 +78,7 @@ static const struct argp_option argp_opts[] = {
 	{ "source", 's', "CIDR", 0, "Only sources in CIDR", 0 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
 	  "Only these verdicts, comma-separated, of: seen martian-dst "
-	  "martian-src accept drop delivered reply-refused", 0 },
+	  "martian-src accept drop delivered reply-refused local-refused", 0 },
 	{ "interval", 'I', "SECONDS", 0, "Print the counters every SECONDS", 0 },
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,
 	  "Watch that network namespace (ip netns NAME, or a path)", 0 },
@@ -277,7 +277,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VERDICT:
 		if (lnw_parse_verdicts(arg, &o->verdict_mask))
 			usage_error(state, "invalid --verdict '%s': want a list of "
-				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused", arg);
+				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
+				    "local-refused", arg);
 		break;
 	case 'I':
 		if (lnw_parse_seconds(arg, &o->interval_s))
