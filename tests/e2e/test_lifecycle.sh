@@ -71,7 +71,7 @@ check "JSON error: an {\"error\"} object" "$(jq -r '.error' <<<"$out" 2>/dev/nul
 
 out=$("$LNW" -j -d soon 2>/dev/null); rc=$?
 check "JSON usage error: exit code" $rc 64
-check "JSON usage error: an {\"error\"} object" "$(jq -r '.error' <<<"$out" 2>/dev/null)" "invalid duration 'soon': want seconds > 0"
+check "JSON usage error: an {\"error\"} object" "$(jq -r '.error' <<<"$out" 2>/dev/null)" "invalid duration 'soon': want seconds, more than 0 and at most 604800 (a week)"
 out=$("$LNW" --bogus -j 2>/dev/null); rc=$?
 check "JSON unknown option: exit code" $rc 64
 check "JSON unknown option: an {\"error\"} object" "$(jq -r 'has("error")' <<<"$out" 2>/dev/null)" true

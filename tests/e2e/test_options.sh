@@ -77,6 +77,33 @@ check "--overhead: every program listed" "$(summ '[.overhead[].prog]|sort|join("
 check "--overhead: programs on this path measured" \
 	"$(summ '[.overhead[]|select(.prog != "lnw_kfree_skb" and .prog != "lnw_sysctl" and .ns_per_run > 0)]|length')" 4
 
+# --overhead without CAP_SYS_ADMIN (the rest it needs, as nobody): the
+# message names the capability, not the kernel version.
+CAPS=+bpf,+perfmon,+net_admin
+out=$(ip netns exec "$NODE" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all,$CAPS --ambient-caps=-all,$CAPS --bounding-set=-all,$CAPS \
+	"$LNW" --overhead -d 0.3 2>&1 >/dev/null); rc=$?
+check "--overhead without CAP_SYS_ADMIN: exit code" "$rc" 1
+check "--overhead without CAP_SYS_ADMIN: names it" "$(grep -c 'needs CAP_SYS_ADMIN' <<<"$out")" 1
+check "--overhead without CAP_SYS_ADMIN: does not blame the kernel" "$(grep -c 'Linux >=' <<<"$out")" 0
+
+# Numbers: no blank around them; the range said as it is.
+usage() { # NAME PATTERN -- ARGS...
+	local name=$1 pat=$2 out rc; shift 3
+	# in the test's namespace: if it were accepted, it would run there
+	out=$(timeout 10 ip netns exec "$NODE" "$LNW" "$@" 2>&1); rc=$?
+	check "$name: exit code" "$rc" 64
+	check "$name: says '$pat'" "$(grep -c -- "$pat" <<<"$out")" 1
+}
+usage "-p ' 80'" "invalid --port ' 80'" -- -p " 80"
+usage "-p '80 '" "invalid --port '80 '" -- -p "80 "
+usage "-r ' 5'" "invalid --rate ' 5'" -- -r " 5"
+usage "-d ' 1'" "invalid duration ' 1'" -- -d " 1"
+usage "-I '1 '" "invalid interval '1 '" -- -I "1 "
+usage "-s '10.0.0.0/ 8'" "invalid --source '10.0.0.0/ 8'" -- -s "10.0.0.0/ 8"
+usage "-d 1e99: the real range" "at most 604800 (a week)" -- -d 1e99
+usage "-I 0: the real range" "more than 0 and at most 604800" -- -I 0
+
 # Interfaces that appear are attached to at once; gone ones forgotten;
 # 200 of them later, nothing leaked.
 lnw_start "$NODE" -r 0

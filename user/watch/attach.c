@@ -14,9 +14,30 @@
 
 #include "lib/util.h"
 #include "attach.h"
+#include "tc_filters.h"
 
-/* UAPI value (Linux 6.6); Debian 12's headers predate it. */
+/* UAPI values (Linux 6.6); Debian 12's headers predate them. */
 #define LNW_BPF_TCX_INGRESS 46
+#define LNW_BPF_F_BEFORE (1U << 3) /* no relative fd/id: the head of the chain */
+
+/* The clsact qdisc lnwatch made goes only when no filter is left in it,
+ * at ingress or egress: never someone else's filter with it. */
+static void destroy_qdisc_if_empty(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	struct lnw_tc_filter *f = NULL;
+	int in, out;
+
+	in = lnw_tc_filters_list(ifindex, true, &f);
+	free(f);
+	f = NULL;
+	out = in ? in : lnw_tc_filters_list(ifindex, false, &f);
+	free(f);
+	/* both points: libbpf deletes the qdisc, not just filters */
+	if (!in && !out)
+		bpf_tc_hook_destroy(&hook);
+}
 
 const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
 {
@@ -25,6 +46,27 @@ const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
 	case LNW_ATT_CLSACT: return "clsact";
 	default: return "none";
 	}
+}
+
+/* Ahead of every filter already there: lnwatch only reads and returns
+ * TC_ACT_UNSPEC, so the rest of the chain runs as before, but a filter
+ * ahead of it that ends the chain (TC_ACT_OK) would hide every packet. */
+static unsigned int pick_pref(const struct lnw_tc_att *att)
+{
+	struct lnw_tc_filter *f = NULL;
+	const char *behind;
+	unsigned int pref;
+	int n = lnw_tc_filters_list(att->ifindex, true, &f);
+
+	if (n <= 0)
+		return 0;
+	pref = lnw_tc_pick_pref(f, n, &behind);
+	if (behind)
+		fprintf(stderr, "lnwatch: %s: a tc filter of kind %s holds pref 1 at "
+			"ingress: lnwatch cannot run before it, and misses packets it "
+			"ends\n", att->ifname, behind);
+	free(f);
+	return pref;
 }
 
 static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
@@ -37,20 +79,26 @@ static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
 
 	ret = bpf_tc_hook_create(&hook);
 	if (ret && ret != -EEXIST) {
-		snprintf(err, errlen, "%s: cannot create clsact qdisc: %s",
+		snprintf(err, errlen, "%s: not watched: cannot create clsact qdisc: %s",
 			 att->ifname, strerror(-ret));
 		return ret;
 	}
 	/* Someone else's qdisc is theirs: we will only remove our filter. */
 	att->qdisc_created = ret == 0;
+	if (!att->qdisc_created)
+		lnw_tc_sweep_stale(att->ifindex, att->ifname, prog_fd);
+	opts.priority = pick_pref(att);
 	ret = bpf_tc_attach(&hook, &opts);
+	if (ret == -EINVAL && opts.priority) {
+		/* that pref was taken by another kind meanwhile: the kernel's */
+		opts.priority = 0;
+		ret = bpf_tc_attach(&hook, &opts);
+	}
 	if (ret) {
-		snprintf(err, errlen, "%s: cannot attach tc filter: %s",
+		snprintf(err, errlen, "%s: not watched: cannot attach tc filter: %s",
 			 att->ifname, strerror(-ret));
-		if (att->qdisc_created) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
-		}
+		if (att->qdisc_created)
+			destroy_qdisc_if_empty(att->ifindex);
 		att->qdisc_created = false;
 		return ret;
 	}
@@ -68,7 +116,9 @@ int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
 	att->link_fd = -1;
 	snprintf(att->ifname, sizeof(att->ifname), "%s", ifname);
 	if (try_tcx) {
-		int fd = bpf_link_create(prog_fd, ifindex, LNW_BPF_TCX_INGRESS, NULL);
+		/* first in the chain: a program before it could end it (TCX_PASS) */
+		DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = LNW_BPF_F_BEFORE);
+		int fd = bpf_link_create(prog_fd, ifindex, LNW_BPF_TCX_INGRESS, &lopts);
 
 		if (fd >= 0) {
 			att->link_fd = fd;
@@ -76,7 +126,7 @@ int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
 			return 0;
 		}
 		if (fd != -EINVAL && fd != -EOPNOTSUPP) {
-			snprintf(err, errlen, "%s: tcx attach failed: %s", ifname,
+			snprintf(err, errlen, "%s: not watched: tcx attach failed: %s", ifname,
 				 strerror(-fd));
 			return fd;
 		}
@@ -100,11 +150,8 @@ void lnw_tc_detach(struct lnw_tc_att *att)
 		opts.handle = att->handle;
 		opts.priority = att->priority;
 		bpf_tc_detach(&hook, &opts); /* ENOENT: the device is gone */
-		if (att->qdisc_created) {
-			/* both points: libbpf deletes the qdisc, not just filters */
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
-		}
+		if (att->qdisc_created)
+			destroy_qdisc_if_empty(att->ifindex);
 		break;
 	default:
 		break;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Command line: argp, as in libbpf-tools. */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -78,7 +79,7 @@ static const struct argp_option argp_opts[] = {
 	{ "source", 's', "CIDR", 0, "Only sources in CIDR", 0 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
 	  "Only these verdicts, comma-separated, of: seen martian-dst "
-	  "martian-src accept drop delivered reply-refused", 0 },
+	  "martian-src accept drop delivered reply-refused local-refused", 0 },
 	{ "interval", 'I', "SECONDS", 0, "Print the counters every SECONDS", 0 },
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,
 	  "Watch that network namespace (ip netns NAME, or a path)", 0 },
@@ -104,7 +105,8 @@ int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
 	char *end;
 	unsigned long v;
 
-	if (!s || !*s || *s == '-' || *s == '+')
+	/* digits only: strtoul() would take blanks, a sign */
+	if (!s || !isdigit((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtoul(s, &end, 10);
@@ -119,12 +121,13 @@ int lnw_parse_seconds(const char *s, double *out)
 	char *end;
 	double v;
 
-	if (!s || !*s)
+	/* no leading blank: strtod() would skip it (a trailing one is *end) */
+	if (!s || !*s || isspace((unsigned char)*s))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	/* a week is plenty; the bound keeps the timer arithmetic safe */
-	if (errno || *end || !isfinite(v) || v <= 0 || v > 7 * 24 * 3600.0)
+	if (errno || *end || !isfinite(v) || v <= 0 || v > LNW_MAX_SECONDS)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -183,7 +186,7 @@ int lnw_parse_verdicts(const char *s, unsigned int *mask)
 int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
 {
 	char buf[INET_ADDRSTRLEN + 4], *slash;
-	unsigned int bits = 32;
+	unsigned int bits = 32, m;
 	struct in_addr a;
 
 	if (!s || strlen(s) >= sizeof(buf))
@@ -197,9 +200,10 @@ int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
 	}
 	if (inet_pton(AF_INET, buf, &a) != 1)
 		return -EINVAL;
-	*mask = bits ? htonl(~0U << (32 - bits)) : 0;
-	if (a.s_addr & ~*mask)
+	m = bits ? htonl(~0U << (32 - bits)) : 0;
+	if (a.s_addr & ~m)
 		return -EINVAL; /* host bits set: say what you mean */
+	*mask = m; /* only now: a refusal writes nothing */
 	*net = a.s_addr;
 	return 0;
 }
@@ -249,7 +253,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'd':
 		if (lnw_parse_seconds(arg, &o->duration_s))
-			usage_error(state, "invalid duration '%s': want seconds > 0", arg);
+			usage_error(state, "invalid duration '%s': want seconds, more than 0 "
+				    "and at most %d (a week)", arg, LNW_MAX_SECONDS);
 		break;
 	case OPT_READY_FILE:
 		if (!*arg)
@@ -276,11 +281,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VERDICT:
 		if (lnw_parse_verdicts(arg, &o->verdict_mask))
 			usage_error(state, "invalid --verdict '%s': want a list of "
-				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused", arg);
+				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
+				    "local-refused", arg);
 		break;
 	case 'I':
 		if (lnw_parse_seconds(arg, &o->interval_s))
-			usage_error(state, "invalid interval '%s': want seconds > 0", arg);
+			usage_error(state, "invalid interval '%s': want seconds, more than 0 "
+				    "and at most %d (a week)", arg, LNW_MAX_SECONDS);
 		break;
 	case OPT_NETNS:
 		if (!*arg)

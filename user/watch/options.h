@@ -7,6 +7,7 @@
 
 #define LNW_MAX_IFACES 64
 #define LNW_EXIT_USAGE 64 /* argp's own exit code for bad arguments */
+#define LNW_MAX_SECONDS (7 * 24 * 3600) /* -d, -I: at most a week */
 
 /* Paths a newer kernel makes unnecessary, forced so tests can run them. */
 enum lnw_fallback {
@@ -46,7 +47,8 @@ struct lnw_options {
  * LNW_EXIT_USAGE (argp's convention). */
 void lnw_parse_args(int argc, char **argv, struct lnw_options *opts);
 
-/* Pure validators, shared with the tests. Return 0 or -EINVAL. */
+/* Pure validators, shared with the tests. Return 0 or -EINVAL, and on
+ * -EINVAL write nothing. Numbers are digits only: no blank, no sign. */
 int lnw_parse_seconds(const char *s, double *out);
 int lnw_parse_fallbacks(const char *s, unsigned int *out);
 int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,

@@ -22,6 +22,7 @@
 
 #include "lib/json.h"
 #include "lib/links.h"
+#include "lib/links_all.h"
 #include "lib/netns.h"
 #include "lib/sysctl.h"
 #include "lib/util.h"
@@ -30,19 +31,20 @@
 #include "event_line.h"
 #include "flag_events.h"
 #include "events.h"
+#include "iface_state.h"
 #include "kernel.h"
 #include "link_monitor.h"
 #include "nf_hooks.h"
 #include "options.h"
 #include "ready_file.h"
 #include "route_hooks.h"
+#include "runtime.h"
 #include "summary.h"
 #include "watch.h"
 #include "lnwatch.skel.h"
 
 #define TICK_MS 100        /* drain period: events show within 0.1 s */
 #define DRAIN_BUDGET_MS 50 /* longest a drain may run per tick */
-#define MAX_IFACES 4096    /* interfaces listed at once */
 #define MAX_UNWATCHED 64   /* devices refused, remembered to say it once */
 #define EXIT_FAIL 1
 
@@ -166,7 +168,8 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 		app->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		if (app->stats_fd < 0) {
 			snprintf(err, len, "--overhead: cannot enable BPF run-time stats: %s "
-				 "(Linux >= 5.8)", strerror(-app->stats_fd));
+				 "(%s)", strerror(-app->stats_fd), app->stats_fd == -EPERM ?
+				 "it needs CAP_SYS_ADMIN" : "Linux >= 5.8");
 			return app->stats_fd;
 		}
 	}
@@ -214,15 +217,22 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 	int ret;
 
 	if (!added) {
+		if (app->opts.n_ifaces && lnw_tc_set_has(&app->tc, it->ifindex))
+			lnw_iface_report(app->opts.json, it->name, it->ifindex, true);
 		lnw_tc_set_remove(&app->tc, it->ifindex);
 		return;
 	}
-	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex))
+	/* with -i, only those names: one that comes back is watched again */
+	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex) ||
+	    !lnw_iface_wanted(app->opts.ifaces, app->opts.n_ifaces, it->name))
 		return;
 	ret = lnw_tc_set_add(&app->tc, it, err, sizeof(err));
-	if (ret == -EPROTONOSUPPORT)
+	if (!ret && app->opts.n_ifaces)
+		lnw_iface_report(app->opts.json, it->name, it->ifindex, false);
+	/* any refusal is said, once; one already gone (a short-lived veth)
+	 * only with -v */
+	if (ret == -EPROTONOSUPPORT || (ret && ret != -ENODEV && ret != -ENOENT))
 		report_unwatched(app, it->ifindex, err);
-	/* it may be gone already (a short-lived veth): not fatal */
 	else if (ret && app->opts.verbose)
 		fprintf(stderr, "lnwatch: %s\n", err);
 }
@@ -230,24 +240,23 @@ static void on_link(void *ctx, const struct lnw_iface *it, bool added)
 /* Watching all: make the attachments match the interfaces that exist. */
 static int sync_all_ifaces(struct lnw_app *app, char *err, size_t len)
 {
-	struct lnw_iface *all = calloc(MAX_IFACES, sizeof(*all));
+	struct lnw_iface *all = NULL;
 	int n, i, j;
 
-	if (!all) {
-		snprintf(err, len, "out of memory");
-		return -ENOMEM;
-	}
-	n = lnw_ifaces_list(all, MAX_IFACES);
+	n = lnw_ifaces_list_all(&all); /* however many: no cap */
 	if (n < 0) {
 		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
-		free(all);
 		return n;
 	}
 	for (i = app->tc.n - 1; i >= 0; i--) {
 		for (j = 0; j < n && all[j].ifindex != app->tc.atts[i].ifindex; j++)
 			;
-		if (j == n)
-			lnw_tc_set_remove(&app->tc, app->tc.atts[i].ifindex);
+		if (j == n) { /* gone: as a link event would say it */
+			struct lnw_iface gone = { .ifindex = app->tc.atts[i].ifindex };
+
+			memcpy(gone.name, app->tc.atts[i].ifname, sizeof(gone.name));
+			on_link(app, &gone, false);
+		}
 	}
 	for (i = 0; i < n; i++)
 		on_link(app, &all[i], true);
@@ -265,13 +274,15 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 	app->tc.prog_fd[LNW_LL_ETHER] = bpf_program__fd(tc_program(app, false));
 	app->tc.prog_fd[LNW_LL_IP] = bpf_program__fd(tc_program(app, true));
 	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT);
+	/* before listing; with -i too: one deleted is said, and watched
+	 * again when one of that name comes back */
+	ret = lnw_link_monitor_open(&app->links);
+	if (ret) {
+		snprintf(err, len, "cannot watch interfaces (rtnetlink): %s",
+			 strerror(-ret));
+		return ret;
+	}
 	if (!o->n_ifaces) {
-		ret = lnw_link_monitor_open(&app->links); /* before listing */
-		if (ret) {
-			snprintf(err, len, "cannot watch interfaces (rtnetlink): %s",
-				 strerror(-ret));
-			return ret;
-		}
 		ret = sync_all_ifaces(app, err, len);
 		if (!ret && !app->tc.n) {
 			snprintf(err, len, "no non-loopback interface in this network "
@@ -280,11 +291,9 @@ static int attach_ifaces(struct lnw_app *app, char *err, size_t len)
 		}
 		return ret;
 	}
-	all = calloc(MAX_IFACES, sizeof(*all));
-	n = all ? lnw_ifaces_list(all, MAX_IFACES) : -ENOMEM;
+	n = lnw_ifaces_list_all(&all);
 	if (n < 0) {
 		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
-		free(all);
 		return n;
 	}
 	for (i = 0; i < o->n_ifaces && !ret; i++) {
@@ -625,8 +634,8 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			hooks_failing = ret < 0;
 			err[0] = '\0';
 		}
-		if (ferror(stdout))
-			return 0; /* reader went away (EPIPE) */
+		if (lnw_stdout_broken())
+			return 0; /* EPIPE: quietly; an error: the exit says it */
 		now = lnw_mono_ns();
 		if (next_interval && now >= next_interval) {
 			print_counters(app, "interval");
@@ -644,13 +653,13 @@ int lnw_watch_main(int argc, char **argv)
 	char err[512] = "";
 	int ret;
 
+	lnw_std_fds_open();         /* before any fd is opened */
+	lnw_stdout_check_at_exit(); /* --help >/dev/full too */
 	lnw_parse_args(argc, argv, &app.opts);
 	libbpf_debug = app.opts.verbose;
 	libbpf_set_print(libbpf_print);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	lnw_catch_signals(on_signal);
+	lnw_raise_fd_limit();
 	app.events.json = app.opts.json;
 	app.events.wide = app.opts.wide;
 	app.events.latency = app.opts.latency;
@@ -693,7 +702,7 @@ int lnw_watch_main(int argc, char **argv)
 	if (app.opts.verbose)
 		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
 			"martian reason %s, delivery %s, locations %s, route hooks %s "
-			"(%s), netns %u%s, types %s\n", app.tc.n, app.links ? " (+ new ones)" : "",
+			"(%s), netns %u%s, types %s\n", app.tc.n, app.opts.n_ifaces ? "" : " (+ new ones)",
 			lnw_attach_kind_name(app.tc.kind), join_path(&app), reason_path(&app),
 			bpf_program__autoload(app.skel->progs.lnw_sk_data_ready) ?
 			"sk_data_ready" : "none", location_path(&app),
