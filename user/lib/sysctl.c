@@ -13,15 +13,14 @@
 
 const char *lnw_conf_name(enum lnw_conf_knob knob)
 {
-	static const char *const names[LNW_CONF_N] = {
-		[LNW_CONF_ROUTE_LOCALNET] = "route_localnet",
-		[LNW_CONF_RP_FILTER] = "rp_filter",
-		[LNW_CONF_LOG_MARTIANS] = "log_martians",
-		[LNW_CONF_ACCEPT_LOCAL] = "accept_local",
-		[LNW_CONF_FORWARDING] = "forwarding",
-	};
-
-	return knob < LNW_CONF_N ? names[knob] : "?";
+	switch (knob) {
+	case LNW_CONF_ROUTE_LOCALNET: return "route_localnet";
+	case LNW_CONF_RP_FILTER: return "rp_filter";
+	case LNW_CONF_LOG_MARTIANS: return "log_martians";
+	case LNW_CONF_ACCEPT_LOCAL: return "accept_local";
+	case LNW_CONF_FORWARDING: return "forwarding";
+	default: return "?";
+	}
 }
 
 int lnw_conf_open(const char *dir, enum lnw_conf_knob knob)

@@ -306,12 +306,21 @@ static const char *left_out_why(const struct lnw_kernel *k, const char *prog,
 	return NULL;
 }
 
+/* "what (why): consequence", said when a program was left out; why is the
+ * helper the kernel lacks for it, else dflt. */
+static void say_left_out(const struct lnw_kernel *k, const char *prog, const char *what,
+			 const char *consequence, const char *dflt, char *buf, size_t len)
+{
+	char why[128], line[320];
+	const char *w = left_out_why(k, prog, why, sizeof(why));
+
+	snprintf(line, sizeof(line), "%s (%s): %s", what, w ? w : dflt, consequence);
+	say(buf, len, line);
+}
+
 void lnw_kernel_degraded(const struct lnwatch_bpf *skel, const struct lnw_kernel *k,
 			 bool flag_writes_seen, char *buf, size_t len)
 {
-	char why[128], line[320];
-	const char *w;
-
 	buf[0] = '\0';
 	if (!k->has_tcx)
 		say(buf, len, "attach clsact (no tcx before 6.6: a SIGKILLed lnwatch "
@@ -326,28 +335,20 @@ void lnw_kernel_degraded(const struct lnwatch_bpf *skel, const struct lnw_kernel
 	else if (!k->has_localnet_reason)
 		say(buf, len, "reason inferred (no SKB_DROP_REASON_IP_LOCALNET "
 		    "before 6.13): martians told apart by the flag and the missing route");
-	if (!bpf_program__autoload(skel->progs.lnw_sk_data_ready)) {
-		w = left_out_why(k, "lnw_sk_data_ready", why, sizeof(why));
-		snprintf(line, sizeof(line), "delivery none (%s): no delivered verdict, "
-			 "no EXPOSED, accepted packets end at their accept or their drop",
-			 w ? w : "no sock:sk_data_ready tracepoint: Linux 6.3");
-		say(buf, len, line);
-	}
-	if (!bpf_program__autoload(skel->progs.lnw_ksym)) {
-		w = left_out_why(k, "lnw_ksym", why, sizeof(why));
-		snprintf(line, sizeof(line), "location kallsyms (%s): each new drop "
-			 "location costs a scan of /proc/kallsyms, done for -j and -w only",
-			 w ? w : "forced");
-		say(buf, len, line);
-	}
-	if (!flag_writes_seen) {
-		w = left_out_why(k, "lnw_sysctl", why, sizeof(why));
-		snprintf(line, sizeof(line), "flag writes periodic-read (%s): "
-			 "route_localnet changes found within 0.1 s (all) to a few s "
-			 "(devices), writer unknown",
-			 w ? w : "the cgroup/sysctl program could not be attached");
-		say(buf, len, line);
-	}
+	if (!bpf_program__autoload(skel->progs.lnw_sk_data_ready))
+		say_left_out(k, "lnw_sk_data_ready", "delivery none",
+			     "no delivered verdict, no EXPOSED, accepted packets end at "
+			     "their accept or their drop",
+			     "no sock:sk_data_ready tracepoint: Linux 6.3", buf, len);
+	if (!bpf_program__autoload(skel->progs.lnw_ksym))
+		say_left_out(k, "lnw_ksym", "location kallsyms",
+			     "each new drop location costs a scan of /proc/kallsyms, done "
+			     "for -j and -w only", "forced", buf, len);
+	if (!flag_writes_seen)
+		say_left_out(k, "lnw_sysctl", "flag writes periodic-read",
+			     "route_localnet changes found within 0.1 s (all) to a few s "
+			     "(devices), writer unknown",
+			     "the cgroup/sysctl program could not be attached", buf, len);
 }
 
 void lnw_kernel_release(struct lnw_kernel *k)

@@ -79,7 +79,8 @@ static const struct argp_option argp_opts[] = {
 	{ "source", 's', "CIDR", 0, "Only sources in CIDR", 0 },
 	{ "verdict", OPT_VERDICT, "LIST", 0,
 	  "Only these verdicts, comma-separated, of: seen martian-dst "
-	  "martian-src accept drop delivered reply-refused local-refused", 0 },
+	  "martian-src accept drop delivered reply-refused local-refused "
+	  "dnat-exposed", 0 },
 	{ "interval", 'I', "SECONDS", 0, "Print the counters every SECONDS", 0 },
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,
 	  "Watch that network namespace (ip netns NAME, or a path)", 0 },
@@ -226,6 +227,15 @@ static void usage_error(struct argp_state *state, const char *fmt, ...)
 }
 
 
+/* -d and -I: seconds, more than 0, at most a week. */
+static void parse_period(struct argp_state *state, const char *what, const char *arg,
+			 double *out)
+{
+	if (lnw_parse_seconds(arg, out))
+		usage_error(state, "invalid %s '%s': want seconds, more than 0 and at "
+			    "most %d (a week)", what, arg, LNW_MAX_SECONDS);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct lnw_options *o = state->input;
@@ -252,9 +262,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->verbose = true;
 		break;
 	case 'd':
-		if (lnw_parse_seconds(arg, &o->duration_s))
-			usage_error(state, "invalid duration '%s': want seconds, more than 0 "
-				    "and at most %d (a week)", arg, LNW_MAX_SECONDS);
+		parse_period(state, "duration", arg, &o->duration_s);
 		break;
 	case OPT_READY_FILE:
 		if (!*arg)
@@ -282,12 +290,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (lnw_parse_verdicts(arg, &o->verdict_mask))
 			usage_error(state, "invalid --verdict '%s': want a list of "
 				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
-				    "local-refused", arg);
+				    "local-refused,dnat-exposed", arg);
 		break;
 	case 'I':
-		if (lnw_parse_seconds(arg, &o->interval_s))
-			usage_error(state, "invalid interval '%s': want seconds, more than 0 "
-				    "and at most %d (a week)", arg, LNW_MAX_SECONDS);
+		parse_period(state, "interval", arg, &o->interval_s);
 		break;
 	case OPT_NETNS:
 		if (!*arg)
