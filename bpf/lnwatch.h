@@ -71,6 +71,9 @@ enum lnw_stat {
 	LNW_STAT_RB_LOST = 0,     /* events that could not be reserved */
 	LNW_STAT_CNT_FULL = 1,    /* counter map full: a key was not added */
 	LNW_STAT_RATE_LIMITED = 2, /* events held back by the per-flow limit */
+	LNW_STAT_TC_MISSED = 3,    /* martians in our namespace that our tc
+				    * program never saw: something ahead of it
+				    * hid them (or an unwatched device) */
 	LNW_STAT_MAX,
 };
 

@@ -100,9 +100,12 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	if (in && in->state == LNW_IN_ARRIVED &&
 	    lnw_is_inflight(in, skb, e.ifindex, e.saddr))
 		e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
-	/* Outside --all-netns, only packets that crossed our tc program. */
-	if (!all_netns && !e.flags)
+	/* Outside --all-netns, only packets that crossed our tc program; one
+	 * that did not was hidden from it: counted, for the summary to say */
+	if (!all_netns && !e.flags) {
+		lnw_stat_inc(LNW_STAT_TC_MISSED);
 		return 0;
+	}
 
 	if (inferred) {
 		lnw_read_flags(dev, &e);

@@ -324,6 +324,8 @@ check_run() {
 	else fail "$name: output is JSON" "$(head -3 "$LNW_OUT")"; fi
 	check "$name: exit code" "$LNW_RC" 0
 	check "$name: lost events" "$(summ .lost_events)" 0
+	# every martian dropped here crossed lnwatch's tc program first
+	check "$name: no martian unseen by tc" "$(summ .tc_missed)" 0
 }
 
 e2e_done() {

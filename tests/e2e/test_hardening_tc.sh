@@ -135,9 +135,15 @@ done
 tc -n "$NODE" qdisc add dev eth0 clsact
 tc -n "$NODE" filter add dev eth0 ingress pref 1 protocol ip bpf da obj "$TMPD/pass.bpf.o" sec tc
 lnw_start "$NODE" --fallback clsact || fail "pref 1 taken" "lnwatch did not start"
+before_m=$(martian_dst)
+send4
 lnw_stop
 check "pref 1 taken: exit code" "$LNW_RC" 0
 check "pref 1 taken: says it runs behind it" "$(grep -c 'holds pref 1 at ingress: lnwatch cannot run before it' "$LNW_ERR")" 1
+# blind to them, and it says how much: martians the kernel dropped here
+# that never crossed lnwatch's program
+check_ge "pref 1 taken: the kernel dropped them as martians" $(($(martian_dst) - before_m)) 4
+check "pref 1 taken: none seen, all counted as missed" "$(martians) $(summ .tc_missed)" "0 4"
 check "pref 1 taken: the filter kept, ours gone" "$(filters | grep -c foreign_pass) $(ours)" "1 0"
 tc -n "$NODE" qdisc del dev eth0 clsact
 

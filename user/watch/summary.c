@@ -215,6 +215,7 @@ struct json_object *lnw_summary_json(const struct lnw_summary *s)
 	json_object_object_add(paths, "route_hooks", hooks);
 	json_object_object_add(paths, "flag_writes", lnw_json_str(s->flag_writes));
 	json_object_object_add(o, "flag_changes", json_object_new_uint64(s->flag_changes));
+	json_object_object_add(o, "tc_missed", json_object_new_uint64(s->tc_missed));
 	json_object_object_add(o, "exposures", exposures_json(s));
 	json_object_object_add(o, "paths", paths);
 	return o;
@@ -273,6 +274,10 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 			"(no packet to or from 127.0.0.0/8 seen)\n", f);
 	fprintf(f, "lost events: %llu   counter map overflow: %llu   held back by -r: %llu\n",
 		s->lost_events, s->counter_overflow, s->rate_limited);
+	if (s->tc_missed)
+		fprintf(f, "WARNING: %llu martian(s) dropped here never crossed lnwatch's tc "
+			"program:\n  another tc program ahead of it hides packets (see: tc "
+			"filter show; bpftool net)\n", s->tc_missed);
 	exposures_print(f, s);
 	if (s->latency)
 		latency_print(f, s->latency);

@@ -43,6 +43,9 @@ struct lnw_summary {
 	unsigned long long flag_changes; /* route_localnet changes said */
 	const char *flag_writes; /* seen by "cgroup/sysctl" | "periodic-read" */
 	bool filtered;           /* -p, -s or --verdict: only matches counted */
+	/* martians dropped here that the tc program never saw, when it is on
+	 * every device: something ahead of it hides packets (else 0) */
+	unsigned long long tc_missed;
 };
 
 json_object *lnw_summary_json(const struct lnw_summary *s);
