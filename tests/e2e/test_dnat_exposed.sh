@@ -46,6 +46,8 @@ table ip docker {
 NFT
 }
 reset() { ip netns exec "$NODE" nft flush ruleset; }
+# this run's netfilter links (bpftool 7.1 names the type by its number, 10)
+nf_links_ours() { lnw_links 10; }
 
 # exposed_case NAME WHERE(forwarded|local) PORT COUNTFILE [ARGS]
 exposed_case() {
@@ -83,13 +85,30 @@ drop_case() {
 	check "$name: not exposed" "$(cnt '.verdict=="dnat-exposed"') $(summ '.exposures|length')" "0 0"
 }
 
+# lnwatch first, Docker's rules after: the netfilter hooks are attached
+# only while a nat chain on PREROUTING exists, within a read of the ruleset
+lnw_start "$NODE" || fail "rules after start" "lnwatch did not start"
 docker_iptables || fail "iptables-nft" "rules refused"
+sleep 0.3
+before=$(cat "$TMPD/ct")
+ip netns exec "$PEER" "$PKTGEN" eth0 "$NODE_MAC" $PEER_IP 127.0.0.1 40000 8125 $N
+for _ in $(seq 40); do [ $(($(cat "$TMPD/ct") - before)) -ge $N ] && break; sleep 0.05; done
+lnw_stop
+check_run "rules after start"
+check "rules after start: it got there, and was seen" \
+	"$(($(cat "$TMPD/ct") - before)) $(cnt '.verdict=="dnat-exposed"')" "$N $N"
 exposed_case "docker -p, iptables" forwarded 8125 "$TMPD/ct"
 exposed_case "docker -p, iptables, old-kernel join" forwarded 8125 "$TMPD/ct" --fallback addr-join
 ipt -D FORWARD -o docker0 -j DOCKER
 drop_case "docker -p, FORWARD drops it"
 reset
+lnw_start "$NODE" || fail "no nat" "lnwatch did not start"
+check "no nat chain: no netfilter hook of ours attached" "$(nf_links_ours)" 0
+lnw_stop
 docker_nft
+lnw_start "$NODE" || fail "nat chain" "lnwatch did not start"
+check "a nat chain on PREROUTING: the three netfilter hooks attached" "$(nf_links_ours)" 3
+lnw_stop
 exposed_case "fib daddr type local, nftables" forwarded 8125 "$TMPD/ct"
 exposed_case "DNAT to a local address" local 9000 "$TMPD/host"
 # the guard newer Docker installs: raw PREROUTING, before the DNAT

@@ -2,6 +2,7 @@
 /* BPF netfilter links, by the bpf() syscall: libbpf 1.1 predates them. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/nfnl.h"
 #include "nf_hooks.h"
 
 /* UAPI values (Linux 6.4); Debian 12's headers predate them. */
@@ -66,6 +68,35 @@ int lnw_nf_hooks_attach(struct lnw_nf_hooks *h, int prog_fd, char *err, size_t l
 		h->fds[h->n++] = fd;
 	}
 	return 0;
+}
+
+#define LEGACY_EVERY 10 /* ticks: iptables-legacy changes bump no genid */
+
+int lnw_nf_hooks_update(struct lnw_nf_hooks *h, int prog_fd, char *err, size_t len)
+{
+	unsigned int genid = 0;
+	bool nat = false;
+	int ret;
+
+	if (lnw_nfnl_genid(&genid))
+		genid = 0; /* no nf_tables: the legacy table alone tells */
+	if (h->known && genid == h->genid && ++h->ticks % LEGACY_EVERY)
+		return 0;
+	ret = lnw_nfnl_prerouting_nat(&nat);
+	if (ret && ret != -EPROTONOSUPPORT && ret != -EOPNOTSUPP && ret != -ENOENT) {
+		snprintf(err, len, "cannot list nf_tables chains: %s", strerror(-ret));
+		return ret;
+	}
+	h->genid = genid;
+	h->known = true;
+	if (nat == (h->n > 0))
+		return 0;
+	if (!nat) {
+		lnw_nf_hooks_close(h);
+		return 1;
+	}
+	ret = lnw_nf_hooks_attach(h, prog_fd, err, len);
+	return ret ? ret : 1;
 }
 
 void lnw_nf_hooks_close(struct lnw_nf_hooks *h)

@@ -202,9 +202,9 @@ static void start_nf_hooks(struct lnw_app *app)
 		snprintf(why, sizeof(why), "this kernel has no netfilter BPF programs "
 			 "(Linux < 6.4): a packet to 127/8 that a DNAT sends to a real "
 			 "address (dnat-exposed) is not seen");
-	else if (!lnw_nf_hooks_attach(&app->nf, bpf_program__fd(app->skel->progs.lnw_nf),
-				      why, sizeof(why)))
-		return;
+	else if (lnw_nf_hooks_update(&app->nf, bpf_program__fd(app->skel->progs.lnw_nf),
+				     why, sizeof(why)) >= 0)
+		return; /* attached, or not until a nat chain on PREROUTING exists */
 	fprintf(stderr, "lnwatch: %s\n", why);
 }
 
@@ -312,6 +312,11 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 		now = lnw_mono_ns();
 		if (now >= next_flags) { /* not on every wakeup: once a tick */
 			next_flags = now + TICK_MS * 1000000LL;
+			if (bpf_program__autoload(app->skel->progs.lnw_nf) &&
+			    lnw_nf_hooks_update(&app->nf, bpf_program__fd(app->skel->progs.lnw_nf),
+						err, len) < 0)
+				fprintf(stderr, "lnwatch: %s\n", err);
+			err[0] = '\0';
 			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
 			lnw_app_say_flag_changes(app);
 			if (ret > 0)

@@ -16,6 +16,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "lib/json.h"
+#include "lib/nfnl.h"
 #include "lib/util.h"
 #include "compile.h"
 #include "nfnl.h"

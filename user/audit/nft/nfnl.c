@@ -13,39 +13,9 @@
 #include <linux/netfilter/nf_tables_compat.h>
 
 #include "lib/netlink.h"
+#include "lib/nfnl.h"
 #include "lib/util.h"
 #include "nfnl.h"
-
-static struct nlmsghdr *put_request(char *buf, int msg, unsigned short flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfg;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
-	nlh->nlmsg_flags = flags;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
-	nfg->nfgen_family = NFPROTO_UNSPEC; /* every family */
-	nfg->version = NFNETLINK_V0;
-	return nlh;
-}
-
-static int gen_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[NFTA_GEN_MAX + 1] = {};
-
-	lnw_nl_parse(nlh, sizeof(struct nfgenmsg), tb, NFTA_GEN_MAX);
-	if (tb[NFTA_GEN_ID])
-		*(unsigned int *)data = ntohl(mnl_attr_get_u32(tb[NFTA_GEN_ID]));
-	return MNL_CB_OK;
-}
-
-int lnw_nfnl_genid(unsigned int *genid)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-
-	return lnw_nl_request(NETLINK_NETFILTER, put_request(buf, NFT_MSG_GETGEN, NLM_F_ACK),
-			      gen_cb, genid);
-}
 
 /* One xt expression of a rule; 0 if expr is not one, -ENOMEM. */
 static int add_xt(struct lnw_nfnl_rule *r, const struct nlattr *expr)
@@ -261,14 +231,14 @@ int lnw_nfnl_read(struct lnw_nfnl_ruleset *rs)
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));
-	ret = lnw_nl_request(NETLINK_NETFILTER, put_request(buf, NFT_MSG_GETTABLE, NLM_F_DUMP),
+	ret = lnw_nl_request(NETLINK_NETFILTER, lnw_nfnl_put_request(buf, NFT_MSG_GETTABLE, NLM_F_DUMP),
 			     table_cb, rs);
 	if (!ret)
 		ret = lnw_nl_request(NETLINK_NETFILTER,
-				     put_request(buf, NFT_MSG_GETRULE, NLM_F_DUMP), rule_cb, rs);
+				     lnw_nfnl_put_request(buf, NFT_MSG_GETRULE, NLM_F_DUMP), rule_cb, rs);
 	if (!ret)
 		ret = lnw_nl_request(NETLINK_NETFILTER,
-				     put_request(buf, NFT_MSG_GETCHAIN, NLM_F_DUMP),
+				     lnw_nfnl_put_request(buf, NFT_MSG_GETCHAIN, NLM_F_DUMP),
 				     chain_cb, rs);
 	if (ret)
 		lnw_nfnl_free(rs);

@@ -57,9 +57,6 @@ struct lnw_nfnl_ruleset {
 	size_t n_chains, cap_chains;
 };
 
-/* The ruleset generation: equal before and after two reads means both
- * read the same ruleset. Returns 0 or -errno. */
-int lnw_nfnl_genid(unsigned int *genid);
 /* Every table, every rule with xt extensions and every device-bound chain,
  * all families. Returns 0 or -errno. */
 int lnw_nfnl_read(struct lnw_nfnl_ruleset *rs);
