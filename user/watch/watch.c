@@ -275,7 +275,7 @@ fail:
 static int watch(struct lnw_app *app, char *err, size_t len)
 {
 	long long end = 0, next_interval = 0, next_flags = 0, now;
-	bool hooks_failing = false;
+	bool hooks_failing = false, nf_failing = false;
 	struct epoll_event evs[3];
 	int n, i, ret = 0;
 
@@ -312,10 +312,13 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 		now = lnw_mono_ns();
 		if (now >= next_flags) { /* not on every wakeup: once a tick */
 			next_flags = now + TICK_MS * 1000000LL;
-			if (bpf_program__autoload(app->skel->progs.lnw_nf) &&
-			    lnw_nf_hooks_update(&app->nf, bpf_program__fd(app->skel->progs.lnw_nf),
-						err, len) < 0)
-				fprintf(stderr, "lnwatch: %s\n", err);
+			/* said once while it keeps failing, as the route hooks are */
+			ret = bpf_program__autoload(app->skel->progs.lnw_nf) ?
+			      lnw_nf_hooks_update(&app->nf, bpf_program__fd(app->skel->progs.lnw_nf),
+						  err, len) : 0;
+			if (ret < 0 && !nf_failing)
+				fprintf(stderr, "lnwatch: %s (retrying)\n", err);
+			nf_failing = ret < 0;
 			err[0] = '\0';
 			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
 			lnw_app_say_flag_changes(app);
