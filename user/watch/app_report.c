@@ -119,11 +119,7 @@ static void count_exposures(struct lnw_app *app)
 
 	for (i = 0; i < app->events.exposures.n; i++) {
 		struct lnw_exposure *x = &app->events.exposures.v[i];
-		struct lnw_exposure_key key = {
-			.netns = x->netns, .ifindex = x->ifindex, .saddr = x->saddr,
-			.sock_addr = x->sock_addr, .sock_port = x->sock_port, .proto = x->proto,
-		};
-		unsigned long long n = lnw_percpu_read(fd, &key);
+		unsigned long long n = lnw_percpu_read(fd, &x->key);
 
 		if (n)
 			x->packets = n;

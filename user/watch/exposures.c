@@ -19,14 +19,16 @@ bool lnw_is_exposure(const struct lnw_event *e)
 void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
 			const char *ifname, int pid, const char *comm)
 {
+	const struct lnw_exposure_key key = {
+		.netns = e->netns, .ifindex = e->ifindex, .saddr = e->saddr,
+		.sock_addr = e->sock_addr, .sock_port = e->sock_port, .proto = e->proto,
+	};
 	struct lnw_exposure *x;
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
 		x = &t->v[i];
-		if (x->saddr == e->saddr && x->sock_addr == e->sock_addr &&
-		    x->sock_port == e->sock_port && x->proto == e->proto &&
-		    !strcmp(x->ifname, ifname)) {
+		if (!memcmp(&x->key, &key, sizeof(key))) {
 			x->packets += 1 + e->suppressed;
 			x->rl_all |= e->rl_all != 0; /* LNW_FLAG_UNKNOWN: maybe */
 			x->rl_dev |= e->rl_dev != 0;
@@ -37,12 +39,7 @@ void lnw_exposures_note(struct lnw_exposures *t, const struct lnw_event *e,
 		return;
 	x = &t->v[t->n++];
 	memset(x, 0, sizeof(*x));
-	x->netns = e->netns;
-	x->ifindex = e->ifindex;
-	x->saddr = e->saddr;
-	x->sock_addr = e->sock_addr;
-	x->sock_port = e->sock_port;
-	x->proto = e->proto;
+	x->key = key;
 	snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
 	x->pid = pid;
 	snprintf(x->comm, sizeof(x->comm), "%s", comm ? comm : "");

@@ -10,12 +10,9 @@
 /* A loopback-only service reached from a real interface without NAT, seen
  * live: what `lnwatch audit` calls EXPOSED, confirmed by a packet. */
 struct lnw_exposure {
-	__u32 netns;
-	__u32 ifindex;
-	__u32 saddr;              /* who reached it */
-	__u32 sock_addr;          /* the service */
-	__u16 sock_port;
-	__u8 proto;
+	/* who reached which service, on which device: the key BPF counts its
+	 * packets under (exposure_pkts) */
+	struct lnw_exposure_key key;
 	char ifname[LNW_IFNAMSIZ];
 	int pid;
 	char comm[16];

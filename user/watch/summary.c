@@ -98,11 +98,11 @@ static json_object *exposures_json(const struct lnw_summary *s)
 		const struct lnw_exposure *x = &s->exposures[i];
 		json_object *o = json_object_new_object(), *rl;
 
-		json_object_object_add(o, "saddr", lnw_json_addr(x->saddr));
+		json_object_object_add(o, "saddr", lnw_json_addr(x->key.saddr));
 		json_object_object_add(o, "ifname", lnw_json_name(x->ifname));
-		json_object_object_add(o, "service_addr", lnw_json_addr(x->sock_addr));
-		json_object_object_add(o, "service_port", json_object_new_int(x->sock_port));
-		json_object_object_add(o, "proto", json_object_new_string(lnw_proto_name(x->proto, pbuf, sizeof(pbuf))));
+		json_object_object_add(o, "service_addr", lnw_json_addr(x->key.sock_addr));
+		json_object_object_add(o, "service_port", json_object_new_int(x->key.sock_port));
+		json_object_object_add(o, "proto", json_object_new_string(lnw_proto_name(x->key.proto, pbuf, sizeof(pbuf))));
 		json_object_object_add(o, "pid", x->pid > 0 ? json_object_new_int(x->pid) : NULL);
 		json_object_object_add(o, "comm", x->pid > 0 ? lnw_json_name(x->comm) : NULL);
 		json_object_object_add(o, "packets", json_object_new_uint64(x->packets));
@@ -151,23 +151,23 @@ static void exposures_print(FILE *f, const struct lnw_summary *s)
 	for (i = 0; i < s->n_exposures; i++) {
 		const struct lnw_exposure *x = &s->exposures[i];
 
-		lnw_format_addr(src, sizeof(src), x->saddr, 0, 0);
-		lnw_format_addr(svc, sizeof(svc), x->sock_addr, x->sock_port, x->proto);
+		lnw_format_addr(src, sizeof(src), x->key.saddr, 0, 0);
+		lnw_format_addr(svc, sizeof(svc), x->key.sock_addr, x->key.sock_port, x->key.proto);
 		lnw_name_printable(x->ifname, name, sizeof(name));
 		lnw_name_printable(x->pid > 0 ? x->comm : "?", comm, sizeof(comm));
 		if (x->via_dnat) {
-			lnw_format_addr(orig, sizeof(orig), x->orig_daddr, x->orig_dport, x->proto);
+			lnw_format_addr(orig, sizeof(orig), x->orig_daddr, x->orig_dport, x->key.proto);
 			fprintf(f, "  %s via %s -> %s DNAT> %s/%s: %llu packet(s)\n"
 				"    fix: a raw PREROUTING drop of 127.0.0.0/8 from non-loopback "
 				"devices, or a DNAT bound to one address\n",
-				src, name, orig, svc, lnw_proto_name(x->proto, pbuf, sizeof(pbuf)),
+				src, name, orig, svc, lnw_proto_name(x->key.proto, pbuf, sizeof(pbuf)),
 				x->packets);
 			continue;
 		}
 		fix_knobs(x, name, knobs, sizeof(knobs));
 		fprintf(f, "  %s via %s -> %s/%s (pid %d %s): %llu packet(s)\n"
 			"    fix: net.ipv4.conf.%s.route_localnet=0, or a guard rule\n",
-			src, name, svc, lnw_proto_name(x->proto, pbuf, sizeof(pbuf)), x->pid,
+			src, name, svc, lnw_proto_name(x->key.proto, pbuf, sizeof(pbuf)), x->pid,
 			comm, x->packets, knobs);
 	}
 }
