@@ -17,6 +17,8 @@ RUN_DEB_PKGS = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
 	       help2man lowdown
 DEB_PKGS  = $(RUN_DEB_PKGS) iproute2 jq nftables iptables python3 \
 	    libclang-rt-14-dev $(EXTRA_DEB_PKGS)
+# --metrics' tests: a real Prometheus (promtool comes with it), curl
+EXTRA_DEB_PKGS += prometheus curl
 
 ifeq ($(V),1)
 Q :=

@@ -30,3 +30,11 @@ bench-build: $(OUT)/tc_cost $(OUT)/bench_floor $(OUT)/blast $(OUT)/lnwatch $(OUT
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build
 	$(Q)OUT=$(OUT) tests/bench/bench.sh $(BENCH_ARGS)
+	$(Q)OUT=$(OUT) tests/bench/metrics_cost.sh
+
+# The loader's CPU per --metrics scrape with 300 interfaces, beside the
+# same time unscraped (tests/bench/metrics_cost.sh; $(OUT)/bench_metrics.json).
+.PHONY: bench-metrics
+bench-metrics: deps
+	$(Q)$(MAKE) --no-print-directory bench-build
+	$(Q)OUT=$(OUT) tests/bench/metrics_cost.sh

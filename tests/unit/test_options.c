@@ -208,6 +208,72 @@ static void t_cidr_rejects(void)
 	      "NULL accepted");
 }
 
+static void t_listen_accepts(void)
+{
+	static const struct { const char *in; int family; const char *addr; unsigned int port; } ok[] = {
+		{ "9862", AF_INET, "127.0.0.1", 9862 },
+		{ "1", AF_INET, "127.0.0.1", 1 },
+		{ "65535", AF_INET, "127.0.0.1", 65535 },
+		{ "0.0.0.0:9100", AF_INET, "0.0.0.0", 9100 },
+		{ "10.1.2.3:80", AF_INET, "10.1.2.3", 80 },
+		{ "[::1]:9862", AF_INET6, "::1", 9862 },
+		{ "[::]:9862", AF_INET6, "::", 9862 },
+		{ "[fe80::1:2]:443", AF_INET6, "fe80::1:2", 443 },
+	};
+	char buf[INET6_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; i < N(ok); i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = 0;
+		const void *a;
+		unsigned int port;
+		int r = lnw_parse_listen(ok[i].in, &ss, &len);
+
+		CHECK(!r, "'%s' -> %d", ok[i].in, r);
+		if (r)
+			continue;
+		CHECK(ss.ss_family == ok[i].family, "'%s': family %d", ok[i].in, ss.ss_family);
+		if (ss.ss_family == AF_INET6) {
+			a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+			CHECK(len == sizeof(struct sockaddr_in6), "'%s': len %u", ok[i].in, len);
+		} else {
+			a = &((struct sockaddr_in *)&ss)->sin_addr;
+			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+			CHECK(len == sizeof(struct sockaddr_in), "'%s': len %u", ok[i].in, len);
+		}
+		inet_ntop(ss.ss_family, a, buf, sizeof(buf));
+		CHECK(!strcmp(buf, ok[i].addr) && port == ok[i].port, "'%s' -> %s port %u",
+		      ok[i].in, buf, port);
+	}
+}
+
+static void t_listen_rejects(void)
+{
+	static const char *const bad[] = {
+		"", "0", "65536", "-1", "+80", " 80", "80 ", "0x50", "80a", ":80",
+		"127.0.0.1:", "127.0.0.1", "localhost:80", "1.2.3:80", "1.2.3.4.5:80",
+		"256.0.0.1:80", "::1:80", "[::1]", "[::1]:", "[127.0.0.1]:80",
+		"[::1:80", "::1]:80", "[]:80", "1.2.3.4:80:80", "[fe80::1%eth0]:80",
+		"1.2.3.4: 80",
+	};
+	size_t i;
+
+	for (i = 0; i < N(bad); i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = 77;
+		int r;
+
+		memset(&ss, 0x5a, sizeof(ss));
+		r = lnw_parse_listen(bad[i], &ss, &len);
+		CHECK(r == -EINVAL, "'%s' -> %d, want -EINVAL", bad[i], r);
+		CHECK(len == 77 && ss.ss_family == 0x5a5a, "'%s' rejected but written", bad[i]);
+	}
+	CHECK(lnw_parse_listen(NULL, &(struct sockaddr_storage){}, &(socklen_t){0}) == -EINVAL,
+	      "NULL accepted");
+}
+
 static void t_verdicts_accepts(void)
 {
 	static const struct { const char *in; unsigned int want; } ok[] = {
@@ -303,6 +369,8 @@ int main(void)
 		{ "parse_cidr leaves the mask alone when it refuses",
 		  t_cidr_reject_keeps_mask },
 		{ "parse_seconds takes up to a week", t_seconds_week },
+		{ "parse_listen: PORT, IPv4:PORT, [IPv6]:PORT", t_listen_accepts },
+		{ "parse_listen rejects names, bad ports, junk", t_listen_rejects },
 	};
 
 	return run_all(tests, N(tests));

@@ -120,6 +120,8 @@ void lnw_app_name_rows(const struct lnw_app *app, struct lnw_counter_row *rows, 
 		/* names from another namespace are not ours to look up */
 		if (!r->key.ifindex) /* local-refused: no receiving device */
 			snprintf(r->ifname, sizeof(r->ifname), "local");
+		else if (i && r[-1].key.netns == r->key.netns && r[-1].key.ifindex == r->key.ifindex)
+			memcpy(r->ifname, r[-1].ifname, sizeof(r->ifname)); /* sorted: one lookup a device */
 		else if (r->key.netns != app->netns_ino ||
 			 !if_indextoname(r->key.ifindex, r->ifname))
 			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
