@@ -70,4 +70,25 @@ void lnw_metrics_stop(struct lnw_metrics *m);
 int lnw_metrics_render(FILE *f, const struct lnw_app *app,
 		       const struct lnw_metrics_view *v);
 
+/* One series of lnwatch_packets_total and lnwatch_bytes_total. */
+struct lnw_counter_series {
+	char netns[24];
+	char ifname[16];
+	unsigned int verdict;
+	char reason[64];         /* "" for none */
+	unsigned long long packets, bytes;
+};
+/* The netns label of a folded series: not a number, so never a real one. */
+#define LNW_METRICS_FOLDED "_overflow"
+/* Sort by labels and sum series whose labels are the same (a series may
+ * appear once in a scrape); returns how many are left. */
+size_t lnw_metrics_merge_series(struct lnw_counter_series *s, size_t n);
+/* The family of packets (bytes false) or bytes: the first cap series,
+ * then the rest summed per verdict into {netns="_overflow",ifname=
+ * "_overflow",verdict=V,reason="_overflow"}, so that sums by verdict stay
+ * exact whatever the cap cut. Returns how many series it folded. */
+size_t lnw_metrics_counter_family(FILE *f, const char *name, const char *help,
+				  const struct lnw_counter_series *s, size_t n,
+				  bool bytes, size_t cap);
+
 #endif

@@ -24,18 +24,7 @@
 #include "metrics.h"
 #include "lnwatch.skel.h"
 
-/* The label every folded series carries in place of the netns inode (a
- * number, so never a real one) and of its other names. */
-#define FOLDED "_overflow"
-
-/* One series of lnwatch_packets_total / lnwatch_bytes_total. */
-struct counter_series {
-	char netns[24];
-	char ifname[LNW_IFNAMSIZ];
-	unsigned int verdict;
-	char reason[64];
-	unsigned long long packets, bytes;
-};
+#define FOLDED LNW_METRICS_FOLDED /* metrics.h */
 
 /* What the cap folded, per family, for lnwatch_metrics_series_folded. */
 struct folded {
@@ -44,7 +33,7 @@ struct folded {
 
 static int series_cmp(const void *a, const void *b)
 {
-	const struct counter_series *x = a, *y = b;
+	const struct lnw_counter_series *x = a, *y = b;
 	int c;
 
 	if ((c = strcmp(x->netns, y->netns)) || (c = strcmp(x->ifname, y->ifname)))
@@ -57,12 +46,12 @@ static int series_cmp(const void *a, const void *b)
 /* Rows as the summary names them, as series: sorted, and rows whose
  * labels are the same (a device deleted is if<index>, as one named so
  * may be) summed into one, since a series may appear once. */
-static int counter_series(const struct lnw_app *app, struct counter_series **out,
+static int counter_series(const struct lnw_app *app, struct lnw_counter_series **out,
 			  size_t *n_out)
 {
 	struct lnw_counter_row *rows;
-	struct counter_series *s;
-	size_t n, i, k = 0;
+	struct lnw_counter_series *s;
+	size_t n, i;
 	int ret;
 
 	*out = NULL;
@@ -88,7 +77,17 @@ static int counter_series(const struct lnw_app *app, struct counter_series **out
 		s[i].bytes = rows[i].val.bytes;
 	}
 	free(rows);
-	qsort(s, n, sizeof(*s), series_cmp);
+	*out = s;
+	*n_out = lnw_metrics_merge_series(s, n);
+	return 0;
+}
+
+size_t lnw_metrics_merge_series(struct lnw_counter_series *s, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n)
+		qsort(s, n, sizeof(*s), series_cmp);
 	for (i = 0; i < n; i++) {
 		if (k && !series_cmp(&s[k - 1], &s[i])) {
 			s[k - 1].packets += s[i].packets;
@@ -97,16 +96,12 @@ static int counter_series(const struct lnw_app *app, struct counter_series **out
 			s[k++] = s[i];
 		}
 	}
-	*out = s;
-	*n_out = k;
-	return 0;
+	return k;
 }
 
-/* packets or bytes: the first LNW_METRICS_MAX_SERIES series, then the
- * rest summed per verdict into {netns="_overflow",...}: sums by verdict
- * stay exact whatever the cap cut. */
-static void counter_family(FILE *f, const char *name, const char *help,
-			   const struct counter_series *s, size_t n, bool bytes)
+size_t lnw_metrics_counter_family(FILE *f, const char *name, const char *help,
+				  const struct lnw_counter_series *s, size_t n,
+				  bool bytes, size_t cap)
 {
 	unsigned long long folded[LNW_VERDICT_MAX] = {};
 	bool any[LNW_VERDICT_MAX] = {};
@@ -119,7 +114,7 @@ static void counter_family(FILE *f, const char *name, const char *help,
 	for (i = 0; i < n; i++) {
 		unsigned long long v = bytes ? s[i].bytes : s[i].packets;
 
-		if (i >= LNW_METRICS_MAX_SERIES && s[i].verdict < LNW_VERDICT_MAX) {
+		if (i >= cap && s[i].verdict < LNW_VERDICT_MAX) {
 			folded[s[i].verdict] += v;
 			any[s[i].verdict] = true;
 			continue;
@@ -137,22 +132,22 @@ static void counter_family(FILE *f, const char *name, const char *help,
 		l[2].value = lnw_verdict_name((unsigned int)i);
 		lnw_prom_sample_u64(f, name, l, 4, folded[i]);
 	}
+	return n > cap ? n - cap : 0;
 }
 
 static int render_counters(FILE *f, const struct lnw_app *app, struct folded *fo)
 {
-	struct counter_series *s;
+	struct lnw_counter_series *s;
 	size_t n;
 	int ret = counter_series(app, &s, &n);
 
 	if (ret)
 		return ret;
-	counter_family(f, "lnwatch_packets_total", "Packets to or from 127.0.0.0/8 on a "
-		       "non-loopback interface, by verdict (exact per-CPU sums, as the summary)",
-		       s, n, false);
-	counter_family(f, "lnwatch_bytes_total", "Their bytes (IP length), as "
-		       "lnwatch_packets_total", s, n, true);
-	fo->counters = n > LNW_METRICS_MAX_SERIES ? n - LNW_METRICS_MAX_SERIES : 0;
+	fo->counters = lnw_metrics_counter_family(f, "lnwatch_packets_total", "Packets "
+		"to or from 127.0.0.0/8 on a non-loopback interface, by verdict (exact "
+		"per-CPU sums, as the summary)", s, n, false, LNW_METRICS_MAX_SERIES);
+	lnw_metrics_counter_family(f, "lnwatch_bytes_total", "Their bytes (IP length), "
+		"as lnwatch_packets_total", s, n, true, LNW_METRICS_MAX_SERIES);
 	free(s);
 	return 0;
 }
