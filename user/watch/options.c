@@ -38,8 +38,7 @@ static const char doc[] =
 "    lnwatch -r 0 -I 5 --latency  # every event, counters every 5 s, timing\n"
 "    lnwatch --netns node     # the namespace of `ip netns add node`\n"
 "    ip netns exec node lnwatch --ready-file /run/lnw.ready  # for scripts\n"
-"    lnwatch -q --metrics 9862    # a daemon: Prometheus scrapes\n"
-"                                 # http://127.0.0.1:9862/metrics\n"
+"    lnwatch -q --metrics 9862    # a daemon: http://127.0.0.1:9862/metrics\n"
 "\n"
 "Exit status:\n"
 "    0   after a clean stop (SIGINT, SIGTERM, or the end of -d)\n"
@@ -102,8 +101,8 @@ static const struct argp_option argp_opts[] = {
 	  "the summary stay", 0 },
 	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR: "
-	  "127.0.0.1, or a numeric IPv4 or [IPv6] address) from the namespace "
-	  "lnwatch started in", 0 },
+	  "127.0.0.1 by default, or numeric IPv4 or [IPv6]), bound where "
+	  "lnwatch starts, before --netns", 0 },
 	/* a test switch: hidden from --help, documented in the README's Tests */
 	{ "fallback", OPT_FALLBACK, "LIST", OPTION_HIDDEN,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
