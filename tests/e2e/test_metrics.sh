@@ -187,6 +187,22 @@ check "prometheus: every scrape taken" "$(promq 'min_over_time(up{job="lnwatch"}
 check "prometheus: no duplicate, out-of-order or rejected sample" "$(in_node curl -sf \
 	"http://$PROM/metrics" | awk '/^prometheus_target_scrapes_(sample_duplicate_timestamp|sample_out_of_order|sample_out_of_bounds|exceeded_sample_limit)_total / { s += $2 } END { print s + 0 }')" 0
 
+# ---- --netns: served where lnwatch starts, about the namespace it watches ----------
+rm -f "$TMPD/ready2"
+ip netns exec "$PEER" "$LNW" -q --netns "$NODE" --metrics 127.0.0.1:$((PORT + 1)) \
+	--ready-file "$TMPD/ready2" >"$TMPD/netns.out" 2>&1 &
+npid=$!
+PIDS+=("$npid")
+for _ in $(seq 100); do [ -f "$TMPD/ready2" ] && break; sleep 0.05; done
+nbody=$(ip netns exec "$PEER" curl -sf --max-time 5 "http://127.0.0.1:$((PORT + 1))/metrics")
+check "--netns: the watched namespace's devices and inode" \
+	"$(printf '%s\n' "$nbody" | grep -c "^lnwatch_route_localnet{netns=\"$(netns_inode "$NODE")\",ifname=\"h")" 1
+check "--netns: no socket in the watched namespace" \
+	"$(code "http://127.0.0.1:$((PORT + 1))/metrics")" 000
+kill -INT "$npid"
+wait "$npid"
+check "--netns: exit code" $? 0
+
 # ---- the end: lnwatch's own summary and the kernel agree ----------------------------
 lnw_stop
 after=$(martian_dst)
