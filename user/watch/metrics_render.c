@@ -69,9 +69,9 @@ static int counter_series(const struct lnw_app *app, struct lnw_counter_series *
 		snprintf(s[i].netns, sizeof(s[i].netns), "%u", rows[i].key.netns);
 		snprintf(s[i].ifname, sizeof(s[i].ifname), "%s", rows[i].ifname);
 		s[i].verdict = rows[i].key.verdict;
-		if (rows[i].reason) /* a reason the kernel has no name for: its number */
+		if (rows[i].reason)
 			snprintf(s[i].reason, sizeof(s[i].reason), "%s", rows[i].reason);
-		else if (rows[i].key.reason)
+		else if (rows[i].key.reason) /* one the kernel has no name for */
 			snprintf(s[i].reason, sizeof(s[i].reason), "%u", rows[i].key.reason);
 		s[i].packets = rows[i].val.packets;
 		s[i].bytes = rows[i].val.bytes;
