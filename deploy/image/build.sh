@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # The container image, offline, FROM scratch: BINARY and the shared
 # libraries ldd names (deploy/put-elf.sh, as the kernel matrix's
-# initramfs), an /etc/passwd for user names, built by buildah from
+# initramfs), a static busybox for the Kubernetes audit container's loop
+# (/bin/busybox, no applet links), an /etc/passwd for user names, built by
+# buildah from
 # deploy/image/Containerfile as IMAGE.
 #
 # usage: deploy/image/build.sh BINARY IMAGE     (`make image`)
@@ -14,6 +16,7 @@ ctx=$(mktemp -d "${TMPDIR:-/tmp}/lnwimg.XXXXXX")
 trap 'rm -rf "$ctx"' EXIT
 cp "$here/Containerfile" "$ctx/"
 put_elf "$ctx/rootfs" "$bin" /usr/sbin/lnwatch
+put_elf "$ctx/rootfs" /bin/busybox /bin/busybox
 mkdir -p "$ctx/rootfs/etc" "$ctx/rootfs/tmp"
 chmod 1777 "$ctx/rootfs/tmp"
 echo 'root:x:0:0:root:/:/usr/sbin/lnwatch' >"$ctx/rootfs/etc/passwd"

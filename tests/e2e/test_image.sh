@@ -34,8 +34,8 @@ podman create --name "$CTR" "$IMG" >/dev/null 2>&1 &&
 podman rm -f "$CTR" >/dev/null 2>&1
 echo "# in the image: $(echo "$mnt_list" | grep -v '/$' | tr '\n' ' ')"
 check "it holds usr/sbin/lnwatch" "$(echo "$mnt_list" | grep -c '^usr/sbin/lnwatch$')" 1
-check "every file is lnwatch, a shared library, etc/passwd or etc/group" \
-	"$(echo "$mnt_list" | grep -v -e '/$' -e '^usr/sbin/lnwatch$' -e '\.so' -e '^etc/passwd$' -e '^etc/group$' -e '^$' | tr '\n' ' ')" ""
+check "every file is lnwatch, a shared library, busybox, etc/passwd or etc/group" \
+	"$(echo "$mnt_list" | grep -v -e '/$' -e '^usr/sbin/lnwatch$' -e '\.so' -e '^bin/busybox$' -e '^etc/passwd$' -e '^etc/group$' -e '^$' | tr '\n' ' ')" ""
 check "--version from the image" \
 	"$("${PODMAN[@]}" --network none "$IMG" --version 2>&1)" "$("$OUT/lnwatch" --version)"
 
@@ -83,4 +83,21 @@ else
 	check "route_localnet writes seen through the host's cgroup2" \
 		"$(jq -r 'select(.type=="summary") | .paths.flag_writes' "$TMPD/ctr.out")" "cgroup/sysctl"
 fi
+# The Kubernetes audit container's command, with its capabilities and the
+# runtime's default seccomp profile: the textfile, status 1 (a TCP service
+# on 127.0.0.1 and route_localnet on eth0 in the namespace; host PID, as
+# the DaemonSet, to name its owner)
+bg "$NODE" $NETPY tcp-server 127.0.0.1 5001 "$TMPD/tcp"
+for i in $(seq 100); do [ -f "$TMPD/tcp" ] && break; sleep 0.05; done
+rl "$NODE" eth0 1
+mkdir -p "$TMPD/textfile"
+"${PODMAN[@]}" --network "ns:/run/netns/$NODE" --cap-drop all \
+	--cap-add net_admin,sys_ptrace,dac_read_search --read-only --pid host \
+	-v "$TMPD/textfile:/textfile" --entrypoint /bin/busybox "$IMG" sh -c \
+	'/usr/sbin/lnwatch audit --prometheus /textfile/lnwatch.prom >/dev/null; echo $?' >"$TMPD/audit.rc" 2>"$TMPD/audit.err"
+check "the audit container: exit 1 (exposed)" "$(cat "$TMPD/audit.rc")" 1
+check "the audit container: its textfile says status 1" \
+	"$(grep -c '^lnwatch_audit_status 1$' "$TMPD/textfile/lnwatch.prom" 2>/dev/null)" 1
+check "the audit container: the exposed service with its owner" \
+	"$(grep -c 'lnwatch_audit_exposed{ifname="eth0",proto="tcp",addr="127.0.0.1",port="5001",comm="python3",status="exposed"} 1' "$TMPD/textfile/lnwatch.prom" 2>/dev/null)" 1
 check "no container of ours left" "$(podman ps -a --filter "name=$CTR" --format '{{.Names}}')" ""

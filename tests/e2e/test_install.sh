@@ -87,6 +87,15 @@ fi
 sed -i 's|^ExecStart=[^ ]*|&.missing|' "$UNITS/lnwatch.service"
 out=$(cd "$UNITS" && MANPATH=$DEST/usr/share/man systemd-analyze verify ./lnwatch.service 2>&1)
 check "verify would see a wrong ExecStart" "$(echo "$out" | grep -c 'is not executable')" 1
+# every option of every ExecStart is one of this binary's
+for o in $(sed -n 's/^ExecStart=[^ ]* //p' "$UNITS"/*.service | tr ' ' '\n' | grep '^-'); do
+	if "$BIN" --help | grep -q -- "^ *\(-[a-zA-Z], \)\{0,1\}$o\b\|^ *$o," ||
+	   "$BIN" audit --help | grep -q -- "^ *\(-[a-zA-Z], \)\{0,1\}$o\b"; then
+		ok "ExecStart option $o is an option of lnwatch"
+	else
+		fail "ExecStart option $o is an option of lnwatch" "not in --help"
+	fi
+done
 for u in lnwatch.service lnwatch-audit.service; do
 	score=$(cd "$UNITS" && systemd-analyze security --offline=true "./$u" 2>&1 |
 		sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
