@@ -24,6 +24,9 @@
 
 struct bpf_program;
 struct lnwatch_bpf;
+struct lnw_counter_row;
+struct lnw_metrics;
+struct lnw_prog_cost;
 
 struct lnw_app {
 	struct lnw_options opts;
@@ -42,6 +45,7 @@ struct lnw_app {
 	struct lnw_ready_file ready;
 	int unwatched[MAX_UNWATCHED]; /* ifindexes of devices not parsed */
 	int n_unwatched;
+	struct lnw_metrics *metrics;  /* --metrics: the exporter, or NULL */
 };
 
 /* app_ifaces.c: -i names exactly, or every non-loopback interface, now
@@ -60,5 +64,12 @@ void lnw_app_report_route_hooks(const struct lnw_app *app, bool initial);
 void lnw_app_report_route_localnet_on(const struct lnw_app *app);
 void lnw_app_say_flag_changes(struct lnw_app *app);
 void lnw_app_print_counters(struct lnw_app *app, const char *type);
+/* What the summary and the metrics share; both read only what is fixed
+ * once the watch runs (the kernel's names, the netns, the programs), so
+ * the exporter's thread may call them: counter rows' interface and reason
+ * names, and each program's cost so far (--overhead), at most max. */
+void lnw_app_name_rows(const struct lnw_app *app, struct lnw_counter_row *rows, size_t n);
+size_t lnw_app_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
+			  size_t max);
 
 #endif

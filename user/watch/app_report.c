@@ -86,9 +86,8 @@ const char *lnw_app_location_path(const struct lnw_app *app)
 	return bpf_program__autoload(app->skel->progs.lnw_ksym) ? "kernel" : "kallsyms";
 }
 
-/* What each program cost so far (--overhead). */
-static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
-			      size_t max)
+size_t lnw_app_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
+			  size_t max)
 {
 	struct bpf_program *prog;
 	size_t n = 0;
@@ -108,6 +107,23 @@ static size_t read_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *o
 		n++;
 	}
 	return n;
+}
+
+void lnw_app_name_rows(const struct lnw_app *app, struct lnw_counter_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct lnw_counter_row *r = &rows[i];
+
+		r->reason = r->key.reason ? lnw_drop_reason_name(&app->kernel, r->key.reason) : NULL;
+		/* names from another namespace are not ours to look up */
+		if (!r->key.ifindex) /* local-refused: no receiving device */
+			snprintf(r->ifname, sizeof(r->ifname), "local");
+		else if (r->key.netns != app->netns_ino ||
+			 !if_indextoname(r->key.ifindex, r->ifname))
+			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
+	}
 }
 
 /* Each observed exposure's packets, exactly as BPF counted them (its
@@ -151,21 +167,10 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 		.filtered = app->opts.port || app->opts.src_mask || app->opts.verdict_mask,
 	};
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
-	size_t i;
 
 	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters), &rows, &s.n_rows))
 		lnw_error(app->opts.json, "cannot read counters");
-	for (i = 0; i < s.n_rows; i++) {
-		struct lnw_counter_row *r = &rows[i];
-
-		r->reason = r->key.reason ? lnw_drop_reason_name(&app->kernel, r->key.reason) : NULL;
-		/* names from another namespace are not ours to look up */
-		if (!r->key.ifindex) /* local-refused: no receiving device */
-			snprintf(r->ifname, sizeof(r->ifname), "local");
-		else if (r->key.netns != app->netns_ino ||
-			 !if_indextoname(r->key.ifindex, r->ifname))
-			snprintf(r->ifname, sizeof(r->ifname), "if%u", r->key.ifindex);
-	}
+	lnw_app_name_rows(app, rows, s.n_rows);
 	s.rows = rows;
 	count_exposures(app);
 	s.lost_events = lnw_stat_read(stats_fd, LNW_STAT_RB_LOST);
@@ -179,7 +184,7 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 		s.latency = latency;
 	if (app->stats_fd >= 0) {
 		s.progs = costs;
-		s.n_progs = read_prog_costs(app, costs, LNW_ARRAY_SIZE(costs));
+		s.n_progs = lnw_app_prog_costs(app, costs, LNW_ARRAY_SIZE(costs));
 	}
 	if (app->opts.json)
 		lnw_json_emit(stdout, lnw_summary_json(&s));

@@ -87,7 +87,7 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 		   lnw_drop_reason_name(ev->kernel, e->reason) : NULL;
 	v.wall_ns = (long long)e->ts_ns + ev->mono_to_wall_ns;
 	/* only where shown: without the kernel's help a name costs ~45 ms */
-	if (ev->json || ev->wide)
+	if ((ev->json || ev->wide) && !ev->quiet)
 		v.location = lnw_ksyms_name(ev->ksyms, e->drop_loc);
 	if (e->verdict == LNW_DELIVERED) {
 		owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
@@ -105,6 +105,8 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 	v.exposure = lnw_is_exposure(e);
 	if (v.exposure)
 		lnw_exposures_note(&ev->exposures, e, ifname, v.pid, v.comm);
+	if (ev->quiet)
+		return;
 	/* both assembled by hand: the drain's cost under a flood */
 	if (ev->json)
 		lnw_event_json_line(&v, line, sizeof(line));

@@ -20,6 +20,7 @@ struct lnw_events {
 	unsigned int netns;                  /* ours: where routes can be asked */
 	FILE *out;
 	bool json, wide, latency;
+	bool quiet;                 /* -q: exposures noted, no event lines */
 	struct lnw_owner_cache *owners; /* socket inode -> process */
 	struct lnw_ksyms *ksyms;        /* drop locations -> names */
 	long long mono_to_wall_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */

@@ -38,6 +38,8 @@ static const char doc[] =
 "    lnwatch -r 0 -I 5 --latency  # every event, counters every 5 s, timing\n"
 "    lnwatch --netns node     # the namespace of `ip netns add node`\n"
 "    ip netns exec node lnwatch --ready-file /run/lnw.ready  # for scripts\n"
+"    lnwatch -q --metrics 9862    # a daemon: Prometheus scrapes\n"
+"                                 # http://127.0.0.1:9862/metrics\n"
 "\n"
 "Exit status:\n"
 "    0   after a clean stop (SIGINT, SIGTERM, or the end of -d)\n"
@@ -56,6 +58,7 @@ enum {
 	OPT_OVERHEAD,
 	OPT_HOOKS_ALWAYS,
 	OPT_BTF,
+	OPT_METRICS,
 };
 
 static const struct argp_option argp_opts[] = {
@@ -94,6 +97,13 @@ static const struct argp_option argp_opts[] = {
 	{ "btf", OPT_BTF, "FILE", 0,
 	  "Kernel types from FILE (raw BTF, as BTFHub's) instead of "
 	  "/sys/kernel/btf/vmlinux", 0 },
+	{ "quiet", 'q', NULL, 0,
+	  "No event lines (a daemon's): counters, flag changes, warnings and "
+	  "the summary stay", 0 },
+	{ "metrics", OPT_METRICS, "[ADDR:]PORT", 0,
+	  "Serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR: "
+	  "127.0.0.1, or a numeric IPv4 or [IPv6] address) from the namespace "
+	  "lnwatch started in", 0 },
 	/* a test switch: hidden from --help, documented in the README's Tests */
 	{ "fallback", OPT_FALLBACK, "LIST", OPTION_HIDDEN,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
@@ -209,6 +219,55 @@ int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask)
 	return 0;
 }
 
+int lnw_parse_listen(const char *s, struct sockaddr_storage *addr,
+		     socklen_t *len)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)addr;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port_s = s, *colon;
+	struct in6_addr a6;
+	struct in_addr a4 = { .s_addr = htonl(INADDR_LOOPBACK) };
+	unsigned int port;
+	bool v6 = false;
+
+	if (!s)
+		return -EINVAL;
+	colon = strrchr(s, ':');
+	if (colon) { /* ADDR:PORT; an IPv6 address in brackets */
+		size_t n = (size_t)(colon - s);
+
+		port_s = colon + 1;
+		if (n >= sizeof(host) || n == 0)
+			return -EINVAL;
+		memcpy(host, s, n);
+		host[n] = '\0';
+		if (host[0] == '[' && host[n - 1] == ']') {
+			host[n - 1] = '\0';
+			if (inet_pton(AF_INET6, host + 1, &a6) != 1)
+				return -EINVAL;
+			v6 = true;
+		} else if (inet_pton(AF_INET, host, &a4) != 1) {
+			return -EINVAL;
+		}
+	}
+	if (lnw_parse_uint(port_s, 1, 65535, &port))
+		return -EINVAL;
+	memset(addr, 0, sizeof(*addr)); /* only now: a refusal writes nothing */
+	if (v6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = a6;
+		in6->sin6_port = htons((unsigned short)port);
+		*len = sizeof(*in6);
+	} else {
+		in4->sin_family = AF_INET;
+		in4->sin_addr = a4;
+		in4->sin_port = htons((unsigned short)port);
+		*len = sizeof(*in4);
+	}
+	return 0;
+}
+
 /* Bad arguments: argp's message, or {"error":...} when -j was asked for. */
 __attribute__((format(printf, 2, 3)))
 static void usage_error(struct argp_state *state, const char *fmt, ...)
@@ -314,6 +373,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			usage_error(state, "empty --btf");
 		o->btf_path = arg;
 		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case OPT_METRICS:
+		if (lnw_parse_listen(arg, &o->metrics_addr, &o->metrics_addr_len))
+			usage_error(state, "invalid --metrics '%s': want PORT, A.B.C.D:PORT or "
+				    "[IPv6]:PORT, numeric, PORT 1..65535", arg);
+		o->metrics = arg;
+		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))
 			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer,kallsyms", arg);
@@ -337,7 +405,7 @@ void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
 	opts->ringbuf_kib = 1024;
 	opts->rate = LNW_DEFAULT_RATE;
 	/* known before parsing, so every usage error can be JSON */
-	opts->json = lnw_wants_json(argc, argv, "jwv");
+	opts->json = lnw_wants_json(argc, argv, "jwvq");
 	argp_err_exit_status = LNW_EXIT_USAGE;
 	if (!opts->json) {
 		argp_parse(&argp, argc, argv, 0, NULL, opts);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #define LNW_MAX_IFACES 64
 #define LNW_EXIT_USAGE 64 /* argp's own exit code for bad arguments */
@@ -39,6 +40,10 @@ struct lnw_options {
 	bool overhead;            /* --overhead: per-program cost */
 	bool route_hooks_always;  /* attached even while route_localnet is off */
 	const char *btf_path;     /* --btf FILE: kernel types, else the kernel's */
+	bool quiet;               /* -q: no event lines (a daemon's) */
+	const char *metrics;      /* --metrics [ADDR:]PORT as given, or NULL */
+	struct sockaddr_storage metrics_addr; /* ... and where it listens */
+	socklen_t metrics_addr_len;
 };
 
 #define LNW_DEFAULT_RATE 5 /* events/s per flow: readable under a flood */
@@ -57,5 +62,9 @@ int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
 int lnw_parse_cidr(const char *s, unsigned int *net, unsigned int *mask);
 /* "accept,drop" -> 1 << verdict bits (names as lnw_verdict_name()). */
 int lnw_parse_verdicts(const char *s, unsigned int *mask);
+/* --metrics: "PORT" (127.0.0.1), "A.B.C.D:PORT" or "[IPv6]:PORT", numeric
+ * only, PORT 1..65535 -> a socket address and its length. */
+int lnw_parse_listen(const char *s, struct sockaddr_storage *addr,
+		     socklen_t *len);
 
 #endif

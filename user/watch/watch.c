@@ -34,6 +34,7 @@
 #include "iface_state.h"
 #include "kernel.h"
 #include "link_monitor.h"
+#include "metrics.h"
 #include "nf_hooks.h"
 #include "options.h"
 #include "ready_file.h"
@@ -286,7 +287,7 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 	lnw_app_report_route_hooks(app, true);
 	lnw_app_report_route_localnet_on(app);
 	lnw_event_line_netns(app->netns_ino, app->opts.all_netns);
-	if (!app->opts.json)
+	if (!app->opts.json && !app->opts.quiet)
 		printf("%s\n", lnw_event_header(app->opts.wide));
 	fflush(stdout);
 	while (!exiting) {
@@ -322,6 +323,7 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			err[0] = '\0';
 			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
 			lnw_app_say_flag_changes(app);
+			lnw_metrics_publish(app->metrics, app);
 			if (ret > 0)
 				lnw_app_report_route_hooks(app, false);
 			/* martians are still watched: say it, try again next tick */
@@ -359,8 +361,14 @@ int lnw_watch_main(int argc, char **argv)
 	app.events.json = app.opts.json;
 	app.events.wide = app.opts.wide;
 	app.events.latency = app.opts.latency;
+	app.events.quiet = app.opts.quiet;
 
 	ret = check_privileges(err, sizeof(err));
+	/* bound where lnwatch starts, before --netns: metrics.h says why */
+	if (!ret && app.opts.metrics)
+		ret = lnw_metrics_listen(&app.metrics, (struct sockaddr *)&app.opts.metrics_addr,
+					 app.opts.metrics_addr_len, app.opts.metrics,
+					 err, sizeof(err));
 	if (!ret && app.opts.netns)
 		ret = lnw_netns_enter(app.opts.netns, err, sizeof(err));
 	if (ret)
@@ -408,6 +416,12 @@ int lnw_watch_main(int argc, char **argv)
 			app.opts.btf_path ? app.opts.btf_path : "/sys/kernel/btf/vmlinux");
 	if (app.opts.verbose) /* and why, if something is */
 		lnw_kernel_print_missing(stderr, app.skel, &app.kernel, app.flags.link);
+	/* serving before the ready file: ready means scrapable */
+	if (app.metrics) {
+		ret = lnw_metrics_start(app.metrics, &app, err, sizeof(err));
+		if (ret)
+			goto cleanup;
+	}
 	if (app.opts.ready_file) {
 		ret = lnw_ready_file_make(&app.ready, app.opts.ready_file, err, sizeof(err));
 		if (ret)
@@ -424,6 +438,7 @@ int lnw_watch_main(int argc, char **argv)
 cleanup:
 	if (err[0])
 		lnw_error(app.opts.json, "%s", err);
+	lnw_metrics_stop(app.metrics); /* before what a scrape reads goes */
 	lnw_tc_set_clear(&app.tc);
 	lnw_flag_events_close(&app.flags);
 	lnw_nf_hooks_close(&app.nf);
