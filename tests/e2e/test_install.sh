@@ -57,6 +57,32 @@ check "it counts the 7 martians a neighbour sent" \
 check "it sees route_localnet writes (cgroup/sysctl), no fallback" \
 	"$(jq -r 'select(.type=="summary") | .paths.flag_writes' "$TMPD/run.json")" "cgroup/sysctl"
 
+# lnwatch.service's own command line, with the same capabilities: a scrape
+# from inside the namespace has the martians, SIGTERM ends it with 0
+read -r -a args <<<"$(sed -n 's/^ExecStart=[^ ]* //p' "$DEST/usr/lib/systemd/system/lnwatch.service")"
+ip netns exec "$NODE" unshare -m sh -c 'mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+	c=$1 b=$2; shift 2
+	exec setpriv --reuid 61234 --regid 61234 --clear-groups --bounding-set "-all,$c" \
+		--inh-caps "-all,$c" --ambient-caps "-all,$c" -- "$b" "$@"' sh "$caps" \
+	"$TMPD/lnwatch.run" "${args[@]}" >"$TMPD/svc.out" 2>"$TMPD/svc.err" &
+SVC=$!
+PIDS+=("$SVC")
+addr=$(printf '%s\n' "${args[@]}" | grep -m1 -E '^[0-9.]+:[0-9]+$')
+scrape() {
+	ip netns exec "$NODE" python3 -c 'import sys, urllib.request
+print(urllib.request.urlopen("http://%s/metrics" % sys.argv[1], timeout=2).read().decode())' "$addr"
+}
+for i in $(seq 100); do scrape >/dev/null 2>&1 && break; sleep 0.1; done
+ip netns exec "$PEER" "$PKTGEN" eth0 "$NODE_MAC" "$PEER_IP" 127.0.0.1 40000 5000 5 >/dev/null
+sleep 1.5
+scrape >"$TMPD/svc.metrics" 2>&1
+check "the unit's command line ($addr, -q): the 5 martians scraped" \
+	"$(awk '/^lnwatch_packets_total\{/ && /verdict="martian-dst"/ { s += $NF } END { print s + 0 }' "$TMPD/svc.metrics")" 5
+check "the unit's command line: no event line (-q)" "$(grep -c martian "$TMPD/svc.out")" 0
+kill -TERM "$SVC"
+wait "$SVC"
+check "the unit's command line: SIGTERM, exit 0" "$?" 0
+
 # ---- the man page ------------------------------------------------------------------
 MAN=$DEST/usr/share/man/man8/lnwatch.8
 man -l "$MAN" 2>/dev/null | col -b >"$TMPD/man.txt"
