@@ -95,10 +95,10 @@ jq -r --argjson rc "$JRC" '
 			       (.service.comm // ""), .status])[] |
 	 "lnwatch_audit_exposed{ifname=\(.[0].ifname),proto=\(.[0].service.proto),addr=\(.[0].service.addr),port=\(.[0].service.port),comm=\((.[0].service.comm // "") | nl),status=\(.[0].status)} \(length)"),
 	([.interfaces[] | select(.route_localnet)][0].route_localnet |
-	 "lnwatch_audit_route_localnet{ifname=,scope=all} \(.all)",
-	 "lnwatch_audit_route_localnet{ifname=,scope=default} \(.default)"),
+	 "lnwatch_audit_route_localnet{ifname=all,scope=all} \(.all)",
+	 "lnwatch_audit_route_localnet{ifname=default,scope=default} \(.default)"),
 	(.interfaces[] | select(.route_localnet) | . as $i | ("dev", "effective") |
-	 "lnwatch_audit_route_localnet{ifname=\($i.ifname),scope=\(.)} \($i.route_localnet[.])"),
+	 "lnwatch_audit_route_localnet{ifname=\($i.ifname),scope=\(if . == "dev" then "device" else . end)} \($i.route_localnet[.])"),
 	"lnwatch_audit_guards{} \(.guards | length)",
 	(.nat_paths as $p | ("works", "broken", "partial", "blocked", "exposed", "guarded", "unused") |
 	 . as $s | "lnwatch_audit_dnat_paths{state=\($s)} \([$p[] | select(.status == $s)] | length)")

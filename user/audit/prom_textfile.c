@@ -124,35 +124,35 @@ cleanup:
 	return ret;
 }
 
-/* lnwatch_audit_route_localnet: all and default once, dev and effective
- * per interface with IPv4. */
+/* lnwatch_audit_route_localnet: labelled as the watch's lnwatch_route_localnet
+ * (ifname "all" and "default" for those scopes, "device" for a device's
+ * own value) so that the two join; and "effective" per interface, what the
+ * kernel applies (all OR device). */
 static void write_flags(FILE *f, json_object *ifs)
 {
 	size_t n = ifs ? json_object_array_length(ifs) : 0, i;
-	static const char *const dev_scopes[] = { "dev", "effective" };
-	bool globals = false;
+	static const char *const globals[] = { "all", "default" };
+	static const char *const scopes[][2] = { { "device", "dev" }, { "effective", "effective" } };
+	bool globals_done = false;
 	int s;
 
 	family(f, "lnwatch_audit_route_localnet", "net.ipv4.conf.*.route_localnet: "
-	       "scope all and default (ifname empty), dev and effective per interface");
+	       "scope all and default, device (its own) and effective per interface");
 	for (i = 0; i < n; i++) {
 		json_object *it = json_object_array_get_idx(ifs, i);
 		json_object *rl = lnw_jget(it, "route_localnet");
 
 		if (!rl)
 			continue; /* no IPv4 on it */
-		if (!globals) {
-			fprintf(f, "lnwatch_audit_route_localnet{ifname=\"\",scope=\"all\"} %s\n",
-				jtext(rl, "all"));
-			fprintf(f, "lnwatch_audit_route_localnet{ifname=\"\",scope=\"default\"} %s\n",
-				jtext(rl, "default"));
-			globals = true;
-		}
+		for (s = 0; s < 2 && !globals_done; s++)
+			fprintf(f, "lnwatch_audit_route_localnet{ifname=\"%s\",scope=\"%s\"} %s\n",
+				globals[s], globals[s], jtext(rl, globals[s]));
+		globals_done = true;
 		for (s = 0; s < 2; s++) {
 			fputs("lnwatch_audit_route_localnet{", f);
 			label(f, true, "ifname", jstr_or_empty(it, "ifname"));
-			label(f, false, "scope", dev_scopes[s]);
-			fprintf(f, "} %s\n", jtext(rl, dev_scopes[s]));
+			label(f, false, "scope", scopes[s][0]);
+			fprintf(f, "} %s\n", jtext(rl, scopes[s][1]));
 		}
 	}
 }
