@@ -3,11 +3,13 @@
 #   make image IMAGE=localhost/lnwatch:0.1
 include deploy/install.mk
 
-# promtool (test_audit_textfile), systemd-analyze (test_install), buildah,
-# podman and runc (test_image), node and npm for the Kubernetes schema
-# check (test_kubernetes; its npm packages: deploy/kubernetes/validate)
+# promtool (test_audit_textfile), systemd-analyze and man (test_install),
+# buildah, podman, runc and a static busybox (the image, test_image),
+# debootstrap and capsh (test_systemd_boot: a Debian root booting systemd),
+# node and npm, python3-yaml (test_kubernetes; its npm packages:
+# deploy/kubernetes/validate)
 EXTRA_DEB_PKGS += prometheus systemd man-db buildah podman runc nodejs \
-		  busybox-static python3-yaml
+		  busybox-static python3-yaml debootstrap libcap2-bin
 
 IMAGE ?= localhost/lnwatch:$(shell $(OUT)/lnwatch --version 2>/dev/null | awk '{print $$2}')
 
