@@ -5,8 +5,8 @@
 # the same namespace, with a known exposure (a TCP and a UDP service on
 # 127.0.0.1, route_localnet on eth0, a guard for the UDP one, a DNAT that
 # works); a label value with a quote, a backslash and a newline read back
-# as it was; the file replaced whole, never through a symlink; a failed
-# audit still writes its status.
+# in lib/prom's printable form; the file replaced whole, never through a
+# symlink; a failed audit still writes its status.
 . "$(dirname "$0")/lib.sh"
 
 topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
@@ -89,7 +89,8 @@ EOF
 parse_prom "$PROM" >"$TMPD/prom.txt" || fail "the file parses" "$(cat "$TMPD/prom.txt")"
 grep -v '^lnwatch_audit_last_run' "$TMPD/prom.txt" >"$TMPD/prom.cmp"
 jq -r --argjson rc "$JRC" '
-	def nl: gsub("\n"; "<NL>");
+	# lib/prom: a backslash and control bytes as the text \xNN
+	def nl: gsub("\\\\"; "\\x5c") | gsub("\n"; "\\x0a");
 	"lnwatch_audit_status{} \($rc)",
 	(.exposure | group_by([.ifname, .service.proto, .service.addr, .service.port,
 			       (.service.comm // ""), .status])[] |
@@ -108,8 +109,8 @@ if diff -u "$TMPD/json.cmp" "$TMPD/prom.cmp" >"$TMPD/diff"; then
 else
 	fail "every series equals the -j document" "$(cat "$TMPD/diff")"
 fi
-check "the quoted, backslashed, two-line process name reads back as it was" \
-	"$(grep -c 'comm=u"d\\p<NL>srv,status=guarded} 1$' "$TMPD/prom.cmp")" 1
+check "the quoted, backslashed, two-line process name: one line, quote kept, \\ and newline as \\xNN" \
+	"$(grep -c 'comm=u"d\\x5cp\\x0asrv,status=guarded} 1$' "$TMPD/prom.cmp")" 1
 check "one DNAT path that works" "$(grep -c '^lnwatch_audit_dnat_paths{state=works} 1$' "$TMPD/prom.cmp")" 1
 check "eth0's flag on, effective" \
 	"$(grep -c '^lnwatch_audit_route_localnet{ifname=eth0,scope=effective} 1$' "$TMPD/prom.cmp")" 1

@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "lib/json.h"
+#include "lib/prom.h"
 #include "prom_textfile.h"
 
 /* The DNAT path summaries the audit writes (report.h: lnw_nat_path): each
@@ -27,35 +28,9 @@ static const char *const path_states[] = {
 	"works", "broken", "partial", "blocked", "exposed", "guarded", "unused",
 };
 
-/* ---- the exposition format ---------------------------------------------- */
-
-static void family(FILE *f, const char *name, const char *help)
-{
-	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
-}
-
-/* A label value: backslash, double quote and newline escaped. */
-static void label_value(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*s, f);
-	}
-}
-
-/* label(f, first, name, value): `name="value"`, comma-separated. */
-static void label(FILE *f, bool first, const char *name, const char *value)
-{
-	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	label_value(f, value);
-	fputc('"', f);
-}
-
 /* ---- from the audit's JSON -------------------------------------------------- */
+
+#define N_EXPOSED_LABELS 6
 
 static const char *jstr_or_empty(json_object *o, const char *key)
 {
@@ -72,9 +47,27 @@ static const char *jtext(json_object *o, const char *key)
 	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : "";
 }
 
-static int cmp_str(const void *a, const void *b)
+static long long jint(json_object *o, const char *key)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	json_object *v = lnw_jget(o, key);
+
+	return v ? json_object_get_int64(v) : 0;
+}
+
+/* An exposure row as its labels (pointers into the JSON document). */
+struct exposed_key {
+	struct lnw_prom_label l[N_EXPOSED_LABELS];
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct exposed_key *x = a, *y = b;
+	int i, c;
+
+	for (i = 0; i < N_EXPOSED_LABELS; i++)
+		if ((c = strcmp(x->l[i].value, y->l[i].value)))
+			return c;
+	return 0;
 }
 
 /* lnwatch_audit_exposed: one series per distinct label set, its value the
@@ -82,7 +75,7 @@ static int cmp_str(const void *a, const void *b)
 static int write_exposed(FILE *f, json_object *rows)
 {
 	size_t n = rows ? json_object_array_length(rows) : 0, i, run;
-	char **keys = calloc(n ? n : 1, sizeof(*keys));
+	struct exposed_key *keys = calloc(n ? n : 1, sizeof(*keys));
 	int ret = 0;
 
 	if (!keys)
@@ -90,36 +83,26 @@ static int write_exposed(FILE *f, json_object *rows)
 	for (i = 0; i < n; i++) {
 		json_object *row = json_object_array_get_idx(rows, i);
 		json_object *svc = lnw_jget(row, "service");
-		size_t sz = 0;
-		FILE *m = open_memstream(&keys[i], &sz);
 
-		if (!m) {
-			ret = -ENOMEM;
-			goto cleanup;
-		}
-		label(m, true, "ifname", jstr_or_empty(row, "ifname"));
-		label(m, false, "proto", jstr_or_empty(svc, "proto"));
-		label(m, false, "addr", jstr_or_empty(svc, "addr"));
-		label(m, false, "port", jtext(svc, "port"));
-		label(m, false, "comm", jstr_or_empty(svc, "comm"));
-		label(m, false, "status", jstr_or_empty(row, "status"));
-		if (fclose(m) || !keys[i]) {
-			ret = -ENOMEM;
-			goto cleanup;
-		}
+		keys[i] = (struct exposed_key){ {
+			{ "ifname", jstr_or_empty(row, "ifname") },
+			{ "proto", jstr_or_empty(svc, "proto") },
+			{ "addr", jstr_or_empty(svc, "addr") },
+			{ "port", jtext(svc, "port") },
+			{ "comm", jstr_or_empty(svc, "comm") },
+			{ "status", jstr_or_empty(row, "status") },
+		} };
 	}
-	qsort(keys, n, sizeof(*keys), cmp_str);
-	family(f, "lnwatch_audit_exposed", "Loopback-only services on devices with "
-	       "route_localnet on, by status (exposed, spoofable, guarded, unknown): "
-	       "rows of the audit");
-	for (i = 0; i < n; i += run) {
-		for (run = 1; i + run < n && !strcmp(keys[i], keys[i + run]); run++)
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	ret = lnw_prom_family(f, "lnwatch_audit_exposed", "gauge", "Loopback-only services "
+			      "on devices with route_localnet on, by status (exposed, spoofable, "
+			      "guarded, unknown): rows of the audit");
+	for (i = 0; i < n && !ret; i += run) {
+		for (run = 1; i + run < n && !cmp_key(&keys[i], &keys[i + run]); run++)
 			;
-		fprintf(f, "lnwatch_audit_exposed{%s} %zu\n", keys[i], run);
+		ret = lnw_prom_sample_u64(f, "lnwatch_audit_exposed", keys[i].l,
+					  N_EXPOSED_LABELS, run);
 	}
-cleanup:
-	for (i = 0; i < n; i++)
-		free(keys[i]);
 	free(keys);
 	return ret;
 }
@@ -128,40 +111,45 @@ cleanup:
  * (ifname "all" and "default" for those scopes, "device" for a device's
  * own value) so that the two join; and "effective" per interface, what the
  * kernel applies (all OR device). */
-static void write_flags(FILE *f, json_object *ifs)
+static int write_flags(FILE *f, json_object *ifs)
 {
-	size_t n = ifs ? json_object_array_length(ifs) : 0, i;
+	static const char *const name = "lnwatch_audit_route_localnet";
 	static const char *const globals[] = { "all", "default" };
 	static const char *const scopes[][2] = { { "device", "dev" }, { "effective", "effective" } };
+	size_t n = ifs ? json_object_array_length(ifs) : 0, i;
 	bool globals_done = false;
-	int s;
+	int s, ret;
 
-	family(f, "lnwatch_audit_route_localnet", "net.ipv4.conf.*.route_localnet: "
-	       "scope all and default, device (its own) and effective per interface");
-	for (i = 0; i < n; i++) {
+	ret = lnw_prom_family(f, name, "gauge", "net.ipv4.conf.*.route_localnet: scope "
+			      "all and default, device (its own) and effective per interface");
+	for (i = 0; i < n && !ret; i++) {
 		json_object *it = json_object_array_get_idx(ifs, i);
 		json_object *rl = lnw_jget(it, "route_localnet");
 
 		if (!rl)
 			continue; /* no IPv4 on it */
-		for (s = 0; s < 2 && !globals_done; s++)
-			fprintf(f, "lnwatch_audit_route_localnet{ifname=\"%s\",scope=\"%s\"} %s\n",
-				globals[s], globals[s], jtext(rl, globals[s]));
+		for (s = 0; s < 2 && !globals_done && !ret; s++) {
+			struct lnw_prom_label l[] = { { "ifname", globals[s] }, { "scope", globals[s] } };
+
+			ret = lnw_prom_sample_u64(f, name, l, 2, (unsigned long long)jint(rl, globals[s]));
+		}
 		globals_done = true;
-		for (s = 0; s < 2; s++) {
-			fputs("lnwatch_audit_route_localnet{", f);
-			label(f, true, "ifname", jstr_or_empty(it, "ifname"));
-			label(f, false, "scope", scopes[s][0]);
-			fprintf(f, "} %s\n", jtext(rl, scopes[s][1]));
+		for (s = 0; s < 2 && !ret; s++) {
+			struct lnw_prom_label l[] = { { "ifname", jstr_or_empty(it, "ifname") },
+						      { "scope", scopes[s][0] } };
+
+			ret = lnw_prom_sample_u64(f, name, l, 2, (unsigned long long)jint(rl, scopes[s][1]));
 		}
 	}
+	return ret;
 }
 
-static void write_paths(FILE *f, json_object *paths)
+static int write_paths(FILE *f, json_object *paths)
 {
 	size_t n = paths ? json_object_array_length(paths) : 0, i, k;
 	size_t count[sizeof(path_states) / sizeof(path_states[0])] = {};
 	size_t other = 0;
+	int ret;
 
 	for (i = 0; i < n; i++) {
 		const char *st = jstr_or_empty(json_object_array_get_idx(paths, i), "status");
@@ -174,36 +162,46 @@ static void write_paths(FILE *f, json_object *paths)
 		else
 			other++; /* a state this writer does not know yet: still counted */
 	}
-	family(f, "lnwatch_audit_dnat_paths", "DNAT rules to or from 127.0.0.0/8, by "
-	       "what they do (works, broken, partial, blocked, exposed, guarded, unused)");
-	for (k = 0; k < sizeof(count) / sizeof(count[0]); k++)
-		fprintf(f, "lnwatch_audit_dnat_paths{state=\"%s\"} %zu\n", path_states[k], count[k]);
-	if (other)
-		fprintf(f, "lnwatch_audit_dnat_paths{state=\"other\"} %zu\n", other);
+	ret = lnw_prom_family(f, "lnwatch_audit_dnat_paths", "gauge", "DNAT rules to or "
+			      "from 127.0.0.0/8, by what they do (works, broken, partial, "
+			      "blocked, exposed, guarded, unused)");
+	for (k = 0; k <= sizeof(count) / sizeof(count[0]) && !ret; k++) {
+		bool known = k < sizeof(count) / sizeof(count[0]);
+		struct lnw_prom_label l = { "state", known ? path_states[k] : "other" };
+
+		if (known || other)
+			ret = lnw_prom_sample_u64(f, "lnwatch_audit_dnat_paths", &l, 1,
+						  known ? count[k] : other);
+	}
+	return ret;
 }
 
 static int write_all(FILE *f, int status, json_object *report)
 {
+	json_object *guards = report ? lnw_jget(report, "guards") : NULL;
 	struct timespec now;
-	int ret = 0;
+	int ret;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	family(f, "lnwatch_audit_status", "Exit status of the last lnwatch audit: "
-	       "0 nothing exposed, 1 something exposed, 2 could not tell");
-	fprintf(f, "lnwatch_audit_status %d\n", status);
-	family(f, "lnwatch_audit_last_run_timestamp_seconds",
-	       "When the last lnwatch audit ran, seconds since the epoch");
-	fprintf(f, "lnwatch_audit_last_run_timestamp_seconds %lld.%03ld\n",
-		(long long)now.tv_sec, now.tv_nsec / 1000000);
-	if (!report)
-		return 0; /* it could not run: the status says so */
+	ret = lnw_prom_family(f, "lnwatch_audit_status", "gauge", "Exit status of the last "
+			      "lnwatch audit: 0 nothing exposed, 1 something exposed, 2 could "
+			      "not tell");
+	ret = ret ? ret : lnw_prom_sample_u64(f, "lnwatch_audit_status", NULL, 0,
+					      (unsigned long long)status);
+	ret = ret ? ret : lnw_prom_family(f, "lnwatch_audit_last_run_timestamp_seconds", "gauge",
+					  "When the last lnwatch audit ran, seconds since the epoch");
+	ret = ret ? ret : lnw_prom_sample_double(f, "lnwatch_audit_last_run_timestamp_seconds",
+						 NULL, 0, (double)now.tv_sec +
+						 (double)(now.tv_nsec / 1000000) / 1000);
+	if (ret || !report)
+		return ret; /* it could not run: the status says so */
 	ret = write_exposed(f, lnw_jget(report, "exposure"));
-	write_flags(f, lnw_jget(report, "interfaces"));
-	family(f, "lnwatch_audit_guards", "Rules that drop traffic to 127.0.0.0/8");
-	fprintf(f, "lnwatch_audit_guards %zu\n", lnw_jget(report, "guards") ?
-		json_object_array_length(lnw_jget(report, "guards")) : 0);
-	write_paths(f, lnw_jget(report, "nat_paths"));
-	return ret;
+	ret = ret ? ret : write_flags(f, lnw_jget(report, "interfaces"));
+	ret = ret ? ret : lnw_prom_family(f, "lnwatch_audit_guards", "gauge",
+					  "Rules that drop traffic to 127.0.0.0/8");
+	ret = ret ? ret : lnw_prom_sample_u64(f, "lnwatch_audit_guards", NULL, 0,
+					      guards ? json_object_array_length(guards) : 0);
+	return ret ? ret : write_paths(f, lnw_jget(report, "nat_paths"));
 }
 
 /* ---- the file, replaced whole ------------------------------------------------ */
