@@ -35,7 +35,7 @@ bad() { # NAME SED FILE
 	elif node "$VAL/validate.mjs" "$TMPD/bad.yaml" >"$TMPD/bad.out" 2>&1; then
 		fail "$1" "accepted"
 	else
-		ok "$1 ($(grep -m1 -o 'not ok.*' "$TMPD/bad.out" | cut -c1-100))"
+		ok "$1 ($(sed -n 's/^not ok - //p' "$TMPD/bad.out" | head -1 | cut -c1-100))"
 	fi
 }
 bad "refused: containerPort: metrics" 's/containerPort: 9862/containerPort: metrics/' daemonset.yaml
