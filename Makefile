@@ -161,5 +161,8 @@ include docs/docs.mk
 include tests/bench/bench.mk
 include tests/kernels/kernels.mk
 
+# make install/uninstall, the container image (deploy/)
+include deploy/deploy.mk
+
 # What -MMD wrote: each object's headers.
--include $(shell find $(OUT) -path $(OUT)/kernels -prune -o -name '*.d' -type f -print 2>/dev/null)
+-include $(shell find $(OUT) -path $(OUT)/kernels -prune -o -path $(OUT)/k8s-validate -prune -o -path $(OUT)/systemd-root -prune -o -name '*.d' -type f -print 2>/dev/null)

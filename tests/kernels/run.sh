@@ -199,18 +199,8 @@ fetch() {
 
 # ---- the initramfs -------------------------------------------------------------
 # put FILE DEST: a file and, for an ELF, the shared libraries it needs.
-put() {
-	local src=$1 dst=$STAGE$2 lib
-	mkdir -p "$(dirname "$dst")" && cp -L "$src" "$dst" || { echo "cannot copy $src"; return 1; }
-	# a static binary: ldd fails, nothing to copy
-	{ ldd "$src" 2>/dev/null || true; } |
-	awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
-	while read -r lib; do
-		[ -e "$STAGE$lib" ] && continue
-		mkdir -p "$(dirname "$STAGE$lib")" && cp -L "$lib" "$STAGE$lib" ||
-			{ echo "cannot copy $lib (for $src)"; return 1; }
-	done
-}
+. "$HERE/../../deploy/put-elf.sh"
+put() { put_elf "$STAGE" "$1" "$2"; }
 
 # The part every kernel shares: busybox, tools, binaries, scripts.
 common_initramfs() {

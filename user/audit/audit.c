@@ -15,12 +15,14 @@
 #include "lib/netns.h"
 #include "audit.h"
 #include "matrix.h"
+#include "prom_textfile.h"
 #include "report.h"
 
-enum { OPT_NETNS = 0x100 };
+enum { OPT_NETNS = 0x100, OPT_PROMETHEUS };
 
 struct audit_opts {
 	const char *netns;
+	const char *prometheus; /* --prometheus FILE, or NULL */
 	bool json;
 };
 
@@ -35,6 +37,7 @@ static const char doc[] =
 "    lnwatch audit                    # this network namespace\n"
 "    lnwatch audit --netns node -j    # the namespace of `ip netns add node`\n"
 "    lnwatch audit --netns /proc/1234/ns/net  # that process's namespace\n"
+"    lnwatch audit --prometheus DIR/lnwatch.prom  # node_exporter's textfile\n"
 "\n"
 "Exit status:\n"
 "    0   nothing exposed\n"
@@ -48,6 +51,10 @@ static const struct argp_option audit_argp_opts[] = {
 	  "Audit that network namespace (ip netns NAME, or a path such as "
 	  "/proc/PID/ns/net)", 0 },
 	{ "json", 'j', NULL, 0, "The report as one JSON document", 0 },
+	{ "prometheus", OPT_PROMETHEUS, "FILE", 0,
+	  "Also write the result to FILE in the Prometheus text format, for "
+	  "node_exporter's textfile collector (replaced whole; written when the "
+	  "audit fails too, with its status)", 0 },
 	{},
 };
 
@@ -62,6 +69,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		o->netns = arg;
+		break;
+	case OPT_PROMETHEUS:
+		if (!*arg) {
+			argp_error(state, "empty --prometheus");
+			return EINVAL;
+		}
+		o->prometheus = arg;
 		break;
 	case 'j':
 		o->json = true;
@@ -104,6 +118,7 @@ int lnw_audit_main(int argc, char **argv)
 	struct lnw_nft_ruleset rs = {};
 	struct lnw_audit_report rep = {};
 	struct lnw_audit_target target;
+	struct json_object *doc = NULL; /* for --prometheus */
 	char err[512] = "";
 	int ret;
 
@@ -125,6 +140,7 @@ int lnw_audit_main(int argc, char **argv)
 		ret = lnw_audit_analyse(&rep, &net, &socks, &rs, err, sizeof(err));
 	if (!ret) {
 		target = (struct lnw_audit_target){ opts.netns, lnw_netns_inode() };
+		doc = opts.prometheus ? lnw_audit_json(&rep, &target) : NULL;
 		if (opts.json)
 			lnw_json_emit(stdout, lnw_audit_json(&rep, &target));
 		else
@@ -140,6 +156,13 @@ int lnw_audit_main(int argc, char **argv)
 	else
 		ret = rep.n_exposed ? LNW_AUDIT_EXPOSED : rep.n_unknown ? LNW_AUDIT_ERROR :
 		      LNW_AUDIT_CLEAN;
+	if (opts.prometheus &&
+	    lnw_audit_prom_write(opts.prometheus, ret < 0 ? LNW_AUDIT_ERROR : ret,
+				 ret < 0 ? NULL : doc, err, sizeof(err))) {
+		lnw_error(opts.json, "audit: %s", err);
+		ret = -EIO;
+	}
+	json_object_put(doc);
 	lnw_audit_report_free(&rep);
 	lnw_nft_free(&rs);
 	lnw_audit_socks_free(&socks);

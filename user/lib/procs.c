@@ -19,8 +19,13 @@ static void read_comm(int pid, struct lnw_proc *out)
 	out->comm[0] = '\0';
 	f = fopen(path, "r");
 	if (f) {
-		if (fgets(out->comm, sizeof(out->comm), f))
-			out->comm[strcspn(out->comm, "\n")] = '\0';
+		/* a comm may hold a newline (PR_SET_NAME): only the kernel's
+		 * last one ends it */
+		size_t n = fread(out->comm, 1, sizeof(out->comm) - 1, f);
+
+		if (n && out->comm[n - 1] == '\n')
+			n--;
+		out->comm[n] = '\0';
 		fclose(f);
 	}
 }
