@@ -157,6 +157,8 @@ include docs/docs.mk
 # rules beside their code; each defines bench-build / check-kernels.
 include tests/bench/bench.mk
 include tests/kernels/kernels.mk
+# libFuzzer targets: fuzz-build (part of tests-build) and `make fuzz`.
+include tests/fuzz/fuzz.mk
 
 # What -MMD wrote: each object's headers.
 -include $(shell find $(OUT) -path $(OUT)/kernels -prune -o -name '*.d' -type f -print 2>/dev/null)
