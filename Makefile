@@ -7,13 +7,13 @@ ARCH     ?= x86
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
-PKGS     := libbpf libelf zlib libmnl json-c libnftables
+PKGS     := libbpf libelf zlib libmnl json-c libnftables libcap
 
 # Debian 12 packages that `make deps` installs when missing (see README):
 # what building and running needs, and for `make check` what the tests
 # need too (the included fragments add theirs to EXTRA_DEB_PKGS).
 RUN_DEB_PKGS = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
-	       libjson-c-dev libnftables-dev pkg-config make gcc help2man lowdown
+	       libjson-c-dev libnftables-dev libcap-dev pkg-config make gcc help2man lowdown
 DEB_PKGS  = $(RUN_DEB_PKGS) iproute2 jq nftables iptables python3 \
 	    libclang-rt-14-dev $(EXTRA_DEB_PKGS)
 
@@ -31,7 +31,7 @@ CFLAGS    ?= -O2 -g
 DEPFLAGS   = -MMD -MP
 ALL_CFLAGS = $(CFLAGS) $(WARN) $(DEPFLAGS) -I$(OUT) -Ibpf -Iuser -Itests \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables -lcap)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 # BPF_PROG() declares ctx and every argument: unused ones are expected.

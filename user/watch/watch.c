@@ -16,7 +16,6 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
-#include <linux/capability.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -36,6 +35,7 @@
 #include "link_monitor.h"
 #include "nf_hooks.h"
 #include "options.h"
+#include "privs.h"
 #include "ready_file.h"
 #include "route_hooks.h"
 #include "runtime.h"
@@ -74,34 +74,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			return 0;
 	}
 	return vfprintf(stderr, fmt, args);
-}
-
-
-/* Loading BPF and attaching tc needs these; say which one is missing. */
-static int check_privileges(char *err, size_t len)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {};
-	unsigned long long eff;
-
-	if (syscall(SYS_capget, &hdr, data)) {
-		snprintf(err, len, "capget: %s", strerror(errno));
-		return -errno;
-	}
-	eff = data[0].effective | (unsigned long long)data[1].effective << 32;
-#define HAS(cap) (eff & (1ULL << (cap)))
-	if (!HAS(CAP_SYS_ADMIN) && !(HAS(CAP_BPF) && HAS(CAP_PERFMON))) {
-		snprintf(err, len, "needs root, or CAP_BPF and CAP_PERFMON, to load "
-			 "BPF programs: run it with sudo");
-		return -EPERM;
-	}
-	if (!HAS(CAP_NET_ADMIN)) {
-		snprintf(err, len, "needs CAP_NET_ADMIN to attach to tc ingress: "
-			 "run it with sudo");
-		return -EPERM;
-	}
-#undef HAS
-	return 0;
 }
 
 
@@ -360,7 +332,7 @@ int lnw_watch_main(int argc, char **argv)
 	app.events.wide = app.opts.wide;
 	app.events.latency = app.opts.latency;
 
-	ret = check_privileges(err, sizeof(err));
+	ret = lnw_privs_check(&app.opts, err, sizeof(err));
 	if (!ret && app.opts.netns)
 		ret = lnw_netns_enter(app.opts.netns, err, sizeof(err));
 	if (ret)
@@ -408,6 +380,9 @@ int lnw_watch_main(int argc, char **argv)
 			app.opts.btf_path ? app.opts.btf_path : "/sys/kernel/btf/vmlinux");
 	if (app.opts.verbose) /* and why, if something is */
 		lnw_kernel_print_missing(stderr, app.skel, &app.kernel, app.flags.link);
+	ret = lnw_privs_drop(&app, err, sizeof(err)); /* all attached: the rest is not needed */
+	if (ret)
+		goto cleanup;
 	if (app.opts.ready_file) {
 		ret = lnw_ready_file_make(&app.ready, app.opts.ready_file, err, sizeof(err));
 		if (ret)
