@@ -29,12 +29,14 @@ for bin in "$OUT"/fuzz/fuzz_*; do
 	else
 		work=$TMP/corpus-$t
 	fi
-	mkdir -p "$work" "$TMP/art-$t"
+	art=$TMP/art-$t
+	[ -n "$KEEP" ] && art=$KEEP/artifacts-$t
+	mkdir -p "$work" "$art"
 	log=$TMP/$t.log
 	# -rss_limit_mb: far above what any input needs; -timeout: a hang is
 	# a failure too. The first dir takes new inputs, the seeds stay as they are.
 	"$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=1024 \
-		-print_final_stats=1 -artifact_prefix="$TMP/art-$t/" \
+		-print_final_stats=1 -artifact_prefix="$art/" \
 		"$work" "$seeds" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -48,7 +50,7 @@ for bin in "$OUT"/fuzz/fuzz_*; do
 	why=$(grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$log")
 	echo "not ok $n - fuzz $t: exit $rc: ${why:-no final stats}"
 	sed 's/^/# /' "$log" | grep -v '^# #[0-9]' | tail -40
-	for a in "$TMP/art-$t"/*; do
+	for a in "$art"/*; do
 		[ -f "$a" ] || continue
 		echo "# input $(basename "$a") (base64; add to tests/fuzz/corpus/$t with the fix):"
 		base64 -w 76 "$a" | sed 's/^/#   /'
