@@ -159,6 +159,26 @@ else
 	fail "$name: starts" "$(tail -3 "$ERR")"
 fi
 
+# ---- drop locations from /proc/kallsyms: CAP_SYSLOG, kept on that path ----
+name="--fallback kallsyms with CAP_SYSLOG"
+if start "$(as_root $STATED,+syslog)" --fallback kallsyms; then
+	check "$name: CAP_SYSLOG kept" "$(status_of $P CapEff)" "$(capmask $CAP_BPF $CAP_NET_ADMIN 34)"
+	stop
+	check "$name: nothing said about kallsyms" "$(grep -c kallsyms "$ERR")" 0
+else
+	fail "$name: starts" "$(tail -3 "$ERR")"
+fi
+name="--fallback kallsyms without CAP_SYSLOG"
+if start "$(as_root $STATED)" --fallback kallsyms; then
+	stop
+	# the kernel shows addresses to all with perf_event_paranoid <= 1
+	check "$name: says locations are not named (paranoid > 1)" \
+		"$(grep -c 'kallsyms shows no addresses without CAP_SYSLOG' "$ERR")" \
+		"$(($(cat /proc/sys/kernel/perf_event_paranoid) > 1 ? 1 : 0))"
+else
+	fail "$name: starts" "$(tail -3 "$ERR")"
+fi
+
 # ---- one capability fewer: refused, naming it, nothing attached ------------
 # fails WRAP WANT ARGS...: exit 1, the message names WANT, nothing attached
 fails() {

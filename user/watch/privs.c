@@ -111,6 +111,21 @@ static void run_caps(const struct lnw_app *app, cap_value_t *keep, int *n)
 		keep[(*n)++] = CAP_SYSLOG;
 }
 
+/* Does /proc/kallsyms show this process real addresses? (CAP_SYSLOG, or
+ * perf_event_paranoid <= 1, and kptr_restrict < 2: the file knows.) */
+static bool kallsyms_readable(void)
+{
+	unsigned long long addr = 0;
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%llx", &addr) != 1)
+		addr = 0;
+	fclose(f);
+	return addr != 0;
+}
+
 int lnw_privs_drop(const struct lnw_app *app, char *err, size_t len)
 {
 	cap_value_t keep[8], c;
@@ -157,7 +172,11 @@ int lnw_privs_drop(const struct lnw_app *app, char *err, size_t len)
 	if (cap_set_proc(want) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		ret = -errno;
 		snprintf(err, len, "cannot drop capabilities: %s", strerror(-ret));
+		goto cleanup;
 	}
+	if (!bpf_program__autoload(app->skel->progs.lnw_ksym) && !kallsyms_readable())
+		fprintf(stderr, "lnwatch: /proc/kallsyms shows no addresses without "
+			"CAP_SYSLOG: drop locations are not named\n");
 cleanup:
 	cap_free(now);
 	cap_free(want);
