@@ -158,8 +158,8 @@ int lnw_privs_drop(const struct lnw_app *app, char *err, size_t len)
 				;
 			if (i == n && CAP_IS_SUPPORTED(c) && cap_drop_bound(c) && errno != EINVAL) {
 				ret = -errno;
-				snprintf(err, len, "cannot drop %s from the bounding set: %s",
-					 lnw_cap_name(c), strerror(-ret));
+				snprintf(err, len, "cannot drop capability %d from the bounding "
+					 "set: %s", c, strerror(-ret));
 				goto cleanup;
 			}
 		}
@@ -169,6 +169,7 @@ int lnw_privs_drop(const struct lnw_app *app, char *err, size_t len)
 		snprintf(err, len, "cannot clear the ambient capabilities: %s", strerror(-ret));
 		goto cleanup;
 	}
+	/* one thread (lnwatch starts none): cap_set_proc's scope is enough */
 	if (cap_set_proc(want) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		ret = -errno;
 		snprintf(err, len, "cannot drop capabilities: %s", strerror(-ret));
