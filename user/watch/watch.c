@@ -112,7 +112,9 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	ret = lnwatch_bpf__load(app->skel);
 	if (ret) {
 		snprintf(err, len, "cannot load BPF programs: %s%s", strerror(-ret),
-			 ret == -EPERM ? " (privileges, or kernel.unprivileged_bpf_disabled/lockdown)" :
+			 /* the capabilities were checked: what is left refusing */
+			 ret == -EPERM ? " (it has CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN: kernel "
+			 "lockdown or a security module refused)" :
 			 " (run with -v for the verifier log)");
 		return ret;
 	}
