@@ -245,6 +245,12 @@ audit "$NSX $(as_root +net_admin)"
 check "audit with CAP_NET_ADMIN: a report (exit 0 or 1)" "$([ $RC -le 1 ] && [ -s "$TMPD/a.out" ] && echo yes || echo "no: exit $RC: $AERR")" yes
 audit "$NSX $(as_nobody +net_admin)"
 check "audit as nobody with CAP_NET_ADMIN: a report" "$([ $RC -le 1 ] && [ -s "$TMPD/a.out" ] && echo yes || echo "no: exit $RC: $AERR")" yes
+# the owner of a socket: its pid from /proc, as the watch reads it
+owner() { jq -r '[.. | objects | select(.port? == 5000 and .proto? == "udp") | .pid | tostring] | unique | join(",")' "$TMPD/a.out"; }
+audit "$NSX $(as_root +net_admin)" -j
+check "audit with CAP_NET_ADMIN only: a root service's owner not named" "$(owner)" null
+audit "$NSX $(as_root +net_admin,+sys_ptrace,+dac_read_search)" -j
+check "audit with CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH too: its owner named" "$(owner)" "$SERVER_PID"
 audit "$NSX $(as_root +sys_admin)"
 check "audit without CAP_NET_ADMIN: exit 2" "$RC" 2
 check "audit without CAP_NET_ADMIN: names it" "$(grep -c 'CAP_NET_ADMIN' <<<"$AERR")" 1
