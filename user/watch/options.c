@@ -243,7 +243,7 @@ static error_t parse_period(struct argp_state *state, const char *what, const ch
 	if (!lnw_parse_seconds(arg, out))
 		return 0;
 	return usage_error(state, "invalid %s '%s': want seconds, more than 0 and at "
-			    "most %d (a week)", what, arg, LNW_MAX_SECONDS);
+			   "most %d (a week)", what, arg, LNW_MAX_SECONDS);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -273,7 +273,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'd':
 		return parse_period(state, "duration", arg, &o->duration_s);
-		break;
 	case OPT_READY_FILE:
 		if (!*arg)
 			return usage_error(state, "empty --ready-file path");
@@ -299,12 +298,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_VERDICT:
 		if (lnw_parse_verdicts(arg, &o->verdict_mask))
 			return usage_error(state, "invalid --verdict '%s': want a list of "
-				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
-				    "local-refused,dnat-exposed", arg);
+					   "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
+					   "local-refused,dnat-exposed", arg);
 		break;
 	case 'I':
 		return parse_period(state, "interval", arg, &o->interval_s);
-		break;
 	case OPT_NETNS:
 		if (!*arg)
 			return usage_error(state, "empty --netns");
@@ -330,7 +328,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		return usage_error(state, "unexpected argument '%s'", arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
