@@ -7,14 +7,14 @@ ARCH     ?= x86
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
-PKGS     := libbpf libelf zlib libmnl json-c libnftables libmicrohttpd
+PKGS     := libbpf libelf zlib libmnl json-c libnftables libmicrohttpd libcap
 
 # Debian 12 packages that `make deps` installs when missing (see README):
 # what building and running needs, and for `make check` what the tests
 # need too (the included fragments add theirs to EXTRA_DEB_PKGS).
 RUN_DEB_PKGS = clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libmnl-dev \
-	       libjson-c-dev libnftables-dev libmicrohttpd-dev pkg-config make gcc \
-	       help2man lowdown
+	       libjson-c-dev libnftables-dev libmicrohttpd-dev libcap-dev pkg-config \
+	       make gcc help2man lowdown
 DEB_PKGS  = $(RUN_DEB_PKGS) iproute2 jq nftables iptables python3 \
 	    libclang-rt-14-dev $(EXTRA_DEB_PKGS)
 # --metrics' tests: a real Prometheus (promtool comes with it), curl
@@ -34,7 +34,7 @@ CFLAGS    ?= -O2 -g
 DEPFLAGS   = -MMD -MP
 ALL_CFLAGS = $(CFLAGS) $(WARN) $(DEPFLAGS) -I$(OUT) -Ibpf -Iuser -Itests \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables -lmicrohttpd)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables -lmicrohttpd -lcap)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 # BPF_PROG() declares ctx and every argument: unused ones are expected.
@@ -160,6 +160,8 @@ include docs/docs.mk
 # rules beside their code; each defines bench-build / check-kernels.
 include tests/bench/bench.mk
 include tests/kernels/kernels.mk
+# libFuzzer targets: fuzz-build (part of tests-build) and `make fuzz`.
+include tests/fuzz/fuzz.mk
 
 # make install/uninstall, the container image (deploy/)
 include deploy/deploy.mk

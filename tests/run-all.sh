@@ -139,6 +139,8 @@ else
 		run "unit/$(basename "$t")" "$t"
 	done
 	run bpf-test-run "$OUT/test_tc_run"
+	# libFuzzer targets, 30 s each on their committed corpus
+	run fuzz "$HERE/fuzz/run.sh" "$OUT" "${LNW_FUZZ_TIME:-30}"
 	for t in "$HERE"/e2e/test_*.sh; do
 		run "e2e/$(basename "$t" .sh)" bash "$t"
 	done

@@ -264,6 +264,33 @@ static void t_input_base_of(void)
 	}
 }
 
+/* 8 jumps to the next chain, 16 deep (as the fuzzer found): 8^16 paths to
+ * the DNAT, so the walk stops and says so (-E2BIG) within a bound, and a
+ * chain's base is found without walking every path. */
+static void t_jump_fanout(void)
+{
+	const struct lnw_nft_chain *c;
+	struct lnw_nft_ruleset rs;
+	struct lnw_nft_path *p = NULL;
+	struct timespec t0, t1;
+	double s;
+	int n;
+
+	if (!fx_load("jump_fanout", NULL, &rs))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = lnw_nft_dnat_paths(&rs, "prerouting", &p);
+	c = lnw_nft_input_base_of(&rs, fx_chain(&rs, "ip", "filter", "f15"));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK(n == -E2BIG && !p, "%d paths, want -E2BIG and none", n);
+	CHECK(c && !strcmp(c->name, "in"), "base %s, want in (16 jumps)", c ? c->name : "none");
+	CHECK(s < 5, "%.1f s, want a bounded walk", s); /* ASan; was hours */
+	if (n >= 0)
+		free(p);
+	lnw_nft_free(&rs);
+}
+
 int main(void)
 {
 	static const struct unit_case tests[] = {
@@ -271,6 +298,7 @@ int main(void)
 		{ "paths: which flows take them, before the DNAT", t_path_applies },
 		{ "paths: the values they constrain", t_path_values },
 		{ "paths: the filter base chain a chain runs under", t_input_base_of },
+		{ "paths: jumps fanning out 8 x 16 deep: bounded, said", t_jump_fanout },
 	};
 
 	return run_all(tests, N(tests));

@@ -4,6 +4,7 @@
  * the verdict names --verdict takes. No kernel, no BPF.
  */
 #include "unit.h"
+#include <argp.h>
 #include "watch/options.h"
 #include "watch/verdict.h"
 
@@ -352,6 +353,36 @@ static void t_cidr_reject_keeps_mask(void)
 	CHECK(mask == 0x5a5a5a5a, "rejected but wrote mask %#x", ntohl(mask));
 }
 
+/* The whole parse, as lnw_parse_args runs it but silent (the fuzz
+ * target's entry): accepted argv fills the options, a refusal gives its
+ * reason and stops there (65 -i: the 65th is never stored). */
+static void t_options_parse_silent(void)
+{
+	char *ok_argv[] = { "lnwatch", "-i", "eth0", "-j", "-d", "10", "-p", "5000", NULL };
+	char *bad_argv[] = { "lnwatch", "-d", "1e99", NULL };
+	char *unknown_argv[] = { "lnwatch", "--bogus", NULL };
+	char *many[2 + 2 * (LNW_MAX_IFACES + 1)], err[256];
+	struct lnw_options o;
+	int i, ret;
+
+	ret = lnw_options_parse(8, ok_argv, ARGP_SILENT, &o, err, sizeof(err));
+	CHECK(!ret && o.n_ifaces == 1 && !strcmp(o.ifaces[0], "eth0") && o.json &&
+	      o.duration_s == 10 && o.port == 5000 && !err[0], "ok: %d '%s'", ret, err);
+	ret = lnw_options_parse(3, bad_argv, ARGP_SILENT, &o, err, sizeof(err));
+	CHECK(ret == -EINVAL && strstr(err, "invalid duration '1e99'"), "bad: %d '%s'", ret, err);
+	ret = lnw_options_parse(2, unknown_argv, ARGP_SILENT, &o, err, sizeof(err));
+	CHECK(ret == -EINVAL && !err[0], "unknown: %d '%s'", ret, err);
+	many[0] = "lnwatch";
+	for (i = 0; i <= LNW_MAX_IFACES; i++) {
+		many[1 + 2 * i] = "-i";
+		many[2 + 2 * i] = "x";
+	}
+	many[1 + 2 * i] = NULL;
+	ret = lnw_options_parse(1 + 2 * i, many, ARGP_SILENT, &o, err, sizeof(err));
+	CHECK(ret == -EINVAL && o.n_ifaces == LNW_MAX_IFACES && strstr(err, "at most"),
+	      "65 -i: %d, %d stored, '%s'", ret, o.n_ifaces, err);
+}
+
 int main(void)
 {
 	static const struct unit_case tests[] = {
@@ -371,6 +402,7 @@ int main(void)
 		{ "parse_seconds takes up to a week", t_seconds_week },
 		{ "parse_listen: PORT, IPv4:PORT, [IPv6]:PORT", t_listen_accepts },
 		{ "parse_listen rejects names, bad ports, junk", t_listen_rejects },
+		{ "options_parse: silent, the reason kept, nothing past it", t_options_parse_silent },
 	};
 
 	return run_all(tests, N(tests));

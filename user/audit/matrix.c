@@ -675,7 +675,9 @@ int lnw_audit_analyse(struct lnw_audit_report *rep, const struct lnw_audit_net *
 	if (!ret)
 		ret = analyse_advice(rep);
 	if (ret) {
-		snprintf(err, len, "analysing: %s", strerror(-ret));
+		snprintf(err, len, "analysing: %s", ret == -E2BIG ?
+			 "jumps between nat chains fan out into more paths to a DNAT "
+			 "than the audit follows (65536): cannot tell" : strerror(-ret));
 		lnw_audit_report_free(rep);
 	}
 	return ret;

@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 #include <bpf/libbpf.h>
 
+#include "lib/caps.h"
 #include "lib/json.h"
 #include "lib/text.h"
 #include "lib/util.h"
@@ -88,9 +89,9 @@ int lnw_flag_events_attach(struct lnw_flag_events *fe, struct bpf_program *prog,
 	int fd = cgroup2_root(fe->cgroup, sizeof(fe->cgroup)), ret;
 
 	if (fd < 0) {
-		snprintf(err, len, "cannot open the cgroup v2 root (%s): route_localnet "
+		snprintf(err, len, "cannot open the cgroup v2 root (%s%s): route_localnet "
 			 "writes are seen by the periodic read only, writer unknown",
-			 strerror(-fd));
+			 strerror(-fd), lnw_cap_needed(fd, CAP_SYS_ADMIN));
 		fe->cgroup[0] = '\0';
 		return fd;
 	}

@@ -10,6 +10,7 @@
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/caps.h"
 #include "lib/nfnl.h"
 #include "nf_hooks.h"
 
@@ -84,7 +85,8 @@ int lnw_nf_hooks_update(struct lnw_nf_hooks *h, int prog_fd, char *err, size_t l
 		return 0;
 	ret = lnw_nfnl_prerouting_nat(&nat);
 	if (ret && ret != -EPROTONOSUPPORT && ret != -EOPNOTSUPP && ret != -ENOENT) {
-		snprintf(err, len, "cannot list nf_tables chains: %s", strerror(-ret));
+		snprintf(err, len, "cannot list nf_tables chains: %s%s", strerror(-ret),
+			 lnw_cap_needed(ret, CAP_NET_ADMIN));
 		return ret;
 	}
 	h->genid = genid;

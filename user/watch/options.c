@@ -49,6 +49,7 @@ static const char doc[] =
 enum {
 	OPT_ALL_NETNS = 0x100,
 	OPT_READY_FILE,
+	OPT_METRICS,
 	OPT_FALLBACK,
 	OPT_RINGBUF,
 	OPT_VERDICT,
@@ -57,7 +58,6 @@ enum {
 	OPT_OVERHEAD,
 	OPT_HOOKS_ALWAYS,
 	OPT_BTF,
-	OPT_METRICS,
 };
 
 static const struct argp_option argp_opts[] = {
@@ -267,44 +267,54 @@ int lnw_parse_listen(const char *s, struct sockaddr_storage *addr,
 	return 0;
 }
 
-/* Bad arguments: argp's message, or {"error":...} when -j was asked for. */
-__attribute__((format(printf, 2, 3)))
-static void usage_error(struct argp_state *state, const char *fmt, ...)
+/* What parse_opt works on: the options, and the first refusal's reason. */
+struct parse_ctx {
+	struct lnw_options *opts;
+	char *err;
+	size_t err_len;
+};
+
+/* Bad arguments: argp prints and exits, unless the caller asked it not to
+ * (ARGP_NO_ERRS): then the reason is kept and parsing stops. Every caller
+ * returns this, so nothing past a refusal runs. */
+__attribute__((format(printf, 2, 3), warn_unused_result))
+static error_t usage_error(struct argp_state *state, const char *fmt, ...)
 {
-	const struct lnw_options *o = state->input;
+	const struct parse_ctx *ctx = state->input;
 	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!o->json)
-		argp_error(state, "%s", msg); /* exits */
-	lnw_error(true, "%s", msg);
-	exit(LNW_EXIT_USAGE);
+	if (!(state->flags & ARGP_NO_ERRS))
+		argp_error(state, "%s", msg); /* prints, exits */
+	if (ctx->err_len && !ctx->err[0])
+		snprintf(ctx->err, ctx->err_len, "%s", msg);
+	return EINVAL;
 }
 
-
 /* -d and -I: seconds, more than 0, at most a week. */
-static void parse_period(struct argp_state *state, const char *what, const char *arg,
-			 double *out)
+static error_t parse_period(struct argp_state *state, const char *what, const char *arg,
+			    double *out)
 {
-	if (lnw_parse_seconds(arg, out))
-		usage_error(state, "invalid %s '%s': want seconds, more than 0 and at "
-			    "most %d (a week)", what, arg, LNW_MAX_SECONDS);
+	if (!lnw_parse_seconds(arg, out))
+		return 0;
+	return usage_error(state, "invalid %s '%s': want seconds, more than 0 and at "
+			   "most %d (a week)", what, arg, LNW_MAX_SECONDS);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct lnw_options *o = state->input;
+	struct lnw_options *o = ((struct parse_ctx *)state->input)->opts;
 	unsigned int v;
 
 	switch (key) {
 	case 'i':
 		if (strlen(arg) == 0 || strlen(arg) >= IF_NAMESIZE)
-			usage_error(state, "invalid interface name '%s'", arg);
+			return usage_error(state, "invalid interface name '%s'", arg);
 		if (o->n_ifaces == LNW_MAX_IFACES)
-			usage_error(state, "at most %d interfaces", LNW_MAX_IFACES);
+			return usage_error(state, "at most %d interfaces", LNW_MAX_IFACES);
 		o->ifaces[o->n_ifaces++] = arg;
 		break;
 	case OPT_ALL_NETNS:
@@ -320,42 +330,40 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->verbose = true;
 		break;
 	case 'd':
-		parse_period(state, "duration", arg, &o->duration_s);
-		break;
+		return parse_period(state, "duration", arg, &o->duration_s);
 	case OPT_READY_FILE:
 		if (!*arg)
-			usage_error(state, "empty --ready-file path");
+			return usage_error(state, "empty --ready-file path");
 		o->ready_file = arg;
 		break;
 	case OPT_RINGBUF:
 		if (lnw_parse_uint(arg, 4, 1 << 20, &v) || (v & (v - 1)))
-			usage_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
+			return usage_error(state, "invalid --ringbuf-kib '%s': a power of 2, 4..1048576", arg);
 		o->ringbuf_kib = v;
 		break;
 	case 'r':
 		if (lnw_parse_uint(arg, 0, 1000000, &o->rate))
-			usage_error(state, "invalid --rate '%s': events per second, 0..1000000", arg);
+			return usage_error(state, "invalid --rate '%s': events per second, 0..1000000", arg);
 		break;
 	case 'p':
 		if (lnw_parse_uint(arg, 1, 65535, &o->port))
-			usage_error(state, "invalid --port '%s': 1..65535", arg);
+			return usage_error(state, "invalid --port '%s': 1..65535", arg);
 		break;
 	case 's':
 		if (lnw_parse_cidr(arg, &o->src_net, &o->src_mask) || !o->src_mask)
-			usage_error(state, "invalid --source '%s': want A.B.C.D/N", arg);
+			return usage_error(state, "invalid --source '%s': want A.B.C.D/N", arg);
 		break;
 	case OPT_VERDICT:
 		if (lnw_parse_verdicts(arg, &o->verdict_mask))
-			usage_error(state, "invalid --verdict '%s': want a list of "
-				    "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
-				    "local-refused,dnat-exposed", arg);
+			return usage_error(state, "invalid --verdict '%s': want a list of "
+					   "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
+					   "local-refused,dnat-exposed", arg);
 		break;
 	case 'I':
-		parse_period(state, "interval", arg, &o->interval_s);
-		break;
+		return parse_period(state, "interval", arg, &o->interval_s);
 	case OPT_NETNS:
 		if (!*arg)
-			usage_error(state, "empty --netns");
+			return usage_error(state, "empty --netns");
 		o->netns = arg;
 		break;
 	case OPT_LATENCY:
@@ -369,7 +377,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_BTF:
 		if (!*arg)
-			usage_error(state, "empty --btf");
+			return usage_error(state, "empty --btf");
 		o->btf_path = arg;
 		break;
 	case 'q':
@@ -377,42 +385,50 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_METRICS:
 		if (lnw_parse_listen(arg, &o->metrics_addr, &o->metrics_addr_len))
-			usage_error(state, "invalid --metrics '%s': want PORT, A.B.C.D:PORT or "
-				    "[IPv6]:PORT, numeric, PORT 1..65535", arg);
+			return usage_error(state, "invalid --metrics '%s': want PORT, A.B.C.D:PORT or "
+					   "[IPv6]:PORT, numeric, PORT 1..65535", arg);
 		o->metrics = arg;
 		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))
-			usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer,kallsyms", arg);
+			return usage_error(state, "invalid --fallback '%s': want clsact,addr-join,infer,kallsyms", arg);
 		break;
 	case ARGP_KEY_ARG:
-		usage_error(state, "unexpected argument '%s'", arg);
-		break;
+		return usage_error(state, "unexpected argument '%s'", arg);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
 }
 
-void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
+int lnw_options_parse(int argc, char **argv, unsigned int argp_flags,
+		      struct lnw_options *opts, char *err, size_t err_len)
 {
 	static const struct argp argp = {
 		.options = argp_opts, .parser = parse_opt, .doc = doc,
 	};
+	struct parse_ctx ctx = { .opts = opts, .err = err, .err_len = err_len };
 
 	memset(opts, 0, sizeof(*opts));
+	if (err_len)
+		err[0] = '\0';
 	opts->ringbuf_kib = 1024;
 	opts->rate = LNW_DEFAULT_RATE;
 	/* known before parsing, so every usage error can be JSON */
 	opts->json = lnw_wants_json(argc, argv, "jwvq");
+	return argp_parse(&argp, argc, argv, argp_flags, NULL, &ctx) ? -EINVAL : 0;
+}
+
+void lnw_parse_args(int argc, char **argv, struct lnw_options *opts)
+{
+	char err[256];
+
 	argp_err_exit_status = LNW_EXIT_USAGE;
-	if (!opts->json) {
-		argp_parse(&argp, argc, argv, 0, NULL, opts);
+	/* text: argp prints every refusal itself and exits; JSON: we do */
+	if (!lnw_options_parse(argc, argv, lnw_wants_json(argc, argv, "jwvq") ? ARGP_NO_ERRS : 0,
+			       opts, err, sizeof(err)))
 		return;
-	}
-	if (argp_parse(&argp, argc, argv, ARGP_NO_ERRS, NULL, opts)) {
-		lnw_error(true, "invalid arguments (unknown option or missing value): "
-			  "see lnwatch --help");
-		exit(LNW_EXIT_USAGE);
-	}
+	lnw_error(true, "%s", err[0] ? err : "invalid arguments (unknown option or "
+		  "missing value): see lnwatch --help");
+	exit(LNW_EXIT_USAGE);
 }

@@ -51,6 +51,11 @@ struct lnw_options {
 /* Parse argv into opts; on bad input prints a usage error and exits with
  * LNW_EXIT_USAGE (argp's convention). */
 void lnw_parse_args(int argc, char **argv, struct lnw_options *opts);
+/* The parse itself, which lnw_parse_args runs: with ARGP_SILENT it prints
+ * nothing and never exits (the fuzz target's entry). Returns 0, or -EINVAL
+ * with the reason in err ("" for argp's own: unknown option, no value). */
+int lnw_options_parse(int argc, char **argv, unsigned int argp_flags,
+		      struct lnw_options *opts, char *err, size_t err_len);
 
 /* Pure validators, shared with the tests. Return 0 or -EINVAL, and on
  * -EINVAL write nothing. Numbers are digits only: no blank, no sign. */

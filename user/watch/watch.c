@@ -16,7 +16,6 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
-#include <linux/capability.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -37,6 +36,7 @@
 #include "metrics.h"
 #include "nf_hooks.h"
 #include "options.h"
+#include "privs.h"
 #include "ready_file.h"
 #include "route_hooks.h"
 #include "runtime.h"
@@ -78,34 +78,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 }
 
 
-/* Loading BPF and attaching tc needs these; say which one is missing. */
-static int check_privileges(char *err, size_t len)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = {};
-	unsigned long long eff;
-
-	if (syscall(SYS_capget, &hdr, data)) {
-		snprintf(err, len, "capget: %s", strerror(errno));
-		return -errno;
-	}
-	eff = data[0].effective | (unsigned long long)data[1].effective << 32;
-#define HAS(cap) (eff & (1ULL << (cap)))
-	if (!HAS(CAP_SYS_ADMIN) && !(HAS(CAP_BPF) && HAS(CAP_PERFMON))) {
-		snprintf(err, len, "needs root, or CAP_BPF and CAP_PERFMON, to load "
-			 "BPF programs: run it with sudo");
-		return -EPERM;
-	}
-	if (!HAS(CAP_NET_ADMIN)) {
-		snprintf(err, len, "needs CAP_NET_ADMIN to attach to tc ingress: "
-			 "run it with sudo");
-		return -EPERM;
-	}
-#undef HAS
-	return 0;
-}
-
-
 static int load_programs(struct lnw_app *app, char *err, size_t len)
 {
 	const struct lnw_options *o = &app->opts;
@@ -141,7 +113,9 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	ret = lnwatch_bpf__load(app->skel);
 	if (ret) {
 		snprintf(err, len, "cannot load BPF programs: %s%s", strerror(-ret),
-			 ret == -EPERM ? " (privileges, or kernel.unprivileged_bpf_disabled/lockdown)" :
+			 /* the capabilities were checked: what is left refusing */
+			 ret == -EPERM ? " (it has CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN: kernel "
+			 "lockdown or a security module refused)" :
 			 " (run with -v for the verifier log)");
 		return ret;
 	}
@@ -363,7 +337,7 @@ int lnw_watch_main(int argc, char **argv)
 	app.events.latency = app.opts.latency;
 	app.events.quiet = app.opts.quiet;
 
-	ret = check_privileges(err, sizeof(err));
+	ret = lnw_privs_check(&app.opts, err, sizeof(err));
 	/* bound where lnwatch starts, before --netns: metrics.h says why */
 	if (!ret && app.opts.metrics)
 		ret = lnw_metrics_listen(&app.metrics, (struct sockaddr *)&app.opts.metrics_addr,
@@ -416,7 +390,12 @@ int lnw_watch_main(int argc, char **argv)
 			app.opts.btf_path ? app.opts.btf_path : "/sys/kernel/btf/vmlinux");
 	if (app.opts.verbose) /* and why, if something is */
 		lnw_kernel_print_missing(stderr, app.skel, &app.kernel, app.flags.link);
-	/* serving before the ready file: ready means scrapable */
+	ret = lnw_privs_drop(&app, err, sizeof(err)); /* all attached: the rest is not needed */
+	if (ret)
+		goto cleanup;
+	/* after the drop: capabilities are per thread, and the server's
+	 * thread inherits the reduced set; before the ready file: ready means
+	 * scrapable */
 	if (app.metrics) {
 		ret = lnw_metrics_start(app.metrics, &app, err, sizeof(err));
 		if (ret)

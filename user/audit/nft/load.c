@@ -464,11 +464,16 @@ void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len)
 
 /* ---- DNAT paths -------------------------------------------------------------- */
 
+/* Jumps that fan out (k rules to the next chain, 16 deep: k^16 paths) are
+ * the kernel's to accept, not ours to enumerate: bounded, and said. */
+#define MAX_WALK_RULES (1 << 22)
+
 struct path_walk {
 	struct lnw_nft_path cur;
 	struct lnw_nft_path *v;
 	int n;
 	size_t cap;
+	long walked;  /* rules visited so far, all paths */
 };
 
 static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
@@ -477,6 +482,9 @@ static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
 
 	for (i = 0; i < c->n_rules; i++) {
 		const struct lnw_nft_rule *r = &c->rules[i];
+
+		if (++w->walked > MAX_WALK_RULES || w->n >= LNW_NFT_MAX_PATHS)
+			return -E2BIG;
 
 		if ((r->verdict == LNW_V_JUMP || r->verdict == LNW_V_GOTO) && r->target &&
 		    w->cur.n_via < LNW_NFT_MAX_DEPTH) {
@@ -522,23 +530,45 @@ int lnw_nft_dnat_paths(const struct lnw_nft_ruleset *rs, const char *hook,
 	return w.n;
 }
 
-static bool reaches(const struct lnw_nft_chain *from, const struct lnw_nft_chain *to,
-		    int depth)
+/* Is to at most LNW_NFT_MAX_DEPTH jumps from from? Breadth first, each
+ * chain once: a walk of every path is exponential in fan-out. */
+static bool reaches(const struct lnw_nft_ruleset *rs, const struct lnw_nft_chain *from,
+		    const struct lnw_nft_chain *to)
 {
-	int i;
+	int *depth = malloc(sizeof(*depth) * (size_t)rs->n_chains), *queue;
+	int head = 0, tail = 0, i, c;
+	bool found = from == to;
 
-	if (from == to)
-		return true;
-	if (depth >= LNW_NFT_MAX_DEPTH)
-		return false;
-	for (i = 0; i < from->n_rules; i++) {
-		const struct lnw_nft_rule *r = &from->rules[i];
+	queue = malloc(sizeof(*queue) * (size_t)rs->n_chains);
+	if (found || !depth || !queue)
+		goto cleanup;
+	for (i = 0; i < rs->n_chains; i++)
+		depth[i] = -1;
+	c = (int)(from - rs->chains);
+	depth[c] = 0;
+	queue[tail++] = c;
+	while (head < tail && !found) {
+		const struct lnw_nft_chain *ch = &rs->chains[queue[head++]];
 
-		if ((r->verdict == LNW_V_JUMP || r->verdict == LNW_V_GOTO) && r->target &&
-		    reaches(r->target, to, depth + 1))
-			return true;
+		if (depth[ch - rs->chains] >= LNW_NFT_MAX_DEPTH)
+			continue;
+		for (i = 0; i < ch->n_rules && !found; i++) {
+			const struct lnw_nft_rule *r = &ch->rules[i];
+
+			if ((r->verdict != LNW_V_JUMP && r->verdict != LNW_V_GOTO) || !r->target)
+				continue;
+			c = (int)(r->target - rs->chains);
+			if (depth[c] >= 0)
+				continue;
+			depth[c] = depth[ch - rs->chains] + 1;
+			queue[tail++] = c;
+			found = r->target == to;
+		}
 	}
-	return false;
+cleanup:
+	free(depth);
+	free(queue);
+	return found;
 }
 
 const struct lnw_nft_chain *lnw_nft_input_base_of(const struct lnw_nft_ruleset *rs,
@@ -551,7 +581,7 @@ const struct lnw_nft_chain *lnw_nft_input_base_of(const struct lnw_nft_ruleset *
 
 		if (c->base && (c->hook == LNW_HOOK_INGRESS || c->hook == LNW_HOOK_PREROUTING ||
 				c->hook == LNW_HOOK_INPUT) &&
-		    !strcmp(c->type, "filter") && reaches(c, chain, 0))
+		    !strcmp(c->type, "filter") && reaches(rs, c, chain))
 			return c;
 	}
 	return NULL;

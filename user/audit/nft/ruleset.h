@@ -173,7 +173,10 @@ struct lnw_nft_path {
 };
 
 /* Every DNAT reached from a nat base chain of hook ("prerouting",
- * "output"); *out is malloc'ed. Returns the count or -ENOMEM. */
+ * "output"); *out is malloc'ed. Returns the count, -ENOMEM, or -E2BIG
+ * past LNW_NFT_MAX_PATHS paths (or jumps fanning out past what a walk
+ * can follow). */
+#define LNW_NFT_MAX_PATHS 65536
 int lnw_nft_dnat_paths(const struct lnw_nft_ruleset *rs, const char *hook,
 		       struct lnw_nft_path **out);
 
