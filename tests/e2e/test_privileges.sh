@@ -120,6 +120,26 @@ else
 fi
 check "stated set: nothing left attached" "$(no_progs)" 0
 
+# ---- --metrics: its server's thread holds the same reduced set ------------
+# (capabilities are per thread: a thread started before the drop keeps all)
+name="stated set with --metrics"
+if start "$(as_root $STATED)" --metrics 127.0.0.1:9863; then
+	threads=$(ls /proc/$P/task | wc -l)
+	check_ge "$name: a server thread runs" "$threads" 2
+	bad=0
+	for t in /proc/$P/task/*; do
+		[ "$(awk '$1 == "CapEff:" { print $2 }' "$t/status")" = "$KEPT" ] || bad=$((bad + 1))
+	done
+	check "$name: every thread's CapEff is the reduced set" "$bad" 0
+	body=$(ip netns exec "$NODE" curl -s --max-time 5 http://127.0.0.1:9863/metrics)
+	case $body in *lnwatch_build_info*) ok "$name: scraped after the drop" ;;
+	*) fail "$name: scraped after the drop" "no lnwatch_build_info" ;; esac
+	stop
+	check "$name: exit" "$RC" 0
+else
+	fail "$name: starts" "$(tail -2 "$ERR")"
+fi
+
 # ---- with the owners' capabilities: they are named, and kept ---------------
 name="stated set + CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH"
 rl "$NODE" eth0 1
