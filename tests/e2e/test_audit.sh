@@ -270,6 +270,34 @@ check "dnat from 127.0.0.1, raw drop: guard hook" "$(aj '.guards[0] | "\(.hook) 
 delivered "dnat from 127.0.0.1, raw drop: nothing arrives" any 0 \
 	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
 
+# 10b. Docker's `-p 6000:6000/udp` (every address): a DNAT with no
+# destination match behind -m addrtype --dst-type LOCAL. 127.0.0.1 is a
+# local address: the neighbour's frame to it is DNAT'd before the route,
+# flag off. The audit lists it reachable, no guard, and its fix (a raw
+# drop of 127.0.0.0/8 from every device but lo) stops it.
+reset
+ip netns exec "$NODE" iptables-nft -t nat -N DOCKER
+ip netns exec "$NODE" iptables-nft -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+ip netns exec "$NODE" iptables-nft -t nat -A DOCKER ! -i docker0 -p udp --dport 6000 \
+	-j DNAT --to-destination $NODE_IP:5002
+audit "docker -p 6000"
+check "docker -p 6000: exit 1" "$A_RC" 1
+check "docker -p 6000: reachable from 127.0.0.0/8, no guard" \
+	"$(aj '.nat_paths[0] | "\(.kind) \(.daddr[0]) \(.status) \(.guard) \(.interfaces[0].state)"')" \
+	"from-loopback 127.0.0.0/8 exposed none reachable"
+check "docker -p 6000: human" "$(grep -c '^    guard: none' "$TMPD/a.txt")" 1
+FIX=$(aj '.nat_paths[0].fix')
+check "docker -p 6000: the fix is the raw guard" "$FIX" \
+	"iptables -t raw -I PREROUTING ! -i lo -d 127.0.0.0/8 -j DROP"
+delivered "docker -p 6000: a neighbour's frame to 127.0.0.1:6000 arrives, flag off" any 1 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
+ip netns exec "$NODE" $FIX || fail "docker -p 6000" "cannot apply the fix"
+audit "docker -p 6000, fixed"
+check "docker -p 6000, fixed: exit 0, guard present" \
+	"$A_RC $(aj '.nat_paths[0] | "\(.status) \(.guard)"')" "0 guarded present"
+delivered "docker -p 6000, fixed: nothing arrives" any 0 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
+
 # 11. Certainty is earned: a conditional drop never guards; a dormant
 # table's drop never runs; notrack cannot be told (exit 2).
 reset

@@ -9,7 +9,11 @@
 #   udp 127.0.0.1:5000/5002 from the neighbour's own address and from a
 #   forged 127.0.0.5, a TCP SYN to 127.0.0.1:5001/5003, and UDP to the
 #   node's 10.99.0.1:8080 and a SYN to :8081 (a corpus DNAT to
-#   127.0.0.1:5000 / :5001 takes them).
+#   127.0.0.1:5000 / :5001 takes them);
+#   udp to 127.0.0.1:8125 and 127.0.0.2:8125 and a SYN to 127.0.0.1:8126,
+#   which a DNAT to a "container" (172.17.0.2 behind the node's docker0,
+#   services on every address, forwarding on) may take: 127.x is a local
+#   address, Docker's `-p 8125:8125` and kube-proxy's NodePorts match it.
 # A probe the audit calls dropped (guarded, a broken or blocked DNAT, no
 # DNAT at all, exit 0) that the kernel delivered is a false clean: the
 # suite fails. One the audit calls delivered that the kernel dropped is an
@@ -23,18 +27,23 @@ rl "$NODE" eth0 1
 ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
 probes_start udp:5000 udp:5002 tcp:5001 tcp:5003 ||
 	{ fail "services" "did not start"; exit 1; }
+probes_container || { fail "container" "did not start"; exit 1; }
 
 # The probes: name, frame (PROTO:SADDR:DADDR:DPORT, the source port is
 # added per case), and how the kernel's delivery is seen.
-PROBES=(udp5000 udp5002 spoof5000 spoof5002 tcp5001 tcp5003 dnat8080 dnat8081)
+PROBES=(udp5000 udp5002 spoof5000 spoof5002 tcp5001 tcp5003 dnat8080 dnat8081
+	lo8125 lo2_8125 lo8126)
 declare -A FRAME=(
+	[lo8125]=udp:$PEER_IP:127.0.0.1:8125 [lo2_8125]=udp:$PEER_IP:127.0.0.2:8125
+	[lo8126]=tcp:$PEER_IP:127.0.0.1:8126
 	[udp5000]=udp:$PEER_IP:127.0.0.1:5000 [udp5002]=udp:$PEER_IP:127.0.0.1:5002
 	[spoof5000]=udp:127.0.0.5:127.0.0.1:5000 [spoof5002]=udp:127.0.0.5:127.0.0.1:5002
 	[tcp5001]=tcp:$PEER_IP:127.0.0.1:5001 [tcp5003]=tcp:$PEER_IP:127.0.0.1:5003
 	[dnat8080]=udp:$PEER_IP:$NODE_IP:8080 [dnat8081]=tcp:$PEER_IP:$NODE_IP:8081
 )
 declare -A LPORT=([udp5000]=5000 [udp5002]=5002 [spoof5000]=5000 [spoof5002]=5002
-	[tcp5001]=5001 [tcp5003]=5003 [dnat8080]=5000 [dnat8081]=5001)
+	[tcp5001]=5001 [tcp5003]=5003 [dnat8080]=5000 [dnat8081]=5001
+	[lo8125]=8125 [lo2_8125]=8125 [lo8126]=8126)
 
 # The audit's prediction per probe, one line: D (delivered), N (dropped),
 # U (cannot tell), in PROBES order; then the exit status.
@@ -54,8 +63,19 @@ def dnat($p; $wire; $port): [.nat_paths[] | select(.kind == "to-loopback" and
 	.to.addr == "127.0.0.1" and .to.port == $port and (.proto == $p or .proto == "any")
 	and covers($wire)) | .interfaces[] | select(.ifname == "eth0") | .state] as $s |
 	if ($s | index("works")) != null then "D" else "N" end;
+def ipn: split(".") | map(tonumber) | .[0] * 16777216 + .[1] * 65536 + .[2] * 256 + .[3];
+def has_addr($a): .daddr == null or any(.daddr[];
+	if test("/") then split("/") as $x | ($x[0] | ipn) as $b |
+		$a >= $b and $a < $b + pow(2; 32 - ($x[1] | tonumber))
+	else (split("-") | map(ipn)) as $r | $a >= $r[0] and $a <= ($r[1] // $r[0]) end);
+def from_lo($p; $addr; $wire): [.nat_paths[] | select(.kind == "from-loopback" and
+	.to.addr == "172.17.0.2" and (.proto == $p or .proto == "any") and covers($wire)
+	and has_addr($addr | ipn)) | .interfaces[] | select(.ifname == "eth0") | .state] as $s |
+	if ($s | index("reachable")) != null then "D" else "N" end;
 [direct("udp"; 5000), direct("udp"; 5002), spoof(5000), spoof(5002),
- direct("tcp"; 5001), direct("tcp"; 5003), dnat("udp"; 8080; 5000), dnat("tcp"; 8081; 5001)]
+ direct("tcp"; 5001), direct("tcp"; 5003), dnat("udp"; 8080; 5000), dnat("tcp"; 8081; 5001),
+ from_lo("udp"; "127.0.0.1"; 8125), from_lo("udp"; "127.0.0.2"; 8125),
+ from_lo("tcp"; "127.0.0.1"; 8126)]
 | join(" ")'
 
 declare -A TALLY=()
@@ -109,8 +129,8 @@ run_case() {
 		want=${pred[$i]}
 		got=$(delivered "$p" "$sport")
 		line+=" $p:$want$got"
-		# a DNAT probe counts where a DNAT to 127.0.0.1 is predicted or works
-		[[ $p == dnat* && $want$got == NN ]] && continue
+		# a DNAT probe counts where a DNAT is predicted or works
+		[[ ( $p == dnat* || $p == lo* ) && $want$got == NN ]] && continue
 		case $want$got in
 		DD|NN) AGREE=$((AGREE + 1)) ;;
 		DN) OVER=$((OVER + 1)); TALLY[$name]+=" $p" ;;
@@ -118,7 +138,8 @@ run_case() {
 		    fail "$name: $p" "the audit says dropped, the kernel delivered it" ;;
 		U?) UNKNOWN=$((UNKNOWN + 1)) ;;
 		esac
-		# a working DNAT is no exposure; a service reached directly is
+		# a working DNAT to 127.x is no exposure; a service reached
+		# directly is, and so is a container reached from 127.x
 		[[ $p != dnat* && $got == D && $rc == 0 ]] &&
 			fail "$name: exit status" "0 (nothing exposed) while $p was delivered"
 	done

@@ -565,8 +565,13 @@ static void t_kube_matrix(void)
 		      !strcmp(rep.guards[0].base->name, "INPUT") && rep.guards[0].n_ifs == 4 &&
 		      rep.guards[0].drops_spoofed == LNW_NO && rep.guards[0].drops_dnat == LNW_NO,
 		      "guard");
-		/* its DNATs go to pods: no path involves 127.0.0.0/8 */
-		CHECK(rep.n_paths == 0 && rep.output_dnat, "%d paths", rep.n_paths);
+		/* the NodePort's two endpoints, behind addrtype LOCAL: 127.x
+		 * takes them (not forwarded here); the ClusterIP's does not */
+		CHECK(rep.n_paths == 2 && rep.output_dnat &&
+		      rep.paths[0].kind == LNW_PATH_FROM_LOOPBACK &&
+		      rep.paths[0].daddr.n == 1 && rep.paths[0].daddr.r[0].lo == 0x7f000000 &&
+		      rep.paths[0].daddr.r[0].hi == 0x7fffffff &&
+		      !strcmp(rep.paths[0].summary, "not-forwarded"), "%d paths", rep.n_paths);
 		lnw_audit_report_free(&rep);
 	}
 	lnw_nft_free(&rs);
@@ -654,19 +659,26 @@ static void t_docker_localhost_publish(void)
 	net_set(&n, "eth0", LNW_CONF_FORWARDING, 1);
 	net_set(&n, "docker0", LNW_CONF_FORWARDING, 1);
 	if (!lnw_audit_analyse(&rep, &n.net, &s.s, &rs, err, sizeof(err))) {
-		const struct lnw_nat_path *p = rep.n_paths == 1 ? &rep.paths[0] : NULL;
+		const struct lnw_nat_path *p = rep.n_paths == 2 ? &rep.paths[1] : NULL;
+		const struct lnw_nat_path *all = p ? &rep.paths[0] : NULL;
 
 		CHECK(p && p->path->rule->handle == 11 && p->kind == LNW_PATH_FROM_LOOPBACK &&
 		      p->l4proto == IPPROTO_TCP && p->dport.n == 1 && p->dport.r[0].lo == 9090 &&
-		      !strcmp(p->summary, "exposed") && rep.n_exposed == 1 && rep.n_rows == 0,
-		      "%d paths", rep.n_paths);
+		      !strcmp(p->summary, "exposed") && !strcmp(p->guard_word, "conditional") &&
+		      rep.n_exposed == 2 && rep.n_rows == 0, "%d paths, %d exposed, %s", rep.n_paths,
+		      rep.n_exposed, p ? p->summary : "-");
+		/* -p 8080:80, every address: addrtype LOCAL lets 127.0.0.0/8 in */
+		CHECK(all && all->kind == LNW_PATH_FROM_LOOPBACK && all->dport.n == 1 &&
+		      all->dport.r[0].lo == 8080 && all->daddr.n == 1 &&
+		      all->daddr.r[0].lo == 0x7f000000 && all->daddr.r[0].hi == 0x7fffffff &&
+		      !strcmp(all->summary, "exposed") && !strcmp(all->fix, LNW_FIX_RAW_LOOPBACK),
+		      "-p 8080:80 from 127.0.0.0/8");
 		/* ! -i docker0; eth1, wg0 do not forward */
 		CHECK(p && p->n_ifs == 3 && p->ifs[0].iface == net_if(&n, "eth0") &&
 		      p->ifs[0].applies == LNW_YES && p->ifs[0].state == LNW_PATH_REACHABLE &&
 		      p->ifs[1].state == LNW_PATH_NOT_FORWARDED &&
 		      p->ifs[2].iface == net_if(&n, "wg0") &&
-		      !strcmp(p->fix, "iptables -t raw -I PREROUTING -i eth0 -d 127.0.0.0/8 -j DROP"),
-		      "interfaces, fix");
+		      !strcmp(p->fix, LNW_FIX_RAW_LOOPBACK), "interfaces, fix");
 		if (p && p->n_ifs) {
 			/* FORWARD: -o docker0 is not modelled; the policy may drop */
 			lnw_fw_verdict_where(&p->ifs[0].guard, where, sizeof(where));

@@ -230,13 +230,19 @@ static void path_flow(const struct lnw_audit_report *rep, const struct lnw_nat_p
 		f->dport_wire = np->dport;
 	else
 		lnw_rset_one(&f->dport_wire, 1, 65535);
-	lnw_rset_one(&f->daddr, nat->addr.lo, nat->addr.hi);
+	if (nat->has_addr)
+		lnw_rset_one(&f->daddr, nat->addr.lo, nat->addr.hi);
+	else if (it->n_addrs) /* a redirect: to the device's first address */
+		lnw_rset_one(&f->daddr, ntohl(it->addrs[0].addr.s_addr),
+			     ntohl(it->addrs[0].addr.s_addr));
+	else
+		lnw_rset_not_loopback(&f->daddr);
 	if (nat->has_port)
 		lnw_rset_one(&f->dport, nat->port.lo, nat->port.hi);
 	else
 		f->dport = f->dport_wire;
 	f->dnat = true;
-	f->to_local = np->kind == LNW_PATH_TO_LOOPBACK ||
+	f->to_local = np->kind == LNW_PATH_TO_LOOPBACK || !nat->has_addr ||
 		      (nat->addr.lo == nat->addr.hi &&
 		       lnw_audit_is_local_addr(rep->net, (struct in_addr){ htonl(nat->addr.lo) }));
 }
@@ -253,7 +259,7 @@ static struct lnw_audit_sock *path_service(const struct lnw_audit_report *rep,
 			np->dport.n == 1 && np->dport.r[0].lo == np->dport.r[0].hi ?
 			np->dport.r[0].lo : 0;
 
-	if (!f->to_local || nat->addr.lo != nat->addr.hi || !port)
+	if (!f->to_local || !nat->has_addr || nat->addr.lo != nat->addr.hi || !port)
 		return NULL;
 	s = lnw_audit_socks_lookup(rep->socks, f->l4proto, (struct in_addr){ htonl(nat->addr.lo) },
 				   (unsigned short)port, it->link.ifindex);
@@ -271,7 +277,8 @@ static const char *path_summary(const struct lnw_nat_path *np)
 	for (i = 0; i < np->n_ifs; i++)
 		count[np->ifs[i].state]++;
 	if (np->kind == LNW_PATH_FROM_LOOPBACK)
-		return count[LNW_PATH_REACHABLE] ? "exposed" : "guarded";
+		return count[LNW_PATH_REACHABLE] ? "exposed" : count[LNW_PATH_BLOCKED] ?
+		       "guarded" : "not-forwarded";
 	if (count[LNW_PATH_WORKS] == np->n_ifs)
 		return "works";
 	if (count[LNW_PATH_MARTIAN] == np->n_ifs)
@@ -290,7 +297,9 @@ static void path_fix(struct lnw_nat_path *np)
 		const struct lnw_path_iface *pi = &np->ifs[i];
 
 		if (pi->state == LNW_PATH_REACHABLE) {
-			fix_guard(np->fix, sizeof(np->fix), pi->iface);
+			/* newer Docker's guard, for every 127.x and every port: the
+			 * wire's destination, before any DNAT; lo keeps its own */
+			snprintf(np->fix, sizeof(np->fix), "%s", LNW_FIX_RAW_LOOPBACK);
 			return;
 		}
 		if (pi->state == LNW_PATH_MARTIAN) {
@@ -303,6 +312,50 @@ static void path_fix(struct lnw_nat_path *np)
 	}
 }
 
+/* The 127.0.0.0/8 destinations among a path's own daddr values (all of
+ * 127.0.0.0/8 when it names none); false when it names only others. */
+static bool loopback_part(const struct lnw_rset *daddr, struct lnw_rset *out)
+{
+	int i;
+
+	out->n = 0;
+	if (!daddr->n) {
+		lnw_rset_one(out, LNW_LOOPBACK_NET, LNW_LOOPBACK_LAST);
+		return true;
+	}
+	for (i = 0; i < daddr->n; i++) {
+		uint32_t lo = daddr->r[i].lo > LNW_LOOPBACK_NET ? daddr->r[i].lo : LNW_LOOPBACK_NET;
+		uint32_t hi = daddr->r[i].hi < LNW_LOOPBACK_LAST ? daddr->r[i].hi :
+			      LNW_LOOPBACK_LAST;
+
+		if (lo <= hi)
+			out->r[out->n++] = (struct lnw_range){ lo, hi };
+	}
+	return out->n > 0;
+}
+
+/* Is a guard there for a from-loopback path: on every device that takes
+ * it surely (present), on none, or one that may drop (conditional)? */
+static void path_guard(struct lnw_nat_path *np)
+{
+	int i;
+
+	np->guard_word = "none";
+	for (i = 0; i < np->n_ifs; i++) {
+		const struct lnw_path_iface *pi = &np->ifs[i];
+
+		if (pi->state == LNW_PATH_BLOCKED && !np->guard) {
+			np->guard_word = "present";
+			np->guard = &pi->guard;
+		}
+		if (pi->state != LNW_PATH_REACHABLE)
+			continue;
+		np->guard_word = pi->guard.fate == LNW_FW_MAY_DROP ? "conditional" : "none";
+		np->guard = pi->guard.fate == LNW_FW_MAY_DROP ? &pi->guard : NULL;
+		return;
+	}
+}
+
 static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path *p)
 {
 	const struct lnw_nft_nat *nat = &p->rule->nat;
@@ -311,24 +364,28 @@ static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path 
 	int i;
 
 	lnw_fw_path_values(p, LNW_KEY_DADDR, &daddr);
-	if (!nat->has_addr)
+	if (!nat->has_addr && nat->kind != LNW_NAT_REDIRECT)
 		return 0;
 	np = &rep->paths[rep->n_paths];
 	memset(np, 0, sizeof(*np));
-	if (lnw_is_loopback_host(nat->addr.lo) && lnw_is_loopback_host(nat->addr.hi))
+	if (nat->has_addr && lnw_is_loopback_host(nat->addr.lo) &&
+	    lnw_is_loopback_host(nat->addr.hi)) {
 		np->kind = LNW_PATH_TO_LOOPBACK;
-	else if (rset_loopback(&daddr))
+		np->daddr = daddr;
+	} else if (loopback_part(&daddr, &np->daddr)) {
+		/* 127.x is a local address: addrtype LOCAL, fib daddr type
+		 * local, no destination match at all let it in, and the DNAT
+		 * happens before the route's martian check */
 		np->kind = LNW_PATH_FROM_LOOPBACK;
-	else
-		return 0; /* an ordinary DNAT: 127.0.0.0/8 is not involved */
+	} else {
+		return 0; /* an ordinary DNAT: no 127.0.0.0/8 destination takes it */
+	}
 	np->path = p;
-	np->daddr = daddr;
 	lnw_fw_path_values(p, LNW_KEY_DPORT, &np->dport);
 	np->l4proto = path_l4proto(p);
 	np->ifs = calloc((size_t)rep->net->n_ifs + 1, sizeof(*np->ifs));
 	if (!np->ifs)
 		return -ENOMEM;
-	rep->n_paths++;
 	for (i = 0; i < rep->net->n_ifs; i++) {
 		const struct lnw_audit_iface *it = &rep->net->ifs[i];
 		struct lnw_path_iface *pi = &np->ifs[np->n_ifs];
@@ -360,7 +417,14 @@ static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path 
 			pi->state = np->kind == LNW_PATH_TO_LOOPBACK ? LNW_PATH_WORKS :
 				    LNW_PATH_REACHABLE;
 	}
+	if (np->kind == LNW_PATH_FROM_LOOPBACK && !np->n_ifs && !rset_loopback(&daddr)) {
+		free(np->ifs); /* no 127.x destination takes it on any device */
+		return 0;
+	}
+	rep->n_paths++;
 	np->summary = path_summary(np);
+	if (np->kind == LNW_PATH_FROM_LOOPBACK)
+		path_guard(np);
 	path_fix(np);
 	if (!strcmp(np->summary, "exposed"))
 		rep->n_exposed++;

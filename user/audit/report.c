@@ -53,6 +53,19 @@ static void flag_source(const struct lnw_audit_report *rep, const struct lnw_aud
 	snprintf(buf, len, "%s%s%s", all ? "all=1" : "", all && dev ? " " : "", dev ? "dev=1" : "");
 }
 
+/* The prefix length of an aligned block of more than one address, or -1. */
+static int cidr_len(const struct lnw_range *r)
+{
+	uint64_t n = (uint64_t)r->hi - r->lo + 1;
+	int bits = 0;
+
+	if (n < 2 || (n & (n - 1)) || (r->lo & (n - 1)))
+		return -1;
+	while ((1ull << bits) < n)
+		bits++;
+	return 32 - bits;
+}
+
 static void rset_str(const struct lnw_rset *s, bool addr, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -66,6 +79,12 @@ static void rset_str(const struct lnw_rset *s, bool addr, char *buf, size_t len)
 	for (i = 0; i < s->n && o + 40 < len; i++) {
 		char lo[INET_ADDRSTRLEN], hi[INET_ADDRSTRLEN];
 
+		if (addr && cidr_len(&s->r[i]) >= 0) {
+			lnw_format_addr(lo, sizeof(lo), htonl(s->r[i].lo), 0, 0);
+			o += (size_t)snprintf(buf + o, len - o, "%s%s/%d", i ? "," : "", lo,
+					      cidr_len(&s->r[i]));
+			continue;
+		}
 		if (addr) {
 			lnw_format_addr(lo, sizeof(lo), htonl(s->r[i].lo), 0, 0);
 			lnw_format_addr(hi, sizeof(hi), htonl(s->r[i].hi), 0, 0);
@@ -158,6 +177,25 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 	lnw_tbl_free(&t);
 }
 
+/* A DNAT a 127.x destination takes: why it is reached whatever
+ * route_localnet says, and whether a guard stops it. */
+static void print_path_guard(struct lnw_tbl_row *r, const struct lnw_nat_path *np)
+{
+	char where[400] = "";
+
+	lnw_tbl_note(r, "127.x on the wire is a local address: DNAT'd before the "
+		     "martian check");
+	if (np->guard)
+		lnw_fw_verdict_where(np->guard, where, sizeof(where));
+	if (!strcmp(np->guard_word, "present"))
+		lnw_tbl_note(r, "guard: present, %s", where);
+	else if (!strcmp(np->guard_word, "conditional"))
+		lnw_tbl_note(r, "guard: conditional, not sure to drop: %s", where);
+	else
+		lnw_tbl_note(r, "guard: none (a raw prerouting drop of 127.0.0.0/8 "
+			     "from every device but lo)");
+}
+
 static void print_paths(FILE *f, const struct lnw_audit_report *rep)
 {
 	struct lnw_tbl t = { .hdr = { "PATH", "IFACE", "RL", "STATE", "SERVICE" }, .ncols = 5 };
@@ -200,6 +238,8 @@ static void print_paths(FILE *f, const struct lnw_audit_report *rep)
 		}
 		lnw_nft_rule_where(np->path->rule, where, sizeof(where));
 		lnw_tbl_note(r, "%s: %s", where, np->path->rule->text);
+		if (np->guard_word)
+			print_path_guard(r, np);
 		if (np->fix[0])
 			lnw_tbl_note(r, "fix: %s", np->fix);
 	}
@@ -544,6 +584,7 @@ static json_object *j_paths(const struct lnw_audit_report *rep)
 		json_object_object_add(o, "to", to);
 		json_object_object_add(o, "service", np->sock ? j_service(np->sock, rep->net) : NULL);
 		json_object_object_add(o, "status", json_object_new_string(np->summary));
+		json_object_object_add(o, "guard", lnw_json_str(np->guard_word));
 		for (i = 0; i < np->n_ifs; i++) {
 			const struct lnw_path_iface *pi = &np->ifs[i];
 			json_object *x = json_object_new_object();

@@ -486,9 +486,10 @@ static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
 			if (ret)
 				return ret;
 		}
-		/* a prerouting redirect goes to the receiving interface's own
-		 * address, never to 127.0.0.0/8: only DNAT can lead there */
-		if (r->verdict != LNW_V_NAT || r->nat.kind != LNW_NAT_DNAT)
+		/* a redirect goes to the receiving interface's own address,
+		 * never to 127.0.0.0/8, but a 127.x destination may take it */
+		if (r->verdict != LNW_V_NAT ||
+		    (r->nat.kind != LNW_NAT_DNAT && r->nat.kind != LNW_NAT_REDIRECT))
 			continue;
 		if (lnw_grow(&w->v, &w->cap, (size_t)w->n + 1, sizeof(*w->v)))
 			return -ENOMEM;
