@@ -4,10 +4,12 @@
 needs them: IPv4 to the node's MAC, any destination (127.0.0.1), any
 source (forged 127.x). Run inside the neighbour's namespace.
 
-  probe.py IFACE DST_MAC PROTO:SADDR:DADDR:SPORT:DPORT...
+  probe.py IFACE DST_MAC PROTO:SADDR:DADDR:SPORT:DPORT[:TTL[:bcast]]...
   probe.py --serve IFACE DST_MAC FIFO DONE
 
-PROTO is udp (one datagram, payload "probe") or tcp (one SYN). With
+PROTO is udp (one datagram, payload "probe") or tcp (one SYN); TTL is 64
+unless given; "bcast" sends it to the Ethernet broadcast address instead
+of DST_MAC (another neighbour's way: the kernel routes it all the same). With
 --serve, each line read from FIFO is a list of such frames; once they are
 sent, DONE holds the number of lines served (no interpreter start-up per
 batch).
@@ -42,10 +44,13 @@ def l4(proto, src, dst, sport, dport):
 
 
 def frame(spec, src_mac, dst_mac):
-    proto, saddr, daddr, sport, dport = spec.split(":")
+    proto, saddr, daddr, sport, dport, *extra = spec.split(":")
+    ttl = int(extra[0]) if extra and extra[0] else 64
+    if len(extra) > 1 and extra[1] == "bcast":
+        dst_mac = b"\xff" * 6
     src, dst = socket.inet_aton(saddr), socket.inet_aton(daddr)
     seg, num = l4(proto, src, dst, int(sport), int(dport))
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 1, 0, 64, num, 0,
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 1, 0, ttl, num, 0,
                      src, dst)
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return dst_mac + src_mac + b"\x08\x00" + ip + seg

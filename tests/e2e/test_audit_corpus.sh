@@ -14,6 +14,11 @@
 #   which a DNAT to a "container" (172.17.0.2 behind the node's docker0,
 #   services on every address, forwarding on) may take: 127.x is a local
 #   address, Docker's `-p 8125:8125` and kube-proxy's NodePorts match it.
+# Each probe is also sent as another neighbour would: from 192.0.2.77
+# (the node routes it back by a default route via the peer), TTL 200, and
+# a datagram to the Ethernet broadcast address (UDP's local delivery takes
+# it; TCP and forwarding take frames to the node's MAC only). The audit
+# speaks of any neighbour: the kernel delivered a probe if either got in.
 # A probe the audit calls dropped (guarded, a broken or blocked DNAT, no
 # DNAT at all, exit 0) that the kernel delivered is a false clean: the
 # suite fails. One the audit calls delivered that the kernel dropped is an
@@ -28,6 +33,8 @@ ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth
 probes_start udp:5000 udp:5002 tcp:5001 tcp:5003 ||
 	{ fail "services" "did not start"; exit 1; }
 probes_container || { fail "container" "did not start"; exit 1; }
+ALT_IP=192.0.2.77
+ip -n "$NODE" route add default via "$PEER_IP" || { fail "route" "no default route"; exit 1; }
 
 # The probes: name, frame (PROTO:SADDR:DADDR:DPORT, the source port is
 # added per case), and how the kernel's delivery is seen.
@@ -81,11 +88,27 @@ def from_lo($p; $addr; $wire): [.nat_paths[] | select(.kind == "from-loopback" a
 declare -A TALLY=()
 CASES=0 FALSE_CLEAN=0 OVER=0 AGREE=0 UNKNOWN=0 CASE_NO=0
 
-# delivered PROBE SPORT: did the kernel hand the probe to the service?
-delivered() {
-	local f
+# alt_frame PROBE SPORT: the other neighbour's variant of PROBE.
+alt_frame() {
+	local f src
 	IFS=: read -r -a f <<<"${FRAME[$1]}"
-	probe_got "${f[0]}" "${f[1]}" "$2" "${LPORT[$1]}"
+	src=${f[1]}
+	[ "$src" = "$PEER_IP" ] && src=$ALT_IP
+	echo "${f[0]}:$src:${f[2]}:$2:${f[3]}:200:$([ "${f[0]}" = udp ] && echo bcast)"
+}
+
+# delivered PROBE SPORT ALT_SPORT: did the kernel hand the probe, or its
+# other neighbour's variant, to the service?
+delivered() {
+	local f src
+	IFS=: read -r -a f <<<"${FRAME[$1]}"
+	src=${f[1]}
+	[ "$src" = "$PEER_IP" ] && src=$ALT_IP
+	if [ "$(probe_got "${f[0]}" "${f[1]}" "$2" "${LPORT[$1]}")" = D ]; then
+		echo D
+	else
+		probe_got "${f[0]}" "$src" "$3" "${LPORT[$1]}"
+	fi
 }
 
 load_case() {
@@ -100,7 +123,7 @@ run_case() {
 	local file=$1 name base rc pred i p sport want got frames=() line
 	name=$(basename "$file")
 	CASE_NO=$((CASE_NO + 1))
-	base=$((20000 + CASE_NO * 10))
+	base=$((20000 + CASE_NO * 30))
 	if ! load_case "$file" >"$TMPD/load.err" 2>&1; then
 		fail "$name: loads" "$(head -3 "$TMPD/load.err" | tr '\n' ' ')"
 		return
@@ -116,7 +139,8 @@ run_case() {
 	for i in "${!PROBES[@]}"; do
 		p=${PROBES[$i]}
 		IFS=: read -r -a line <<<"${FRAME[$p]}"
-		frames+=("${line[0]}:${line[1]}:${line[2]}:$((base + i)):${line[3]}")
+		frames+=("${line[0]}:${line[1]}:${line[2]}:$((base + i)):${line[3]}"
+			 "$(alt_frame "$p" $((base + 15 + i)))")
 	done
 	probes_send "${frames[@]}"
 	sleep 0.1
@@ -127,7 +151,7 @@ run_case() {
 		p=${PROBES[$i]}
 		sport=$((base + i))
 		want=${pred[$i]}
-		got=$(delivered "$p" "$sport")
+		got=$(delivered "$p" "$sport" $((sport + 15)))
 		line+=" $p:$want$got"
 		# a DNAT probe counts where a DNAT is predicted or works
 		[[ ( $p == dnat* || $p == lo* ) && $want$got == NN ]] && continue

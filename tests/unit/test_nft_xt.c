@@ -354,10 +354,11 @@ static void t_match_others(void)
 		      m.op == LNW_OP_NOT_IN && m.l4proto == IPPROTO_UDP &&
 		      !strcmp(match_values, "5000-5002") &&
 		      !strcmp(text, "-m udp ! --dport 5000:5002"), "udp '%s'", text);
-		b = (struct xt_buf){ .len = XT_LEN(t) }; /* --syn: flags are not read */
+		b = (struct xt_buf){ .len = XT_LEN(t) }; /* --syn: SYN,RST,ACK,FIN == SYN */
 		memcpy(b.b, &t, sizeof(t));
-		CHECK(match_of("tcp", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
-		      "tcp --syn '%s'", text);
+		CHECK(match_of("tcp", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_TCP_FLAGS &&
+		      m.op == LNW_OP_IN && m.bits == 0x17 && !strcmp(match_values, "2") &&
+		      !strcmp(text, "-m tcp --syn"), "tcp --syn '%s'", text);
 		r.dst_min.ip = htonl(0x7f000001);
 		r.dst_max.ip = htonl(0x7f0000ff);
 		b = (struct xt_buf){ .len = XT_LEN(r) };

@@ -257,12 +257,45 @@ static enum lnw_tv xt_addrtype(const struct lnw_nft_xt_addrtype *a, enum lnw_tv 
 	return a->flags & XT_ADDRTYPE_INVERT_DEST ? tv_not(t) : t;
 }
 
+/* The flags a connection's first packet may carry: a SYN, with no ACK,
+ * RST or FIN (a listener drops those), any of PSH, URG, ECE, CWR. */
+static enum lnw_tv tcp_flags_eval(const struct lnw_nft_match *m)
+{
+	static const uint32_t extra[] = { 0x08, 0x20, 0x40, 0x80 };
+	bool any = false, all = true;
+	unsigned int s;
+	int i;
+
+	for (s = 0; s < 16; s++) {
+		uint32_t c = 0x02;
+		bool t;
+
+		for (i = 0; i < 4; i++)
+			if (s & (1u << i))
+				c |= extra[i];
+		if (m->op == LNW_OP_ANY_BIT || m->op == LNW_OP_NO_BIT) {
+			t = (c & m->bits) != 0;
+			t = m->op == LNW_OP_ANY_BIT ? t : !t;
+		} else {
+			t = false;
+			for (i = 0; i < m->n_ranges; i++)
+				t = t || (m->ranges[i].lo <= (c & m->bits) &&
+					  (c & m->bits) <= m->ranges[i].hi);
+			t = m->op == LNW_OP_IN ? t : !t;
+		}
+		any = any || t;
+		all = all && t;
+	}
+	return all ? LNW_YES : any ? LNW_MAYBE : LNW_NO;
+}
+
 static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *v)
 {
 	const struct lnw_fw_flow *f = v->f;
 	const struct lnw_rset *daddr = v->post_nat ? &f->daddr : &f->daddr_wire;
 	const struct lnw_rset *dport = v->post_nat ? &f->dport : &f->dport_wire;
 	enum lnw_tv t = LNW_NO;
+	struct lnw_rset pkt;
 	uint16_t statebit;
 	int i;
 
@@ -289,7 +322,11 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 			return LNW_NO;
 		return in_match(m->key == LNW_KEY_SPORT ? &f->sport : dport, m);
 	case LNW_KEY_PKTTYPE:
-		return one_in_match(0 /* PACKET_HOST: sent to our MAC */, m);
+		/* the neighbour picks the frame's MAC: ours (host), broadcast or
+		 * multicast all reach UDP's local delivery; TCP and forwarding
+		 * take host only */
+		lnw_rset_one(&pkt, 0, f->to_local && f->l4proto != IPPROTO_TCP ? 2 : 0);
+		return in_match(&pkt, m);
 	case LNW_KEY_FIB_DADDR_TYPE:
 		return fib_type_match(m, daddr_local(f, daddr));
 	case LNW_KEY_CT_STATE: /* one bit */
@@ -309,6 +346,8 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 		return m->xt.ct.state_mask & statebit ? LNW_YES : LNW_NO;
 	case LNW_KEY_XT_ADDRTYPE:
 		return xt_addrtype(&m->xt.addrtype, daddr_local(f, daddr));
+	case LNW_KEY_TCP_FLAGS: /* a udp packet has no tcp header: no match */
+		return f->l4proto == IPPROTO_TCP ? tcp_flags_eval(m) : LNW_NO;
 	case LNW_KEY_UNKNOWN:
 	default:
 		return LNW_MAYBE;
@@ -481,8 +520,11 @@ static bool chain_sees(const struct lnw_nft_chain *c, const struct lnw_fw_flow *
 	}
 	if (strcmp(c->family, "ip") && strcmp(c->family, "inet"))
 		return false;
-	if (strcmp(c->type, "filter"))
-		return false; /* nat chains rewrite, route chains are output only */
+	/* route chains are output only; a nat chain sees a new connection's
+	 * first packet: its drops and policy count, a NAT there ends it like
+	 * an accept (a flow already DNAT'd is natorder.c's) */
+	if (strcmp(c->type, "filter") && (strcmp(c->type, "nat") || f->dnat))
+		return false;
 	if (c->hook == LNW_HOOK_PREROUTING) {
 		*stage = 1;
 		v->has_ct = c->prio > PRI_CONNTRACK;

@@ -39,6 +39,8 @@ enum lnw_nft_key {
 	LNW_KEY_XT_CONNTRACK,   /* iptables -m conntrack */
 	LNW_KEY_XT_STATE,       /* iptables -m state */
 	LNW_KEY_XT_ADDRTYPE,    /* iptables -m addrtype */
+	LNW_KEY_TCP_FLAGS,      /* ANY_BIT/NO_BIT: flags & bits; IN/NOT_IN:
+				 * flags & bits among the ranges */
 };
 
 enum lnw_nft_op {

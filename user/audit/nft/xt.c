@@ -16,6 +16,7 @@
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_multiport.h>
+#include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_state.h>
@@ -99,8 +100,24 @@ static bool decode_ranges(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m,
 	} else if (!strcmp(xt->name, "tcp") && xt->info_len >= sizeof(struct xt_tcp)) {
 		const struct xt_tcp *t = (const void *)xt->info;
 
-		if (t->option || t->flg_mask)
+		if (t->option)
 			return false;
+		if (t->flg_mask) { /* --tcp-flags, --syn: ports must be any */
+			if (t->spts[0] || t->spts[1] != 0xffff || t->dpts[0] ||
+			    t->dpts[1] != 0xffff || (t->invflags & ~XT_TCP_INV_FLAGS))
+				return false;
+			m->key = LNW_KEY_TCP_FLAGS;
+			m->l4proto = IPPROTO_TCP;
+			m->op = t->invflags & XT_TCP_INV_FLAGS ? LNW_OP_NOT_IN : LNW_OP_IN;
+			m->bits = t->flg_mask;
+			if (t->flg_mask == 0x17 && t->flg_cmp == 0x02)
+				fprintf(f, "-m tcp %s--syn", m->op == LNW_OP_NOT_IN ? "! " : "");
+			else
+				fprintf(f, "-m tcp %s--tcp-flags 0x%x 0x%x",
+					m->op == LNW_OP_NOT_IN ? "! " : "", t->flg_mask,
+					t->flg_cmp);
+			return !lnw_nft_range_push(m, t->flg_cmp, t->flg_cmp);
+		}
 		sp = t->spts, dp = t->dpts, inv = t->invflags, l4 = IPPROTO_TCP;
 	}
 	if (sp) {
@@ -197,6 +214,23 @@ int lnw_xt_match(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, char **c
 		if (ct->match_flags & ~(XT_CONNTRACK_STATE | XT_CONNTRACK_STATUS |
 					XT_CONNTRACK_STATE_ALIAS))
 			fprintf(f, " ...");
+	} else if (!strcmp(xt->name, "pkttype") && xt->info_len >= sizeof(struct xt_pkttype_info) &&
+		   ((const struct xt_pkttype_info *)xt->info)->pkttype >= 0) {
+		const struct xt_pkttype_info *pt = (const void *)xt->info;
+		static const char *const names[] = { "unicast", "broadcast", "multicast" };
+
+		m->key = LNW_KEY_PKTTYPE;
+		m->op = pt->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		if (pt->pkttype < 3)
+			fprintf(f, "-m pkttype %s--pkt-type %s", pt->invert ? "! " : "",
+				names[pt->pkttype]);
+		else
+			fprintf(f, "-m pkttype %s--pkt-type %d", pt->invert ? "! " : "", pt->pkttype);
+		if (lnw_nft_range_push(m, (uint32_t)pt->pkttype, (uint32_t)pt->pkttype)) {
+			fclose(f);
+			free(buf);
+			return -ENOMEM;
+		}
 	} else if (!strcmp(xt->name, "state") && xt->info_len >= sizeof(struct xt_state_info)) {
 		m->key = LNW_KEY_XT_STATE;
 		m->xt.ct.state_mask = (uint16_t)((const struct xt_state_info *)xt->info)->statemask;
