@@ -4,12 +4,13 @@
 needs them: IPv4 to the node's MAC, any destination (127.0.0.1), any
 source (forged 127.x). Run inside the neighbour's namespace.
 
-  probe.py IFACE DST_MAC PROTO:SADDR:DADDR:SPORT:DPORT[:TTL[:bcast]]...
+  probe.py IFACE DST_MAC PROTO:SADDR:DADDR:SPORT:DPORT[:TTL[:alt]]...
   probe.py --serve IFACE DST_MAC FIFO DONE
 
 PROTO is udp (one datagram, payload "probe") or tcp (one SYN); TTL is 64
-unless given; "bcast" sends it to the Ethernet broadcast address instead
-of DST_MAC (another neighbour's way: the kernel routes it all the same). With
+unless given; "alt" sends a datagram to the Ethernet broadcast address
+instead of DST_MAC (UDP's local delivery takes it all the same), a SYN
+with ECE and CWR (an ECN setup SYN): another neighbour's ways. With
 --serve, each line read from FIFO is a list of such frames; once they are
 sent, DONE holds the number of lines served (no interpreter start-up per
 batch).
@@ -29,13 +30,13 @@ def csum(data):
     return ~s & 0xFFFF
 
 
-def l4(proto, src, dst, sport, dport):
+def l4(proto, src, dst, sport, dport, flags=0x02):
     if proto == "udp":
         payload = b"probe"
         hdr = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
         seg, num = hdr + payload, 17
     else:  # a SYN with a 16-bit window, no options
-        seg, num = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, 0x02,
+        seg, num = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, flags,
                                64240, 0, 0), 6
     pseudo = src + dst + struct.pack("!BBH", 0, num, len(seg))
     c = csum(pseudo + seg) or 0xFFFF
@@ -46,10 +47,11 @@ def l4(proto, src, dst, sport, dport):
 def frame(spec, src_mac, dst_mac):
     proto, saddr, daddr, sport, dport, *extra = spec.split(":")
     ttl = int(extra[0]) if extra and extra[0] else 64
-    if len(extra) > 1 and extra[1] == "bcast":
+    alt = len(extra) > 1 and extra[1] == "alt"
+    if alt and proto == "udp":
         dst_mac = b"\xff" * 6
     src, dst = socket.inet_aton(saddr), socket.inet_aton(daddr)
-    seg, num = l4(proto, src, dst, int(sport), int(dport))
+    seg, num = l4(proto, src, dst, int(sport), int(dport), 0xC2 if alt else 0x02)
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 1, 0, ttl, num, 0,
                      src, dst)
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]

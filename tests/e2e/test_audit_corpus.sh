@@ -15,9 +15,10 @@
 #   services on every address, forwarding on) may take: 127.x is a local
 #   address, Docker's `-p 8125:8125` and kube-proxy's NodePorts match it.
 # Each probe is also sent as another neighbour would: from 192.0.2.77
-# (the node routes it back by a default route via the peer), TTL 200, and
-# a datagram to the Ethernet broadcast address (UDP's local delivery takes
-# it; TCP and forwarding take frames to the node's MAC only). The audit
+# (the node routes it back by a default route via the peer), TTL 200, a
+# datagram to the Ethernet broadcast address (UDP's local delivery takes
+# it; TCP and forwarding take frames to the node's MAC only), a SYN with
+# ECE and CWR. The audit
 # speaks of any neighbour: the kernel delivered a probe if either got in.
 # A probe the audit calls dropped (guarded, a broken or blocked DNAT, no
 # DNAT at all, exit 0) that the kernel delivered is a false clean: the
@@ -94,7 +95,7 @@ alt_frame() {
 	IFS=: read -r -a f <<<"${FRAME[$1]}"
 	src=${f[1]}
 	[ "$src" = "$PEER_IP" ] && src=$ALT_IP
-	echo "${f[0]}:$src:${f[2]}:$2:${f[3]}:200:$([ "${f[0]}" = udp ] && echo bcast)"
+	echo "${f[0]}:$src:${f[2]}:$2:${f[3]}:200:alt"
 }
 
 # delivered PROBE SPORT ALT_SPORT: did the kernel hand the probe, or its

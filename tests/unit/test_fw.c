@@ -80,7 +80,8 @@ static void t_raw_guard(void)
 	APPLIES(fx_rule(c, 2, 0), &d, c, LNW_NO);
 	lnw_fw_eval(&rs, &f, &v);
 	lnw_fw_verdict_where(&v, where, sizeof(where));
-	CHECK(!strcmp(where, "ip raw PREROUTING #2"), "where '%s'", where);
+	/* iptables' table, a counter on every rule: named by line */
+	CHECK(!strcmp(where, "ip raw PREROUTING #1"), "where '%s'", where);
 	lnw_nft_free(&rs);
 }
 

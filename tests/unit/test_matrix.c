@@ -153,7 +153,7 @@ static void t_raw_guard(void)
 		CHECK(rep.n_rows == 3 && rep.n_exposed == 0, "%d exposed", rep.n_exposed);
 		if (rep.n_rows) {
 			lnw_fw_verdict_where(&rep.rows[0].guard, where, sizeof(where));
-			CHECK(!strcmp(where, "ip raw PREROUTING #2"), "guard '%s'", where);
+			CHECK(!strcmp(where, "ip raw PREROUTING #1"), "guard '%s'", where);
 		}
 		CHECK(rep.n_guards == 1 && rep.guards[0].rule->handle == 2 &&
 		      rep.guards[0].base == fx_chain(&rs, "ip", "raw", "PREROUTING") &&

@@ -246,7 +246,8 @@ static void t_meta_fib_and_unknown(void)
 		char where[128];
 
 		lnw_nft_rule_where(r, where, sizeof(where));
-		CHECK(!strcmp(where, "ip raw PREROUTING #2"), "where '%s'", where);
+		CHECK(!strcmp(where, "ip raw PREROUTING #1") && r->line == 1 && r->handle == 2,
+		      "where '%s'", where);
 	}
 	lnw_nft_free(&rs);
 }

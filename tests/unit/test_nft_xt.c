@@ -503,7 +503,7 @@ static void t_kube_firewall(void)
 		lnw_fw_eval(&rs, &f, &v);
 		lnw_fw_verdict_where(&v, where, sizeof(where));
 		CHECK(v.fate == LNW_FW_DROPS && v.rule && v.rule->handle == 7 &&
-		      !strcmp(where, "ip filter KUBE-FIREWALL #7 \"block incoming localnet "
+		      !strcmp(where, "ip filter KUBE-FIREWALL #1 \"block incoming localnet "
 			      "connections\""), "%s: %s", fate_names[v.fate], where);
 		lnw_fw_eval(&rs, &s, &v);
 		CHECK(v.fate == LNW_FW_PASSES, "forged: %s", fate_names[v.fate]);

@@ -31,6 +31,15 @@ static void service_str(const struct lnw_audit_sock *s, char *buf, size_t len)
 	snprintf(buf, len, "%s %s:%u", lnw_l4_name(s->proto), a, s->port);
 }
 
+/* Why a socket's owner is not shown: a capability, or where it lives. */
+static const char *owner_hint(const struct lnw_audit_sock *s)
+{
+	if (s->owner.pid > 0)
+		return NULL;
+	return s->owner.unreadable ? "owner unseen: needs CAP_SYS_PTRACE" :
+	       "owner unseen: not in this PID namespace";
+}
+
 static void process_str(const struct lnw_audit_sock *s, char *buf, size_t len)
 {
 	char user[64], comm[4 * sizeof(s->owner.comm) + 1];
@@ -40,7 +49,7 @@ static void process_str(const struct lnw_audit_sock *s, char *buf, size_t len)
 		lnw_name_printable(s->owner.comm, comm, sizeof(comm));
 		snprintf(buf, len, "%s[%d] %s", comm, s->owner.pid, user);
 	} else {
-		snprintf(buf, len, "? %s", user);
+		snprintf(buf, len, "%s (%s)", user, owner_hint(s));
 	}
 }
 
@@ -321,7 +330,11 @@ static void print_services(FILE *f, const struct lnw_audit_report *rep)
 			 s->bound_ifindex ? "bound to " : "");
 		if (s->bound_ifindex)
 			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s", bname);
-		lnw_tbl_add(&t, svc, s->owner.pid > 0 ? pid : "?", comm, user, note[0] ? note : "");
+		if (owner_hint(s))
+			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s",
+				 note[0] ? ", " : "", owner_hint(s));
+		lnw_tbl_add(&t, svc, s->owner.pid > 0 ? pid : "-", s->owner.pid > 0 ? comm : "-",
+			    user, note[0] ? note : "");
 	}
 	if (t.n)
 		lnw_tbl_print(f, &t);
@@ -449,6 +462,7 @@ static json_object *j_rule(const struct lnw_nft_rule *r)
 	json_object_object_add(o, "table", json_object_new_string(r->chain->table));
 	json_object_object_add(o, "chain", json_object_new_string(r->chain->name));
 	json_object_object_add(o, "handle", json_object_new_uint64(r->handle));
+	json_object_object_add(o, "line", json_object_new_int(r->line));
 	json_object_object_add(o, "comment", lnw_json_str(r->comment));
 	json_object_object_add(o, "text", lnw_json_str(r->text));
 	return o;
@@ -493,6 +507,7 @@ static json_object *j_service(const struct lnw_audit_sock *s, const struct lnw_a
 	if (s->owner.pid > 0)
 		lnw_name_utf8(s->owner.comm, comm, sizeof(comm));
 	json_object_object_add(o, "comm", s->owner.pid > 0 ? json_object_new_string(comm) : NULL);
+	json_object_object_add(o, "owner_hint", lnw_json_str(owner_hint(s)));
 	json_object_object_add(o, "inode", json_object_new_uint64(s->inode));
 	return o;
 }

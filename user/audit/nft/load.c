@@ -129,6 +129,46 @@ static int add_chain(struct lnw_nft_compile *cx, json_object *jc, size_t *cap)
 	return 0;
 }
 
+
+static bool has_counter(json_object *jr)
+{
+	json_object *exprs = lnw_jget(jr, "expr");
+	size_t i, n = json_object_is_type(exprs, json_type_array) ?
+		      json_object_array_length(exprs) : 0;
+
+	for (i = 0; i < n; i++)
+		if (lnw_jget(json_object_array_get_idx(exprs, i), "counter"))
+			return true;
+	return false;
+}
+
+/* iptables-nft's tables: ip filter, nat, mangle, raw, security, every
+ * rule with the counter it adds to each. A table nft made by hand with
+ * such a name and counters everywhere is named by line too: still the
+ * rule's place in its chain. */
+static void mark_iptables(struct lnw_nft_ruleset *rs)
+{
+	static const char *const tables[] = { "filter", "nat", "mangle", "raw", "security", NULL };
+	int i, j, k;
+
+	for (i = 0; i < rs->n_chains; i++) {
+		struct lnw_nft_chain *c = &rs->chains[i];
+		bool all = true;
+
+		if (strcmp(c->family, "ip") || !lnw_nft_str_in(c->table, tables))
+			continue;
+		for (j = 0; j < rs->n_chains && all; j++) {
+			const struct lnw_nft_chain *o = &rs->chains[j];
+
+			if (strcmp(o->family, c->family) || strcmp(o->table, c->table))
+				continue;
+			for (k = 0; k < o->n_rules && all; k++)
+				all = o->rules[k].counted;
+		}
+		c->iptables = all;
+	}
+}
+
 static int compile_all(struct lnw_nft_compile *cx)
 {
 	struct lnw_nft_ruleset *rs = cx->rs;
@@ -163,10 +203,16 @@ static int compile_all(struct lnw_nft_compile *cx)
 		cx->chain = c;
 		out = (struct lnw_nft_rules){ c->rules, c->n_rules, c->cap_rules };
 		ret = lnw_nft_compile_rule(cx, jr, &out);
+		c->n_listed++;
+		for (k = c->n_rules; k < out.n; k++) {
+			out.v[k].line = c->n_listed;
+			out.v[k].counted = has_counter(jr);
+		}
 		c->rules = out.v;
 		c->n_rules = out.n;
 		c->cap_rules = out.cap;
 	}
+	mark_iptables(rs);
 	/* jump targets live in the same table */
 	for (k = 0; k < rs->n_chains && !ret; k++) {
 		struct lnw_nft_chain *ch = &rs->chains[k];
@@ -458,8 +504,12 @@ void lnw_nft_free(struct lnw_nft_ruleset *rs)
 
 void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s %s #%llu", r->chain->family, r->chain->table,
-		 r->chain->name, r->handle);
+	if (r->chain->iptables)
+		snprintf(buf, len, "%s %s %s #%d", r->chain->family, r->chain->table,
+			 r->chain->name, r->line);
+	else
+		snprintf(buf, len, "%s %s %s #%llu", r->chain->family, r->chain->table,
+			 r->chain->name, r->handle);
 }
 
 /* ---- DNAT paths -------------------------------------------------------------- */

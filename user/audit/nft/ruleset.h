@@ -110,6 +110,9 @@ struct lnw_nft_chain;
 struct lnw_nft_rule {
 	const struct lnw_nft_chain *chain;
 	unsigned long long handle;
+	int line;                 /* its place in the chain, from 1, as listed
+				   * (iptables --line-numbers) */
+	bool counted;             /* has a counter (iptables-nft adds one to all) */
 	char *comment;            /* nft comment or -m comment */
 	struct lnw_nft_match *m;
 	int n_m;
@@ -138,6 +141,8 @@ struct lnw_nft_chain {
 	struct lnw_nft_rule *rules;
 	int n_rules;
 	size_t cap_rules;
+	int n_listed;             /* rules as listed (a vmap's expand to more) */
+	bool iptables;            /* iptables-nft's: rules named by line */
 };
 
 struct lnw_nft_ruleset {
@@ -161,7 +166,8 @@ int lnw_nft_compile_json(const char *json, const struct lnw_nfnl_ruleset *nl,
 int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len);
 void lnw_nft_free(struct lnw_nft_ruleset *rs);
 
-/* "ip filter KUBE-FIREWALL #4" */
+/* "ip filter KUBE-FIREWALL #4": iptables-nft's by line (iptables
+ * --line-numbers), others by nft handle (nft -a) */
 void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len);
 
 /* A DNAT rule with the jump rules that lead to it from a prerouting nat
