@@ -87,7 +87,7 @@ def from_lo($p; $addr; $wire): [.nat_paths[] | select(.kind == "from-loopback" a
 | join(" ")'
 
 declare -A TALLY=()
-CASES=0 FALSE_CLEAN=0 OVER=0 AGREE=0 UNKNOWN=0 CASE_NO=0
+CASES=0 FALSE_CLEAN=0 OVER=0 AGREE=0 UNKNOWN=0 CASE_NO=0 FIXED=0 FIX_FAILED=0
 
 # alt_frame PROBE SPORT: the other neighbour's variant of PROBE.
 alt_frame() {
@@ -113,7 +113,9 @@ delivered() {
 }
 
 load_case() {
-	ip netns exec "$NODE" nft flush ruleset || return 1
+	# as the previous case's fixes may have left them
+	rl "$NODE" all 0 && rl "$NODE" default 0 && rl "$NODE" eth0 1 &&
+	rl "$NODE" docker0 0 && ip netns exec "$NODE" nft flush ruleset || return 1
 	case $1 in
 	*.nft) ip netns exec "$NODE" nft -f "$1" ;;
 	*.sh) ip netns exec "$NODE" bash -e "$1" ;;
@@ -124,7 +126,7 @@ run_case() {
 	local file=$1 name base rc pred i p sport want got frames=() line
 	name=$(basename "$file")
 	CASE_NO=$((CASE_NO + 1))
-	base=$((20000 + CASE_NO * 30))
+	base=$((20000 + CASE_NO * 60))
 	if ! load_case "$file" >"$TMPD/load.err" 2>&1; then
 		fail "$name: loads" "$(head -3 "$TMPD/load.err" | tr '\n' ' ')"
 		return
@@ -137,22 +139,16 @@ run_case() {
 		return
 	fi
 	read -r -a pred <<<"$pred"
-	for i in "${!PROBES[@]}"; do
-		p=${PROBES[$i]}
-		IFS=: read -r -a line <<<"${FRAME[$p]}"
-		frames+=("${line[0]}:${line[1]}:${line[2]}:$((base + i)):${line[3]}"
-			 "$(alt_frame "$p" $((base + 15 + i)))")
-	done
-	probes_send "${frames[@]}"
-	sleep 0.1
-	probes_seen
+	send_all "$base"
 	CASES=$((CASES + 1))
 	line=""
+	GOT=()
 	for i in "${!PROBES[@]}"; do
 		p=${PROBES[$i]}
 		sport=$((base + i))
 		want=${pred[$i]}
 		got=$(delivered "$p" "$sport" $((sport + 15)))
+		GOT[$i]=$got
 		line+=" $p:$want$got"
 		# a DNAT probe counts where a DNAT is predicted or works
 		[[ ( $p == dnat* || $p == lo* ) && $want$got == NN ]] && continue
@@ -169,6 +165,51 @@ run_case() {
 			fail "$name: exit status" "0 (nothing exposed) while $p was delivered"
 	done
 	echo "# $name: exit $rc,$line"
+	prove_fixes "$name" $((base + 30))
+}
+
+# send_all BASE: every probe and its other neighbour's variant, source
+# ports from BASE; returns once what got through is recorded.
+send_all() {
+	local i p line frames=()
+	for i in "${!PROBES[@]}"; do
+		p=${PROBES[$i]}
+		IFS=: read -r -a line <<<"${FRAME[$p]}"
+		frames+=("${line[0]}:${line[1]}:${line[2]}:$(($1 + i)):${line[3]}"
+			 "$(alt_frame "$p" $(($1 + 15 + i)))")
+	done
+	probes_send "${frames[@]}"
+	sleep 0.1
+	probes_seen
+}
+
+# prove_fixes NAME BASE: apply every fix line the audit printed (for rows
+# and paths), send the probes again: what got through must not, and a
+# DNAT that worked must still work.
+prove_fixes() {
+	local fixes fx i p got
+	fixes=$(jq -r '[.exposure[].fix, .nat_paths[].fix] | map(select(. != null)) |
+		unique[] | select(startswith("sysctl -w ") or startswith("iptables "))' \
+		"$TMPD/a.json")
+	[ -n "$fixes" ] || return 0
+	while read -r fx; do
+		# shellcheck disable=SC2086 # a command line, as printed
+		ip netns exec "$NODE" $fx >"$TMPD/fix.err" 2>&1 ||
+			{ fail "$1: fix applies" "$fx: $(head -c 200 "$TMPD/fix.err")"; return; }
+	done <<<"$fixes"
+	send_all "$2"
+	FIXED=$((FIXED + 1))
+	for i in "${!PROBES[@]}"; do
+		p=${PROBES[$i]}
+		got=$(delivered "$p" $(($2 + i)) $(($2 + 15 + i)))
+		if [[ $p == dnat* ]]; then
+			[[ ${GOT[$i]}$got == DN ]] &&
+				fail "$1: fix keeps $p working" "$(echo "$fixes" | tr '\n' ';')"
+		elif [ "$got" = D ]; then
+			FIX_FAILED=$((FIX_FAILED + 1))
+			fail "$1: fix stops $p" "$(echo "$fixes" | tr '\n' ';')"
+		fi
+	done
 }
 
 start=$(date +%s.%N)
@@ -182,6 +223,8 @@ done
 echo "# corpus: $CASES rulesets, $((AGREE + OVER + FALSE_CLEAN + UNKNOWN)) probes:" \
 	"$AGREE agree, $OVER over-report, $FALSE_CLEAN false clean, $UNKNOWN cannot tell;" \
 	"${secs%.*} s"
+echo "# fixes: applied in $FIXED rulesets, $FIX_FAILED probes still got through"
 check_ge "corpus: at least 60 rulesets ran" "$CASES" 60
+check_ge "corpus: fix lines proven in at least 60 rulesets" "$FIXED" 60
 check "corpus: no false clean" "$FALSE_CLEAN" 0
 e2e_done
