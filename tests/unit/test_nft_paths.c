@@ -169,13 +169,15 @@ static void t_path_applies(void)
 	free(p);
 	lnw_nft_free(&rs);
 
-	/* nspawn: fib daddr type local, then a concatenated key not modelled */
+	/* nspawn: fib daddr type local, then "meta l4proto . th dport" */
 	if (!fx_load("systemd_nspawn", NULL, &rs))
 		return;
 	np = lnw_nft_dnat_paths(&rs, "prerouting", &p);
 	if (np == 2) {
 		f = flow_to(&n, "eth0", IPPROTO_TCP, "10.0.0.1", 2222, false);
-		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_MAYBE);
+		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_YES);
+		f = flow_to(&n, "eth0", IPPROTO_UDP, "10.0.0.1", 2222, false);
+		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_NO);
 		f = flow_to(&n, "eth0", IPPROTO_TCP, "8.8.8.8", 2222, false); /* not local */
 		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_NO);
 	}

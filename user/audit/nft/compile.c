@@ -444,6 +444,17 @@ unknown:
 	return 0;
 }
 
+int lnw_nft_compile_match(struct lnw_nft_compile *cx, json_object *left, const char *op,
+			  json_object *right, struct lnw_nft_match *m)
+{
+	return compile_match(cx, left, op, right, m);
+}
+
+json_object *lnw_nft_set_elems(struct lnw_nft_compile *cx, json_object *v)
+{
+	return set_elems(cx, v);
+}
+
 /* ---- xtables statements ------------------------------------------------ */
 
 /* The payload of the rule's next xt statement; NULL if nfnetlink did not
@@ -594,13 +605,17 @@ static int expand_elem(struct lnw_nft_compile *cx, json_object *jr, const struct
 			return ret;
 		}
 	}
-	ret = compile_match(cx, key, "==", elem_key, &m);
-	if (!ret)
-		ret = lnw_nft_rule_push_match(r, &m);
-	if (ret) {
-		lnw_nft_match_free(&m);
-		return ret;
+	if (lnw_jget(key, "concat")) {
+		ret = lnw_nft_concat_push(cx, r, key, elem_key);
+	} else {
+		ret = compile_match(cx, key, "==", elem_key, &m);
+		if (!ret)
+			ret = lnw_nft_rule_push_match(r, &m);
+		if (ret)
+			lnw_nft_match_free(&m);
 	}
+	if (ret)
+		return ret;
 	text = open_memstream(&buf, &len);
 	if (!text)
 		return -ENOMEM;
@@ -657,6 +672,55 @@ static int expand_map(struct lnw_nft_compile *cx, json_object *jr, struct lnw_nf
 	return ret;
 }
 
+/* r, finished, as the chain's next rule (r is emptied). */
+static int add_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw_nft_rule *r,
+		    const char *vbuf, struct lnw_nft_rules *out)
+{
+	struct lnw_nft_rule *slot = rule_list_add(out);
+
+	if (!slot)
+		return -ENOMEM;
+	*slot = *r;
+	memset(r, 0, sizeof(*r));
+	return vbuf ? rule_finish(cx, jr, slot, vbuf) : -ENOMEM;
+}
+
+/* r once per element of a concatenation's set. */
+static int add_expanded(struct lnw_nft_compile *cx, json_object *jr, const struct lnw_nft_rule *r,
+			json_object *left, json_object *elems, const char *vbuf,
+			struct lnw_nft_rules *out)
+{
+	struct lnw_nft_rule *v = NULL;
+	int n = 0, i, ret;
+
+	ret = lnw_nft_concat_expand(cx, r, left, elems, &v, &n);
+	for (i = 0; i < n; i++) {
+		if (!ret)
+			ret = add_rule(cx, jr, &v[i], vbuf, out);
+		lnw_nft_rule_free(&v[i]);
+	}
+	free(v);
+	return ret;
+}
+
+/* A concatenation met before a map statement stays unread: one unknown
+ * match (two expansions in one rule are not made). */
+static int concat_unread(struct lnw_nft_rule *r, json_object **elems, json_object *left)
+{
+	struct lnw_nft_match m = { .key = LNW_KEY_UNKNOWN };
+	int ret;
+
+	if (!*elems)
+		return 0;
+	json_object_put(*elems);
+	*elems = NULL;
+	m.text = lnw_nft_match_text(left, "in", NULL);
+	ret = m.text ? lnw_nft_rule_push_match(r, &m) : -ENOMEM;
+	if (ret)
+		lnw_nft_match_free(&m);
+	return ret;
+}
+
 int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw_nft_rules *out)
 {
 	json_object *exprs = lnw_jget(jr, "expr"), *stmt, *val, *x;
@@ -666,6 +730,7 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 	size_t vlen = 0, i, n;
 	FILE *vtext;
 	const char *kind;
+	json_object *concat_elems = NULL, *concat_left = NULL;
 	int ret = 0;
 
 	cx->handle = (unsigned long long)json_object_get_int64(lnw_jget(jr, "handle"));
@@ -683,7 +748,13 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 		kind = lnw_nft_stmt_kind(stmt, &val);
 		if (!kind)
 			continue;
-		if (!strcmp(kind, "match")) {
+		if (!strcmp(kind, "match") && !concat_elems &&
+		    (concat_elems = lnw_nft_concat_elems(cx, lnw_jget(val, "left"),
+							 lnw_jstr(val, "op") ? lnw_jstr(val, "op") : "==",
+							 lnw_jget(val, "right")))) {
+			concat_left = lnw_jget(val, "left"); /* expanded at the end */
+			continue;
+		} else if (!strcmp(kind, "match")) {
 			ret = compile_match(cx, lnw_jget(val, "left"),
 					    lnw_jstr(val, "op") ? lnw_jstr(val, "op") : "==",
 					    lnw_jget(val, "right"), &m);
@@ -708,11 +779,17 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 				ret = (m.text = strdup(name)) ? 0 : -ENOMEM;
 			}
 		} else if (!strcmp(kind, "vmap")) {
+			ret = concat_unread(&r, &concat_elems, concat_left);
+			if (ret)
+				break;
 			fclose(vtext);
 			vtext = NULL;
 			ret = expand_map(cx, jr, &r, val, out);
 			break;
 		} else if (!strcmp(kind, "dnat") && (x = lnw_jget(lnw_jget(val, "addr"), "map"))) {
+			ret = concat_unread(&r, &concat_elems, concat_left);
+			if (ret)
+				break;
 			fclose(vtext);
 			vtext = NULL;
 			r.verdict = LNW_V_NAT;
@@ -741,18 +818,13 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 			lnw_nft_match_free(&m);
 	}
 	if (vtext) {
-		struct lnw_nft_rule *slot;
-
 		fclose(vtext);
-		slot = ret ? NULL : rule_list_add(out);
-		if (!ret && !slot)
-			ret = -ENOMEM;
-		if (slot) {
-			*slot = r;
-			memset(&r, 0, sizeof(r));
-			ret = vbuf ? rule_finish(cx, jr, slot, vbuf) : -ENOMEM;
-		}
+		if (!ret && concat_elems)
+			ret = add_expanded(cx, jr, &r, concat_left, concat_elems, vbuf, out);
+		else if (!ret)
+			ret = add_rule(cx, jr, &r, vbuf, out);
 	}
+	json_object_put(concat_elems);
 	free(vbuf);
 	lnw_nft_rule_free(&r);
 	return ret;
