@@ -5,6 +5,7 @@
 /* One rule of libnftables' JSON compiled into lnw_nft_rule: matches, a
  * verdict, its text. Internal to the audit_nft*.c and audit_xt.c files. */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <json-c/json.h>
 
@@ -41,6 +42,15 @@ int lnw_nft_compile_match(struct lnw_nft_compile *cx, json_object *left, const c
 			  json_object *right, struct lnw_nft_match *m);
 /* The elements of a set expression, anonymous or @named, or NULL. */
 json_object *lnw_nft_set_elems(struct lnw_nft_compile *cx, json_object *v);
+/* match.c: a dotted IPv4 address, host order */
+bool lnw_nft_parse_addr(const char *s, uint32_t *out);
+/* {"prefix": {"addr": A, "len": N}} as the addresses it covers */
+bool lnw_nft_prefix_range(json_object *v, struct lnw_range *out);
+
+/* tcpflags.c: 1 when left is "tcp flags" (m compiled, unknown if its
+ * form is not read), 0 when it is not, -ENOMEM. */
+int lnw_nft_tcp_flags_match(struct lnw_nft_compile *cx, json_object *left, const char *op,
+			    json_object *right, struct lnw_nft_match *m);
 
 /* concat.c: a concatenation's element as one match per part, pushed to r */
 int lnw_nft_concat_push(struct lnw_nft_compile *cx, struct lnw_nft_rule *r, json_object *key,
