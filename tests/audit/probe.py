@@ -44,10 +44,26 @@ def l4(proto, src, dst, sport, dport, flags=0x02):
     return seg[:off] + struct.pack("!H", c) + seg[off + 2:], num
 
 
+def frames(spec, src_mac, dst_mac):
+    """The frame, or with "frag" its two fragments: the first carries 8
+    bytes of the transport header, the second the rest."""
+    f = frame(spec, src_mac, dst_mac)
+    if not spec.endswith(":frag"):
+        return [f]
+    eth, ip, seg = f[:14], f[14:34], f[34:]
+    out = []
+    for off, part, more in ((0, seg[:8], 0x2000), (1, seg[8:], 0)):
+        hdr = ip[:2] + struct.pack("!HHH", 20 + len(part), 7, more | off) + ip[8:10] + \
+            b"\0\0" + ip[12:]
+        hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+        out.append(eth + hdr + part)
+    return out
+
+
 def frame(spec, src_mac, dst_mac):
     proto, saddr, daddr, sport, dport, *extra = spec.split(":")
     ttl = int(extra[0]) if extra and extra[0] else 64
-    alt = len(extra) > 1 and extra[1] == "alt"
+    alt = len(extra) > 1 and extra[1] in ("alt", "frag")
     if alt and proto == "udp":
         dst_mac = b"\xff" * 6
     src, dst = socket.inet_aton(saddr), socket.inet_aton(daddr)
@@ -63,7 +79,8 @@ def serve(s, src_mac, dst_mac, fifo, done):
     with open(fifo) as cmds:
         for line in cmds:
             for spec in line.split():
-                s.send(frame(spec, src_mac, dst_mac))
+                for f in frames(spec, src_mac, dst_mac):
+                    s.send(f)
             n += 1
             with open(done + ".tmp", "w") as f:
                 f.write(f"{n}\n")
@@ -84,7 +101,8 @@ def main():
     if serving:
         serve(s, src_mac, dst_mac, args[2], args[3])
     for spec in args[2:] if not serving else []:
-        s.send(frame(spec, src_mac, dst_mac))
+        for f in frames(spec, src_mac, dst_mac):
+            s.send(f)
     s.close()
 
 

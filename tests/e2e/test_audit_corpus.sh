@@ -18,7 +18,8 @@
 # (the node routes it back by a default route via the peer), TTL 200, a
 # datagram to the Ethernet broadcast address (UDP's local delivery takes
 # it; TCP and forwarding take frames to the node's MAC only), a SYN with
-# ECE and CWR. The audit
+# ECE and CWR in two fragments (the first with 8 bytes of TCP header:
+# prerouting reads no flags in it without conntrack's defragmenting). The audit
 # speaks of any neighbour: the kernel delivered a probe if either got in.
 # A probe the audit calls dropped (guarded, a broken or blocked DNAT, no
 # DNAT at all, exit 0) that the kernel delivered is a false clean: the
@@ -95,7 +96,7 @@ alt_frame() {
 	IFS=: read -r -a f <<<"${FRAME[$1]}"
 	src=${f[1]}
 	[ "$src" = "$PEER_IP" ] && src=$ALT_IP
-	echo "${f[0]}:$src:${f[2]}:$2:${f[3]}:200:alt"
+	echo "${f[0]}:$src:${f[2]}:$2:${f[3]}:200:$([ "${f[0]}" = tcp ] && echo frag || echo alt)"
 }
 
 # delivered PROBE SPORT ALT_SPORT: did the kernel hand the probe, or its

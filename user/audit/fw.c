@@ -150,6 +150,8 @@ struct view {
 	const struct lnw_fw_flow *f;
 	bool post_nat; /* daddr/dport as DNAT left them, ct status dnat */
 	bool has_ct;   /* conntrack has seen it */
+	bool whole;    /* reassembled: local input does it first, and NAT's
+			* conntrack defragments; else a fragment may come */
 };
 
 static enum lnw_tv fib_type_match(const struct lnw_nft_match *m, enum lnw_tv local)
@@ -347,7 +349,12 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 	case LNW_KEY_XT_ADDRTYPE:
 		return xt_addrtype(&m->xt.addrtype, daddr_local(f, daddr));
 	case LNW_KEY_TCP_FLAGS: /* a udp packet has no tcp header: no match */
-		return f->l4proto == IPPROTO_TCP ? tcp_flags_eval(m) : LNW_NO;
+		if (f->l4proto != IPPROTO_TCP)
+			return LNW_NO;
+		t = tcp_flags_eval(m);
+		/* a first fragment with 8 bytes of TCP header: nft cannot read
+		 * the flags, no match (xt_tcp drops it) */
+		return t == LNW_YES && !v->whole && !m->xt_hotdrop ? LNW_MAYBE : t;
 	case LNW_KEY_UNKNOWN:
 	default:
 		return LNW_MAYBE;
@@ -513,7 +520,7 @@ static bool chain_sees(const struct lnw_nft_chain *c, const struct lnw_fw_flow *
 		for (i = 0; i < c->n_devs; i++)
 			if (!strcmp(c->devs[i], f->iifname)) {
 				*stage = 0;
-				v->post_nat = v->has_ct = false;
+				v->post_nat = v->has_ct = v->whole = false;
 				return true;
 			}
 		return false;
@@ -525,6 +532,7 @@ static bool chain_sees(const struct lnw_nft_chain *c, const struct lnw_fw_flow *
 	 * an accept (a flow already DNAT'd is natorder.c's) */
 	if (strcmp(c->type, "filter") && (strcmp(c->type, "nat") || f->dnat))
 		return false;
+	v->whole = f->dnat; /* NAT needs conntrack, which defragments */
 	if (c->hook == LNW_HOOK_PREROUTING) {
 		*stage = 1;
 		v->has_ct = c->prio > PRI_CONNTRACK;
@@ -534,7 +542,7 @@ static bool chain_sees(const struct lnw_nft_chain *c, const struct lnw_fw_flow *
 	if ((c->hook == LNW_HOOK_INPUT && f->to_local) ||
 	    (c->hook == LNW_HOOK_FORWARD && !f->to_local)) {
 		*stage = 2;
-		v->has_ct = v->post_nat = true;
+		v->has_ct = v->post_nat = v->whole = true;
 		return true;
 	}
 	return false;
@@ -635,14 +643,14 @@ enum lnw_tv lnw_fw_rule_applies(const struct lnw_nft_rule *r, const struct lnw_f
 
 enum lnw_tv lnw_fw_rule_at_nat(const struct lnw_nft_rule *r, const struct lnw_fw_flow *f)
 {
-	struct view v = { .f = f, .post_nat = false, .has_ct = true };
+	struct view v = { .f = f, .post_nat = false, .has_ct = true, .whole = true };
 
 	return rule_eval(r, &v);
 }
 
 enum lnw_tv lnw_fw_path_applies(const struct lnw_nft_path *p, const struct lnw_fw_flow *f)
 {
-	struct view v = { .f = f, .post_nat = false, .has_ct = true };
+	struct view v = { .f = f, .post_nat = false, .has_ct = true, .whole = true };
 	enum lnw_tv t = rule_eval(p->rule, &v);
 	int i;
 

@@ -78,6 +78,7 @@ struct lnw_nft_match {
 	int n_names;
 	size_t cap_names;
 	uint32_t bits;            /* LNW_OP_ANY_BIT/NO_BIT/EQ/NE */
+	bool xt_hotdrop;          /* xt: a header too short drops the packet */
 	union {
 		struct lnw_nft_xt_ct ct;
 		struct lnw_nft_xt_addrtype addrtype;

@@ -108,6 +108,7 @@ static bool decode_ranges(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m,
 				return false;
 			m->key = LNW_KEY_TCP_FLAGS;
 			m->l4proto = IPPROTO_TCP;
+			m->xt_hotdrop = true;
 			m->op = t->invflags & XT_TCP_INV_FLAGS ? LNW_OP_NOT_IN : LNW_OP_IN;
 			m->bits = t->flg_mask;
 			if (t->flg_mask == 0x17 && t->flg_cmp == 0x02)
