@@ -466,7 +466,11 @@ static void t_kube_proxy_decoded(void)
 		r = fx_rule(fx_chain(&rs, "ip", "nat", "KUBE-SERVICES"), 22, 0);
 		MATCH_IS(r, 1, LNW_KEY_XT_ADDRTYPE, LNW_OP_IN, "");
 		r = fx_rule(fx_chain(&rs, "ip", "nat", "KUBE-MARK-MASQ"), 18, 0);
-		CHECK(r && r->verdict == LNW_V_CONTINUE && !strcmp(r->text, "-j MARK"), "MARK");
+		CHECK(r && r->verdict == LNW_V_CONTINUE && r->mark_set != LNW_MARK_KEEP &&
+		      !strncmp(r->text, "-j MARK", 7), "MARK '%s'", r ? r->text : "-");
+		/* the nat chains set marks: a DNAT'd flow's mark is not known */
+		CHECK(fx_chain(&rs, "ip", "nat", "PREROUTING")->sets_mark &&
+		      !fx_chain(&rs, "ip", "filter", "KUBE-FIREWALL")->sets_mark, "sets_mark");
 		lnw_nft_free(&rs);
 	}
 	lnw_nfnl_free(&nl);

@@ -152,6 +152,8 @@ struct view {
 	bool has_ct;   /* conntrack has seen it */
 	bool whole;    /* reassembled: local input does it first, and NAT's
 			* conntrack defragments; else a fragment may come */
+	bool mark_known; /* the packet mark is mark (0 as it arrives) */
+	uint32_t mark;
 };
 
 static enum lnw_tv fib_type_match(const struct lnw_nft_match *m, enum lnw_tv local)
@@ -348,6 +350,10 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 		return m->xt.ct.state_mask & statebit ? LNW_YES : LNW_NO;
 	case LNW_KEY_XT_ADDRTYPE:
 		return xt_addrtype(&m->xt.addrtype, daddr_local(f, daddr));
+	case LNW_KEY_MARK:
+		if (!v->mark_known)
+			return LNW_MAYBE;
+		return one_in_match(v->mark & m->bits, m);
 	case LNW_KEY_TCP_FLAGS: /* a udp packet has no tcp header: no match */
 		if (f->l4proto != IPPROTO_TCP)
 			return LNW_NO;
@@ -401,6 +407,9 @@ struct walk {
 	unsigned char *state;        /* MEMO_* per chain */
 	unsigned long long work;     /* rules evaluated */
 	bool over_budget;
+	const struct lnw_nft_chain *base; /* the base chain being walked */
+	int mark_rules;              /* rules met that may change the mark */
+	const struct lnw_nft_rule *mark_sure; /* one of base's, surely run */
 };
 
 static unsigned long long work_budget = LNW_FW_WORK_BUDGET;
@@ -463,6 +472,11 @@ static void walk_rules(struct walk *w, const struct lnw_nft_chain *c, struct cha
 			continue;
 		if (r->unmodelled)
 			first(&res->unmodelled, r);
+		if (r->mark_set != LNW_MARK_KEEP) {
+			w->mark_rules++;
+			if (here && c == w->base && r->mark_set == LNW_MARK_SET)
+				w->mark_sure = r;
+		}
 		switch (r->verdict) {
 		case LNW_V_CONTINUE: v = OUT_NEXT; break;
 		case LNW_V_ACCEPT:
@@ -563,11 +577,26 @@ static int staged_cmp(const void *a, const void *b)
 	return (x->c->prio > y->c->prio) - (x->c->prio < y->c->prio);
 }
 
+/* Does a prerouting nat chain (not walked for a DNAT'd flow) change the
+ * mark? Then what it is after cannot be told. */
+static bool nat_sets_mark(const struct lnw_nft_ruleset *rs)
+{
+	int i;
+
+	for (i = 0; i < rs->n_chains; i++)
+		if (rs->chains[i].base && !strcmp(rs->chains[i].type, "nat") &&
+		    rs->chains[i].sets_mark)
+			return true;
+	return false;
+}
+
 void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		 struct lnw_fw_verdict *out)
 {
 	struct staged *st = calloc((size_t)rs->n_chains + 1, sizeof(*st));
 	struct walk w = { .rs = rs };
+	bool mark_known;
+	uint32_t mark = 0;
 	int i, n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -583,15 +612,28 @@ void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		if (chain_sees(&rs->chains[i], f, &st[n].stage, &st[n].view))
 			st[n++].c = &rs->chains[i];
 	qsort(st, (size_t)n, sizeof(*st), staged_cmp);
+	mark_known = !(f->dnat && nat_sets_mark(rs));
 	for (i = 0; i < n; i++) {
 		const struct chain_res *cr;
 		struct chain_res res;
 		unsigned int o;
 
-		/* a chain's outcome depends on the view: a new memo per base */
+		/* a chain's outcome depends on the view: a new memo per base;
+		 * where the chain may change the mark, its matches on it may
+		 * hold or not */
 		w.view = st[i].view;
+		w.view.mark_known = mark_known && !st[i].c->sets_mark;
+		w.view.mark = mark;
+		w.base = st[i].c;
+		w.mark_rules = 0;
+		w.mark_sure = NULL;
 		memset(w.state, 0, (size_t)rs->n_chains);
 		cr = walk_chain(&w, st[i].c);
+		/* what it left the mark as, for the base chains after it */
+		if (mark_known && w.mark_rules == 1 && w.mark_sure)
+			mark = (mark & ~w.mark_sure->mark_mask) ^ w.mark_sure->mark_xor;
+		else if (w.mark_rules)
+			mark_known = false;
 		if (!cr) {
 			out->fate = LNW_FW_MAY_DROP;
 			out->over_budget = true;

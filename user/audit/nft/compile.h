@@ -52,6 +52,12 @@ bool lnw_nft_prefix_range(json_object *v, struct lnw_range *out);
 int lnw_nft_tcp_flags_match(struct lnw_nft_compile *cx, json_object *left, const char *op,
 			    json_object *right, struct lnw_nft_match *m);
 
+/* mark.c: as lnw_nft_tcp_flags_match, for "meta mark" */
+int lnw_nft_mark_match(struct lnw_nft_compile *cx, json_object *left, const char *op,
+		       json_object *right, struct lnw_nft_match *m);
+/* mark.c: r's effect on the mark when val is a "meta mark set" mangle */
+void lnw_nft_mark_set(json_object *val, struct lnw_nft_rule *r);
+
 /* concat.c: a concatenation's element as one match per part, pushed to r */
 int lnw_nft_concat_push(struct lnw_nft_compile *cx, struct lnw_nft_rule *r, json_object *key,
 			json_object *elem);

@@ -130,6 +130,38 @@ static int add_chain(struct lnw_nft_compile *cx, json_object *jc, size_t *cap)
 }
 
 
+/* Does c, or a chain it jumps to, change the mark? c->sets_mark; seen:
+ * per chain, worked out already (each chain is looked at once). */
+static bool mark_setter(struct lnw_nft_ruleset *rs, struct lnw_nft_chain *c, bool *seen)
+{
+	size_t k = (size_t)(c - rs->chains);
+	int i;
+
+	if (seen[k])
+		return c->sets_mark;
+	seen[k] = true; /* a loop (the kernel refuses them) ends here */
+	for (i = 0; i < c->n_rules && !c->sets_mark; i++) {
+		const struct lnw_nft_rule *r = &c->rules[i];
+
+		c->sets_mark = r->mark_set != LNW_MARK_KEEP ||
+			       (r->target && mark_setter(rs, (struct lnw_nft_chain *)r->target, seen));
+	}
+	return c->sets_mark;
+}
+
+static int mark_setters(struct lnw_nft_ruleset *rs)
+{
+	bool *seen = calloc((size_t)rs->n_chains + 1, sizeof(*seen));
+	int k;
+
+	if (!seen)
+		return -ENOMEM;
+	for (k = 0; k < rs->n_chains; k++)
+		mark_setter(rs, &rs->chains[k], seen);
+	free(seen);
+	return 0;
+}
+
 static bool has_counter(json_object *jr)
 {
 	json_object *exprs = lnw_jget(jr, "expr");
@@ -227,6 +259,8 @@ static int compile_all(struct lnw_nft_compile *cx)
 				r->verdict = LNW_V_MAYBE;
 		}
 	}
+	if (!ret)
+		ret = mark_setters(rs);
 	free(cx->xt_comment);
 	cx->xt_comment = NULL;
 	return ret;

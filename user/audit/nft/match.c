@@ -308,6 +308,8 @@ static int compile_match(struct lnw_nft_compile *cx, json_object *left, const ch
 	if (!m->text)
 		return -ENOMEM;
 	ret = lnw_nft_tcp_flags_match(cx, left, op, right, m);
+	if (!ret)
+		ret = lnw_nft_mark_match(cx, left, op, right, m);
 	if (ret)
 		return ret < 0 ? ret : 0;
 	if (masked_addr(left, right, &m->key, &lo, &hi)) {

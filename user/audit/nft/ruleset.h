@@ -41,6 +41,15 @@ enum lnw_nft_key {
 	LNW_KEY_XT_ADDRTYPE,    /* iptables -m addrtype */
 	LNW_KEY_TCP_FLAGS,      /* ANY_BIT/NO_BIT: flags & bits; IN/NOT_IN:
 				 * flags & bits among the ranges */
+	LNW_KEY_MARK,           /* meta mark, -m mark: mark & bits among the
+				 * ranges */
+};
+
+/* What a rule does to the packet mark. */
+enum lnw_mark_set {
+	LNW_MARK_KEEP,  /* nothing */
+	LNW_MARK_SET,   /* mark = (mark & ~mark_mask) ^ mark_xor */
+	LNW_MARK_ANY,   /* something not followed (from ct mark, a hash) */
 };
 
 enum lnw_nft_op {
@@ -114,6 +123,8 @@ struct lnw_nft_rule {
 	int line;                 /* its place in the chain, from 1, as listed
 				   * (iptables --line-numbers) */
 	bool counted;             /* has a counter (iptables-nft adds one to all) */
+	enum lnw_mark_set mark_set;
+	uint32_t mark_mask, mark_xor;
 	char *comment;            /* nft comment or -m comment */
 	struct lnw_nft_match *m;
 	int n_m;
@@ -144,6 +155,8 @@ struct lnw_nft_chain {
 	size_t cap_rules;
 	int n_listed;             /* rules as listed (a vmap's expand to more) */
 	bool iptables;            /* iptables-nft's: rules named by line */
+	bool sets_mark;           /* a rule of it, or of a chain it jumps to,
+				   * may change the packet mark */
 };
 
 struct lnw_nft_ruleset {

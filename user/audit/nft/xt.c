@@ -15,6 +15,7 @@
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_iprange.h>
+#include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_multiport.h>
 #include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_tcpudp.h>
@@ -232,6 +233,19 @@ int lnw_xt_match(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, char **c
 			free(buf);
 			return -ENOMEM;
 		}
+	} else if (!strcmp(xt->name, "mark") && xt->rev == 1 &&
+		   xt->info_len >= sizeof(struct xt_mark_mtinfo1)) {
+		const struct xt_mark_mtinfo1 *mk = (const void *)xt->info;
+
+		m->key = LNW_KEY_MARK;
+		m->op = mk->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		m->bits = mk->mask;
+		fprintf(f, "-m mark %s--mark 0x%x/0x%x", mk->invert ? "! " : "", mk->mark, mk->mask);
+		if (lnw_nft_range_push(m, mk->mark & mk->mask, mk->mark & mk->mask)) {
+			fclose(f);
+			free(buf);
+			return -ENOMEM;
+		}
 	} else if (!strcmp(xt->name, "state") && xt->info_len >= sizeof(struct xt_state_info)) {
 		m->key = LNW_KEY_XT_STATE;
 		m->xt.ct.state_mask = (uint16_t)((const struct xt_state_info *)xt->info)->statemask;
@@ -333,6 +347,17 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 		r->unmodelled = strdup(!strcmp(name, "CT") ? "-j CT --notrack" : "-j NOTRACK");
 		r->verdict = r->unmodelled ? LNW_V_CONTINUE : LNW_V_MAYBE;
 		return;
+	}
+	if (!strcmp(name, "MARK") && xt && xt->rev == 2 &&
+	    xt->info_len >= sizeof(struct xt_mark_tginfo2)) {
+		const struct xt_mark_tginfo2 *mk = (const void *)xt->info;
+
+		r->mark_set = LNW_MARK_SET;
+		r->mark_mask = mk->mask;
+		r->mark_xor = mk->mark;
+		fprintf(text, " --set-xmark 0x%x/0x%x", mk->mark, mk->mask);
+	} else if (!strcmp(name, "MARK") || !strcmp(name, "CONNMARK") || !strcmp(name, "HMARK")) {
+		r->mark_set = LNW_MARK_ANY; /* from ct mark, a hash: not followed */
 	}
 	if (!strcmp(name, "REJECT"))
 		r->verdict = LNW_V_DROP;
