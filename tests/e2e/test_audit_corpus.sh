@@ -221,9 +221,13 @@ secs=$(echo "$(date +%s.%N) - $start" | bc)
 for name in "${!TALLY[@]}"; do
 	echo "# over-report: $name:${TALLY[$name]}"
 done
-echo "# corpus: $CASES rulesets, $((AGREE + OVER + FALSE_CLEAN + UNKNOWN)) probes:" \
+TOTAL=$((AGREE + OVER + FALSE_CLEAN + UNKNOWN))
+echo "# corpus: $CASES rulesets, $TOTAL probes:" \
 	"$AGREE agree, $OVER over-report, $FALSE_CLEAN false clean, $UNKNOWN cannot tell;" \
 	"${secs%.*} s"
+echo "# agreement: agree $(echo "scale=1; 100 * $AGREE / $TOTAL" | bc)%," \
+	"over-report $(echo "scale=1; 100 * $OVER / $TOTAL" | bc)% (goal <= 5%)," \
+	"false clean $FALSE_CLEAN (must be 0), cannot tell $(echo "scale=1; 100 * $UNKNOWN / $TOTAL" | bc)%"
 echo "# fixes: applied in $FIXED rulesets, $FIX_FAILED probes still got through"
 check_ge "corpus: at least 60 rulesets ran" "$CASES" 60
 check_ge "corpus: fix lines proven in at least 60 rulesets" "$FIXED" 60

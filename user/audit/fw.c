@@ -154,6 +154,7 @@ struct view {
 			* conntrack defragments; else a fragment may come */
 	bool mark_known; /* the packet mark is mark (0 as it arrives) */
 	uint32_t mark;
+	bool ct_mark_zero; /* no rule sets a connection's mark: 0 */
 };
 
 static enum lnw_tv fib_type_match(const struct lnw_nft_match *m, enum lnw_tv local)
@@ -354,6 +355,10 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 		if (!v->mark_known)
 			return LNW_MAYBE;
 		return one_in_match(v->mark & m->bits, m);
+	case LNW_KEY_CT_MARK: /* no conntrack entry: the expression breaks */
+		if (!v->has_ct)
+			return LNW_NO;
+		return v->ct_mark_zero ? one_in_match(0, m) : LNW_MAYBE;
 	case LNW_KEY_TCP_FLAGS: /* a udp packet has no tcp header: no match */
 		if (f->l4proto != IPPROTO_TCP)
 			return LNW_NO;
@@ -624,6 +629,7 @@ void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		w.view = st[i].view;
 		w.view.mark_known = mark_known && !st[i].c->sets_mark;
 		w.view.mark = mark;
+		w.view.ct_mark_zero = !rs->ct_mark_set;
 		w.base = st[i].c;
 		w.mark_rules = 0;
 		w.mark_sure = NULL;

@@ -156,8 +156,14 @@ static int mark_setters(struct lnw_nft_ruleset *rs)
 
 	if (!seen)
 		return -ENOMEM;
-	for (k = 0; k < rs->n_chains; k++)
-		mark_setter(rs, &rs->chains[k], seen);
+	for (k = 0; k < rs->n_chains; k++) {
+		struct lnw_nft_chain *c = &rs->chains[k];
+		int i;
+
+		mark_setter(rs, c, seen);
+		for (i = 0; i < c->n_rules; i++)
+			rs->ct_mark_set = rs->ct_mark_set || c->rules[i].sets_ct_mark;
+	}
 	free(seen);
 	return 0;
 }

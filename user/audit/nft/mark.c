@@ -3,7 +3,9 @@
  * The packet mark: matches on it ("meta mark & 0xff == 0x1", -m mark) and
  * what a rule does to it ("meta mark set 0x1", "meta mark set meta mark
  * or 0x4000", -j MARK --set-xmark). A neighbour's packet arrives with mark
- * 0; fw.c follows what the rules on its way make of it.
+ * 0; fw.c follows what the rules on its way make of it. The conntrack
+ * mark ("ct mark", -m connmark) of a new connection is 0 unless a rule
+ * sets it ("ct mark set", -j CONNMARK).
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +20,14 @@ static bool is_mark(json_object *v)
 	return x && lnw_jstr(x, "key") && !strcmp(lnw_jstr(x, "key"), "mark");
 }
 
+static bool is_ct_mark(json_object *v)
+{
+	json_object *x = lnw_jget(v, "ct");
+
+	return x && lnw_jstr(x, "key") && !strcmp(lnw_jstr(x, "key"), "mark") &&
+	       !lnw_jstr(x, "dir");
+}
+
 static bool number(json_object *v, uint32_t *out)
 {
 	if (!json_object_is_type(v, json_type_int))
@@ -29,11 +39,12 @@ static bool number(json_object *v, uint32_t *out)
 int lnw_nft_mark_match(struct lnw_nft_compile *cx, json_object *left, const char *op,
 		       json_object *right, struct lnw_nft_match *m)
 {
-	json_object *x = lnw_jget(left, "&"), *elems;
+	json_object *x = lnw_jget(left, "&"), *elems, *what;
 	uint32_t mask = UINT32_MAX, v;
 	size_t i, n;
 
-	if (!is_mark(x ? json_object_array_get_idx(x, 0) : left))
+	what = x ? json_object_array_get_idx(x, 0) : left;
+	if (!is_mark(what) && !is_ct_mark(what))
 		return 0;
 	m->key = LNW_KEY_UNKNOWN; /* unless every value is read */
 	if (x && (json_object_array_length(x) != 2 ||
@@ -62,7 +73,7 @@ int lnw_nft_mark_match(struct lnw_nft_compile *cx, json_object *left, const char
 		if (lnw_nft_range_push(m, r.lo, r.hi))
 			return -ENOMEM;
 	}
-	m->key = LNW_KEY_MARK;
+	m->key = is_mark(what) ? LNW_KEY_MARK : LNW_KEY_CT_MARK;
 	return 1;
 }
 
@@ -71,6 +82,8 @@ void lnw_nft_mark_set(json_object *val, struct lnw_nft_rule *r)
 	json_object *v = lnw_jget(val, "value"), *x;
 	uint32_t c;
 
+	if (is_ct_mark(lnw_jget(val, "key")))
+		r->sets_ct_mark = true;
 	if (!is_mark(lnw_jget(val, "key")))
 		return;
 	r->mark_set = LNW_MARK_ANY; /* unless its value is one we follow */

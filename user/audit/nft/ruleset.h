@@ -43,6 +43,7 @@ enum lnw_nft_key {
 				 * flags & bits among the ranges */
 	LNW_KEY_MARK,           /* meta mark, -m mark: mark & bits among the
 				 * ranges */
+	LNW_KEY_CT_MARK,        /* ct mark, -m connmark: the same */
 };
 
 /* What a rule does to the packet mark. */
@@ -125,6 +126,7 @@ struct lnw_nft_rule {
 	bool counted;             /* has a counter (iptables-nft adds one to all) */
 	enum lnw_mark_set mark_set;
 	uint32_t mark_mask, mark_xor;
+	bool sets_ct_mark;        /* ct mark set, -j CONNMARK */
 	char *comment;            /* nft comment or -m comment */
 	struct lnw_nft_match *m;
 	int n_m;
@@ -165,6 +167,7 @@ struct lnw_nft_ruleset {
 	int n_undecoded;          /* xt extensions whose payload was not read */
 	char legacy_tables[128];  /* iptables-legacy tables present, "" none */
 	char dormant_tables[256]; /* "ip t, inet u": flags dormant, never run */
+	bool ct_mark_set;         /* a rule may set a connection's mark */
 };
 
 /* The pure part of lnw_nft_load, for tests from captured documents: compile

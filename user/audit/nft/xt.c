@@ -233,14 +233,16 @@ int lnw_xt_match(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, char **c
 			free(buf);
 			return -ENOMEM;
 		}
-	} else if (!strcmp(xt->name, "mark") && xt->rev == 1 &&
+	} else if ((!strcmp(xt->name, "mark") || !strcmp(xt->name, "connmark")) && xt->rev == 1 &&
 		   xt->info_len >= sizeof(struct xt_mark_mtinfo1)) {
 		const struct xt_mark_mtinfo1 *mk = (const void *)xt->info;
 
-		m->key = LNW_KEY_MARK;
+		/* xt_connmark_mtinfo1 has xt_mark_mtinfo1's layout */
+		m->key = xt->name[0] == 'm' ? LNW_KEY_MARK : LNW_KEY_CT_MARK;
 		m->op = mk->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
 		m->bits = mk->mask;
-		fprintf(f, "-m mark %s--mark 0x%x/0x%x", mk->invert ? "! " : "", mk->mark, mk->mask);
+		fprintf(f, "-m %s %s--mark 0x%x/0x%x", xt->name, mk->invert ? "! " : "", mk->mark,
+			mk->mask);
 		if (lnw_nft_range_push(m, mk->mark & mk->mask, mk->mark & mk->mask)) {
 			fclose(f);
 			free(buf);
@@ -359,6 +361,8 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 	} else if (!strcmp(name, "MARK") || !strcmp(name, "CONNMARK") || !strcmp(name, "HMARK")) {
 		r->mark_set = LNW_MARK_ANY; /* from ct mark, a hash: not followed */
 	}
+	/* CONNMARK may set the connection's mark; so may CT (--ctmark... ) */
+	r->sets_ct_mark = r->sets_ct_mark || !strcmp(name, "CONNMARK") || !strcmp(name, "CT");
 	if (!strcmp(name, "REJECT"))
 		r->verdict = LNW_V_DROP;
 	else if (lnw_nft_str_in(name, passive))
