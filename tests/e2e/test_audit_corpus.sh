@@ -64,8 +64,9 @@ def direct($p; $port): row($p; $port) as $r |
 	elif $r.status == "exposed" then "D" else "N" end;
 def spoof($port): row("udp"; $port) as $r |
 	if $r == null then "N" elif $r.status == "unknown" then "U"
-	elif $r.status == "exposed" or $r.status == "spoofable" then "D"
-	elif $r.spoofed_source == "passes" then "D" else "N" end;
+	elif $r.spoofed_source == "passes" then "D"
+	elif $r.spoofed_source == "dropped" or $r.spoofed_source == "rp_filter" then "N"
+	elif $r.status == "exposed" or $r.status == "spoofable" then "D" else "N" end;
 def covers($w): .dport == null or any(.dport[]; (split("-") | map(tonumber)) as $r |
 	$w >= $r[0] and $w <= ($r[1] // $r[0]));
 def dnat($p; $wire; $port): [.nat_paths[] | select(.kind == "to-loopback" and

@@ -205,13 +205,16 @@ static void analyse_row(struct lnw_audit_report *rep, const struct lnw_audit_ifa
 	lnw_fw_flow_direct(&f, rep->net, it->link.name, s->proto, ntohl(s->addr.s_addr),
 			   s->port, false);
 	lnw_fw_eval(rep->rs, &f, &row->guard);
-	if (row->guard.fate != LNW_FW_DROPS) {
-		row->status = LNW_REACH_EXPOSED;
-	} else if (s->proto == IPPROTO_UDP && spoof_passes_rpf(it)) {
+	if (s->proto == IPPROTO_UDP && spoof_passes_rpf(it)) {
 		/* TCP needs the SYN-ACK back: a forged source cannot connect */
 		lnw_fw_flow_direct(&f, rep->net, it->link.name, s->proto,
 				   ntohl(s->addr.s_addr), s->port, true);
 		lnw_fw_eval(rep->rs, &f, &row->spoof);
+		row->spoof_read = true;
+	}
+	if (row->guard.fate != LNW_FW_DROPS) {
+		row->status = LNW_REACH_EXPOSED;
+	} else if (row->spoof_read) {
 		row->status = row->spoof.fate == LNW_FW_DROPS ? LNW_REACH_GUARDED : LNW_REACH_SPOOFABLE;
 	} else {
 		row->status = LNW_REACH_GUARDED;

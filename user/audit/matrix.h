@@ -32,6 +32,7 @@ struct lnw_exposure_row {
 	enum lnw_reach status;
 	struct lnw_fw_verdict guard;   /* on the neighbour's own address */
 	struct lnw_fw_verdict spoof;   /* on a forged 127.x source (UDP) */
+	bool spoof_read;               /* spoof worked out (rp_filter lets it in) */
 	char fix[LNW_FIX_LEN];
 };
 

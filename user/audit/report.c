@@ -620,14 +620,13 @@ static json_object *j_paths(const struct lnw_audit_report *rep)
 	return arr;
 }
 
-/* A forged 127.x source to a guarded UDP service: null when moot (TCP
- * cannot connect with it; an exposed row is exposed anyway). */
+/* A forged 127.x source to a UDP service (an exposed one's too): null
+ * for TCP, which cannot connect with it. */
 static const char *spoof_word(const struct lnw_exposure_row *row)
 {
-	if (row->sock->proto != IPPROTO_UDP || row->status == LNW_REACH_EXPOSED)
+	if (row->sock->proto != IPPROTO_UDP)
 		return NULL;
-	if (!row->spoof.chain && row->spoof.fate == LNW_FW_PASSES &&
-	    row->status == LNW_REACH_GUARDED)
+	if (!row->spoof_read)
 		return "rp_filter";
 	return row->spoof.fate == LNW_FW_DROPS ? "dropped" : "passes";
 }
