@@ -139,7 +139,7 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 {
 	struct lnw_tbl t = { .hdr = { "IFACE", "FLAG", "SERVICE", "PROCESS", "STATUS" }, .ncols = 5 };
 	char name[NAME_LEN], flag[32], svc[64], proc[160], why[512], where[400];
-	bool any_on = false;
+	bool any_on = false, from_lo = false;
 	int i;
 
 	fprintf(f, "\nEXPOSURE: devices with route_localnet on x loopback-only services\n");
@@ -147,9 +147,12 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 		any_on |= lnw_audit_iface_routes_input(&rep->net->ifs[i]) &&
 			  rep->net->ifs[i].eff[LNW_CONF_ROUTE_LOCALNET];
 	if (!rep->n_rows) {
-		fprintf(f, "%s\n", any_on ? "route_localnet is on, but no service is bound to "
+		for (i = 0; i < rep->n_paths && !from_lo; i++)
+			from_lo = rep->paths[i].kind == LNW_PATH_FROM_LOOPBACK && rep->paths[i].n_ifs;
+		fprintf(f, "%s%s\n", any_on ? "route_localnet is on, but no service is bound to "
 			"127.0.0.0/8" : "route_localnet is off on every device: a neighbour's "
-			"packet to 127.0.0.0/8 is dropped as martian");
+			"packet to 127.0.0.0/8 is dropped as martian", from_lo && !any_on ?
+			",\nunless a DNAT below takes it before the route" : "");
 		return;
 	}
 	for (i = 0; i < rep->n_rows; i++) {
