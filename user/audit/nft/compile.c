@@ -272,7 +272,8 @@ static int add_expanded(struct lnw_nft_compile *cx, json_object *jr, const struc
 
 /* A concatenation met before a map statement stays unread: one unknown
  * match (two expansions in one rule are not made). */
-static int concat_unread(struct lnw_nft_rule *r, json_object **elems, json_object *left)
+static int concat_unread(struct lnw_nft_rule *r, json_object **elems, json_object *left,
+			 json_object *right)
 {
 	struct lnw_nft_match m = { .key = LNW_KEY_UNKNOWN };
 	int ret;
@@ -281,7 +282,7 @@ static int concat_unread(struct lnw_nft_rule *r, json_object **elems, json_objec
 		return 0;
 	json_object_put(*elems);
 	*elems = NULL;
-	m.text = lnw_nft_match_text(left, "in", NULL);
+	m.text = lnw_nft_match_text(left, "in", right);
 	ret = m.text ? lnw_nft_rule_push_match(r, &m) : -ENOMEM;
 	if (ret)
 		lnw_nft_match_free(&m);
@@ -297,7 +298,7 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 	size_t vlen = 0, i, n;
 	FILE *vtext;
 	const char *kind;
-	json_object *concat_elems = NULL, *concat_left = NULL;
+	json_object *concat_elems = NULL, *concat_left = NULL, *concat_right = NULL;
 	int ret = 0;
 
 	cx->handle = (unsigned long long)json_object_get_int64(lnw_jget(jr, "handle"));
@@ -320,6 +321,7 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 							 lnw_jstr(val, "op") ? lnw_jstr(val, "op") : "==",
 							 lnw_jget(val, "right")))) {
 			concat_left = lnw_jget(val, "left"); /* expanded at the end */
+			concat_right = lnw_jget(val, "right");
 			continue;
 		} else if (!strcmp(kind, "match")) {
 			ret = lnw_nft_compile_match(cx, lnw_jget(val, "left"),
@@ -346,7 +348,7 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 				ret = (m.text = strdup(name)) ? 0 : -ENOMEM;
 			}
 		} else if (!strcmp(kind, "vmap")) {
-			ret = concat_unread(&r, &concat_elems, concat_left);
+			ret = concat_unread(&r, &concat_elems, concat_left, concat_right);
 			if (ret)
 				break;
 			fclose(vtext);
@@ -354,7 +356,7 @@ int lnw_nft_compile_rule(struct lnw_nft_compile *cx, json_object *jr, struct lnw
 			ret = expand_map(cx, jr, &r, val, out);
 			break;
 		} else if (!strcmp(kind, "dnat") && (x = lnw_jget(lnw_jget(val, "addr"), "map"))) {
-			ret = concat_unread(&r, &concat_elems, concat_left);
+			ret = concat_unread(&r, &concat_elems, concat_left, concat_right);
 			if (ret)
 				break;
 			fclose(vtext);
