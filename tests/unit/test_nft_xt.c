@@ -9,6 +9,7 @@
 #include "unit.h"
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_u32.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
@@ -20,6 +21,7 @@
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_statistic.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_u32.h>
 #include "audit/nft/xt.h"
 
 #define XT_LEN(s) ((sizeof(s) + 7) & ~(size_t)7) /* XT_ALIGN on x86-64 */
@@ -30,7 +32,7 @@
 
 /* One extension's struct in an XT_ALIGN'ed, zeroed buffer. */
 struct xt_buf {
-	unsigned char b[256];
+	unsigned char b[2048]; /* struct xt_u32 is the largest */
 	size_t len;
 };
 
@@ -371,6 +373,23 @@ static void t_match_others(void)
 		memcpy(b.b, &r, sizeof(r));
 		CHECK(match_of("iprange", 1, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
 		      "iprange both '%s'", text);
+	}
+	{
+		/* -m u32 "16&0xff000000=0x7f000000": the daddr in 127.0.0.0/8 */
+		static struct xt_u32 u = { .ntests = 1, .tests = { { .nnums = 2, .nvalues = 1,
+			.location = { { 16, 0 }, { 0xff000000, XT_U32_AND } },
+			.value = { { 0x7f000000, 0x7f000000 } } } } };
+		struct xt_buf b = { .len = XT_LEN(u) };
+
+		memcpy(b.b, &u, sizeof(u));
+		CHECK(match_of("u32", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_DADDR &&
+		      m.op == LNW_OP_IN && !strcmp(match_values, "127.0.0.0-127.255.255.255") &&
+		      !strcmp(text, "-m u32 --u32 16&0xff000000=0x7f000000"), "u32 '%s' '%s'",
+		      text, match_values);
+		u.tests[0].location[1].nextop = XT_U32_LEFTSH; /* a shift: not read */
+		memcpy(b.b, &u, sizeof(u));
+		CHECK(match_of("u32", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
+		      "u32 shift '%s'", text);
 	}
 }
 

@@ -19,6 +19,7 @@
 #include <linux/netfilter/xt_multiport.h>
 #include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_u32.h>
 #include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_state.h>
 
@@ -158,6 +159,42 @@ static bool decode_ranges(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m,
 			if (hi != lo)
 				fprintf(f, ":%u", hi);
 			ret = lnw_nft_range_push(m, lo, hi);
+		}
+		return !ret;
+	}
+	if (!strcmp(xt->name, "u32") && xt->info_len >= sizeof(struct xt_u32)) {
+		/* one test of the 32 bits at 12 (saddr) or 16 (daddr) of the IP
+		 * header, alone or and'ed with a prefix mask: an address match;
+		 * any other form is not read */
+		const struct xt_u32 *u = (const void *)xt->info;
+		const struct xt_u32_test *t = &u->tests[0];
+		uint32_t at = t->location[0].number, mask = UINT32_MAX;
+
+		if (t->nnums == 2 && t->location[1].nextop == XT_U32_AND)
+			mask = t->location[1].number; /* "16&0xff000000=0x7f000000" */
+		if (u->ntests != 1 || t->nnums < 1 || t->nnums > 2 ||
+		    (t->nnums == 2 && t->location[1].nextop != XT_U32_AND) ||
+		    (mask & (~mask >> 1)) || (at != 12 && at != 16) || !t->nvalues ||
+		    t->nvalues > XT_U32_MAXSIZE + 1)
+			return false;
+		for (i = 0; i < t->nvalues; i++) /* masked: one value in the prefix */
+			if (t->value[i].min > t->value[i].max ||
+			    (mask != UINT32_MAX && (t->value[i].min != t->value[i].max ||
+						    (t->value[i].min & ~mask))))
+				return false;
+		m->key = at == 12 ? LNW_KEY_SADDR : LNW_KEY_DADDR;
+		m->op = u->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		fprintf(f, "-m u32 %s--u32 %u", u->invert ? "! " : "", at);
+		if (mask != UINT32_MAX)
+			fprintf(f, "&0x%x", mask);
+		for (i = 0; i < t->nvalues && !ret; i++) {
+			const struct xt_u32_value_element *v = &t->value[i];
+
+			fprintf(f, "%s0x%x", i ? "," : "=", v->min);
+			if (v->max != v->min)
+				fprintf(f, ":0x%x", v->max);
+			ret = lnw_nft_range_push(m, v->min, mask == UINT32_MAX ? v->max :
+						 v->min | ~mask);
 		}
 		return !ret;
 	}
