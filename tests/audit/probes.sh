@@ -49,19 +49,50 @@ probes_send() {
 	return 1
 }
 
+# probes_container: a "container" namespace behind the node's docker0
+# (172.17.0.1/16, it is 172.17.0.2), services on every address for udp
+# 8125 and tcp 8126, forwarding on in the node: where a DNAT of 127.x on
+# the wire to a real address delivers.
+CTR="$TAG-ctr"
+CTR_PORTS=" 8125 8126 "
+probes_container() {
+	local i
+	netns_add "$CTR" && veth_pair "$NODE" docker0 "$CTR" eth0 &&
+	ip -n "$NODE" addr add 172.17.0.1/16 dev docker0 &&
+	ip -n "$CTR" addr add 172.17.0.2/16 dev eth0 &&
+	ip -n "$CTR" route add default via 172.17.0.1 &&
+	ip netns exec "$NODE" sysctl -qw net.ipv4.ip_forward=1 &&
+	ip netns exec "$CTR" sysctl -qw net.ipv4.tcp_synack_retries=0 || return 1
+	bg "$CTR" python3 "$AUDIT_DIR/sink.py" "$TMPD/csink" 0.0.0.0 udp:8125 tcp:8126
+	for i in $(seq 100); do
+		[ -f "$TMPD/csink.ready" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # probes_seen: what reached the services so far, for probe_got: the
-# node's SYN-RECV sockets (the datagrams are in sink.py's log).
+# node's and the container's SYN-RECV sockets (the datagrams are in
+# sink.py's logs).
 probes_seen() {
 	ip netns exec "$NODE" ss -Htn state syn-recv >"$TMPD/synrecv"
+	if [ -e "/run/netns/$CTR" ]; then
+		ip netns exec "$CTR" ss -Htn state syn-recv >"$TMPD/csynrecv"
+	fi
 }
 
 # probe_got PROTO SADDR SPORT LPORT: D if the service on 127.0.0.1:LPORT
-# took the probe (a datagram, or a SYN) by probes_seen, else N.
+# (in the container for its ports) took the probe (a datagram, or a
+# SYN) by probes_seen, else N.
 probe_got() {
+	local sink=$TMPD/sink syn=$TMPD/synrecv laddr='127\.0\.0\.1'
+	if [[ $CTR_PORTS == *" $4 "* ]]; then
+		sink=$TMPD/csink syn=$TMPD/csynrecv laddr='172\.17\.0\.2'
+	fi
 	if [ "$1" = udp ]; then
-		grep -q "^$4 $2 $3\$" "$TMPD/sink" && echo D || echo N
+		grep -q "^$4 $2 $3\$" "$sink" 2>/dev/null && echo D || echo N
 	else
-		grep -Eq "[[:space:]]127\.0\.0\.1:$4[[:space:]]+$2:$3\$" "$TMPD/synrecv" &&
+		grep -Eq "[[:space:]]$laddr:$4[[:space:]]+$2:$3\$" "$syn" 2>/dev/null &&
 			echo D || echo N
 	fi
 }

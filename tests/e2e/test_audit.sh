@@ -270,6 +270,34 @@ check "dnat from 127.0.0.1, raw drop: guard hook" "$(aj '.guards[0] | "\(.hook) 
 delivered "dnat from 127.0.0.1, raw drop: nothing arrives" any 0 \
 	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
 
+# 10b. Docker's `-p 6000:6000/udp` (every address): a DNAT with no
+# destination match behind -m addrtype --dst-type LOCAL. 127.0.0.1 is a
+# local address: the neighbour's frame to it is DNAT'd before the route,
+# flag off. The audit lists it reachable, no guard, and its fix (a raw
+# drop of 127.0.0.0/8 from every device but lo) stops it.
+reset
+ip netns exec "$NODE" iptables-nft -t nat -N DOCKER
+ip netns exec "$NODE" iptables-nft -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+ip netns exec "$NODE" iptables-nft -t nat -A DOCKER ! -i docker0 -p udp --dport 6000 \
+	-j DNAT --to-destination $NODE_IP:5002
+audit "docker -p 6000"
+check "docker -p 6000: exit 1" "$A_RC" 1
+check "docker -p 6000: reachable from 127.0.0.0/8, no guard" \
+	"$(aj '.nat_paths[0] | "\(.kind) \(.daddr[0]) \(.status) \(.guard) \(.interfaces[0].state)"')" \
+	"from-loopback 127.0.0.0/8 exposed none reachable"
+check "docker -p 6000: human" "$(grep -c '^    guard: none' "$TMPD/a.txt")" 1
+FIX=$(aj '.nat_paths[0].fix')
+check "docker -p 6000: the fix is the raw guard" "$FIX" \
+	"iptables -t raw -I PREROUTING ! -i lo -d 127.0.0.0/8 -j DROP"
+delivered "docker -p 6000: a neighbour's frame to 127.0.0.1:6000 arrives, flag off" any 1 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
+ip netns exec "$NODE" $FIX || fail "docker -p 6000" "cannot apply the fix"
+audit "docker -p 6000, fixed"
+check "docker -p 6000, fixed: exit 0, guard present" \
+	"$A_RC $(aj '.nat_paths[0] | "\(.status) \(.guard)"')" "0 guarded present"
+delivered "docker -p 6000, fixed: nothing arrives" any 0 \
+	frame "$PEER" "$NODE_MAC" $PEER_IP 6000
+
 # 11. Certainty is earned: a conditional drop never guards; a dormant
 # table's drop never runs; notrack cannot be told (exit 2).
 reset
@@ -347,10 +375,50 @@ ip netns exec "$NODE" setpriv --reuid=65534 --regid=65534 --clear-groups \
 check "unprivileged: exit 2" $? 2
 check "unprivileged: names the capability" "$(grep -c 'CAP_NET_ADMIN' "$TMPD/e.err")" 1
 check "unprivileged: no report" "$(wc -c <"$TMPD/e.out")" 0
+# bad arguments: 64, as the main command (argp's convention), never the
+# audit's "could not tell"
 "$LNW" audit --bogus >/dev/null 2>&1
-check "bad option: exit 2" $? 2
+check "bad option: exit 64" $? 64
+"$LNW" audit extra >/dev/null 2>&1
+check "stray argument: exit 64" $? 64
 "$LNW" audit -j --netns= >"$TMPD/e.out" 2>/dev/null
-check "empty --netns, -j: exit 2, an error object" "$? $(jq -r 'has("error")' "$TMPD/e.out")" "2 true"
+check "empty --netns, -j: exit 64, an error object" "$? $(jq -r 'has("error")' "$TMPD/e.out")" "64 true"
+
+# iptables-nft rules are named as `iptables --line-numbers` does, not by
+# their nft handle
+reset
+rl "$NODE" eth0 1
+ip netns exec "$NODE" iptables-nft -A INPUT -p tcp --dport 22 -j ACCEPT
+ip netns exec "$NODE" iptables-nft -A INPUT -d 127.0.0.0/8 -j DROP
+audit "line numbers"
+check "line numbers: the guard is INPUT #2, as iptables numbers it" \
+	"$(aj '[.exposure[] | .guard | "\(.chain) #\(.line)"] | unique | join(",")')" "INPUT #2"
+check "line numbers: human" "$(grep -c 'dropped by ip filter INPUT #2$' "$TMPD/a.txt")" \
+	"$(aj '.exposure | length')"
+check "line numbers: the handle is another number" \
+	"$(aj '.exposure[0].guard.handle != 2')" true
+
+# an owner the audit may not see (another user's process, no
+# CAP_SYS_PTRACE) is named with the reason, never "? ?"
+reset
+bg "$NODE" setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c \
+	'import socket, time; s = socket.socket(2, 2); s.bind(("127.0.0.1", 5005)); time.sleep(600)'
+for i in $(seq 50); do
+	ip netns exec "$NODE" ss -Hun state unconnected src 127.0.0.1:5005 | grep -q . && break
+	sleep 0.1
+done
+# root without CAP_SYS_PTRACE (util-linux's setpriv: nothing to install)
+NOPTRACE="setpriv --bounding-set=-sys_ptrace --inh-caps=-sys_ptrace"
+$NOPTRACE "$LNW" audit --netns "$NODE" -j >"$TMPD/e.out" 2>/dev/null
+check "owner unseen: the reason, not ? ?" \
+	"$(jq -r '.services[] | select(.port == 5005) | "\(.pid) \(.owner_hint)"' "$TMPD/e.out")" \
+	"null owner unseen: needs CAP_SYS_PTRACE"
+$NOPTRACE "$LNW" audit --netns "$NODE" >"$TMPD/e.out" 2>/dev/null
+check "owner unseen: human" "$(grep -c 'udp 127.0.0.1:5005 *- *- *nobody *owner unseen: needs CAP_SYS_PTRACE' "$TMPD/e.out")" 1
+"$LNW" audit --netns "$NODE" -j >"$TMPD/e.out" 2>/dev/null
+check "owner seen with CAP_SYS_PTRACE" \
+	"$(jq -r '.services[] | select(.port == 5005) | "\(.comm) \(.owner_hint)"' "$TMPD/e.out")" \
+	"python3 null"
 "$LNW" audit --netns "/run/netns/$NODE" -j >"$TMPD/e.out" 2>&1
 check "--netns PATH: exit 0" $? 0
 check "--netns PATH: same namespace" "$(jq -r .netns.inode "$TMPD/e.out")" "$(netns_inode "$NODE")"

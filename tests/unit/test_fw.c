@@ -80,7 +80,8 @@ static void t_raw_guard(void)
 	APPLIES(fx_rule(c, 2, 0), &d, c, LNW_NO);
 	lnw_fw_eval(&rs, &f, &v);
 	lnw_fw_verdict_where(&v, where, sizeof(where));
-	CHECK(!strcmp(where, "ip raw PREROUTING #2"), "where '%s'", where);
+	/* iptables' table, a counter on every rule: named by line */
+	CHECK(!strcmp(where, "ip raw PREROUTING #1"), "where '%s'", where);
 	lnw_nft_free(&rs);
 }
 
@@ -279,7 +280,11 @@ static void t_three_valued(void)
 	APPLIES(bcast, &f, c, LNW_NO);
 	f = flow_to(&n, "eth0", IPPROTO_UDP, "8.8.8.8", 53, false);
 	APPLIES(bcast, &f, c, LNW_MAYBE); /* not local; which other type is not known */
-	APPLIES(pkt, &f, c, LNW_NO);      /* to our own MAC: pkttype host */
+	/* udp: the neighbour may send to our MAC or to broadcast (both
+	 * delivered); tcp takes pkttype host only */
+	APPLIES(pkt, &f, c, LNW_MAYBE);
+	f.l4proto = IPPROTO_TCP;
+	APPLIES(pkt, &f, c, LNW_NO);
 	lnw_nft_free(&rs);
 
 	if (!fx_load("nft_guards", NULL, &rs))
@@ -320,9 +325,14 @@ static void t_host_firewall(void)
 	{
 		struct lnw_fw_verdict v;
 
+		/* "meta pkttype { broadcast, multicast } accept": a datagram
+		 * to the broadcast MAC gets in; a SYN cannot */
+		lnw_fw_eval(&rs, &ntp, &v);
+		CHECK(v.fate == LNW_FW_MAY_DROP, "udp from port 40000: %s", fate_names[v.fate]);
+		ntp.l4proto = IPPROTO_TCP;
 		lnw_fw_eval(&rs, &ntp, &v);
 		CHECK(v.fate == LNW_FW_DROPS && v.chain && !strcmp(v.chain->name, "input"),
-		      "udp from port 40000: %s", fate_names[v.fate]);
+		      "tcp from port 40000: %s", fate_names[v.fate]);
 	}
 	lnw_nft_free(&rs);
 }

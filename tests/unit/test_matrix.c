@@ -153,7 +153,7 @@ static void t_raw_guard(void)
 		CHECK(rep.n_rows == 3 && rep.n_exposed == 0, "%d exposed", rep.n_exposed);
 		if (rep.n_rows) {
 			lnw_fw_verdict_where(&rep.rows[0].guard, where, sizeof(where));
-			CHECK(!strcmp(where, "ip raw PREROUTING #2"), "guard '%s'", where);
+			CHECK(!strcmp(where, "ip raw PREROUTING #1"), "guard '%s'", where);
 		}
 		CHECK(rep.n_guards == 1 && rep.guards[0].rule->handle == 2 &&
 		      rep.guards[0].base == fx_chain(&rs, "ip", "raw", "PREROUTING") &&
@@ -281,8 +281,7 @@ static void t_dnat_paths(void)
 	net_set(&n, "eth0", LNW_CONF_ROUTE_LOCALNET, 1);
 	net_set(&n, "eth0", LNW_CONF_FORWARDING, 1);
 	if (analyse(&rep, &n, &s, &rs)) {
-		CHECK(rep.n_paths == 8 && rep.output_dnat, "%d paths (the 10.0.0.9 one is "
-		      "ordinary)", rep.n_paths);
+		CHECK(rep.n_paths == 10 && rep.output_dnat, "%d paths", rep.n_paths);
 		NAT_PATH_IS(&rep, 0, 6, TO, IPPROTO_TCP, "works", "eth0:works", &s.v[1], "");
 		NAT_PATH_IS(&rep, 1, 7, TO, IPPROTO_UDP, "broken", "wg0:martian", &s.v[3],
 			MARTIAN_FIX("wg0"));
@@ -296,11 +295,19 @@ static void t_dnat_paths(void)
 		NAT_PATH_IS(&rep, 4, 11, TO, IPPROTO_TCP, "partial",
 			"eth0:works,eth1:martian,wg0:martian,docker0:martian", NULL,
 			MARTIAN_FIX("eth1"));
-		NAT_PATH_IS(&rep, 7, 14, FROM, IPPROTO_TCP, "exposed",
+		/* 8082 to 10.0.0.9, no destination match: 127.x:8082 takes it */
+		NAT_PATH_IS(&rep, 7, 12, FROM, IPPROTO_TCP, "exposed",
 			"eth0:reachable,eth1:not-forwarded,wg0:not-forwarded,docker0:not-forwarded",
-			NULL, GUARD_ETH0);
-		if (rep.n_paths == 8) {
-			const struct lnw_nat_path *p = &rep.paths[7];
+			NULL, LNW_FIX_RAW_LOOPBACK);
+		/* a redirect: to the device's own address, no forwarding */
+		NAT_PATH_IS(&rep, 8, 13, FROM, IPPROTO_TCP, "exposed",
+			"eth0:reachable,eth1:reachable,wg0:reachable,docker0:reachable",
+			NULL, LNW_FIX_RAW_LOOPBACK);
+		NAT_PATH_IS(&rep, 9, 14, FROM, IPPROTO_TCP, "exposed",
+			"eth0:reachable,eth1:not-forwarded,wg0:not-forwarded,docker0:not-forwarded",
+			NULL, LNW_FIX_RAW_LOOPBACK);
+		if (rep.n_paths == 10) {
+			const struct lnw_nat_path *p = &rep.paths[9];
 
 			CHECK(p->daddr.n == 1 && p->daddr.r[0].lo == 0x7f000001 && p->dport.n == 1 &&
 			      p->dport.r[0].lo == 9000, "from 127.0.0.1:9000");
@@ -311,7 +318,7 @@ static void t_dnat_paths(void)
 		/* eth0 needs the flag: the fix is a guard, not turning it off */
 		ROW_IS(&rep, "eth0", IPPROTO_UDP, 5000, LNW_REACH_EXPOSED, GUARD_ETH0);
 		ROW_IS(&rep, "eth0", IPPROTO_TCP, 5001, LNW_REACH_EXPOSED, GUARD_ETH0);
-		CHECK(rep.n_rows == 3 && rep.n_exposed == 4 && rep.n_advice == 0,
+		CHECK(rep.n_rows == 3 && rep.n_exposed == 6 && rep.n_advice == 0,
 		      "%d rows, %d exposed, %d advice", rep.n_rows, rep.n_exposed, rep.n_advice);
 		lnw_audit_report_free(&rep);
 	}
@@ -320,7 +327,7 @@ static void t_dnat_paths(void)
 	net_set(&n, "all", LNW_CONF_ROUTE_LOCALNET, 1);
 	if (analyse(&rep, &n, &s, &rs)) {
 		NAT_PATH_IS(&rep, 1, 7, TO, IPPROTO_UDP, "works", "wg0:works", &s.v[3], "");
-		NAT_PATH_IS(&rep, 7, 14, FROM, IPPROTO_TCP, "guarded",
+		NAT_PATH_IS(&rep, 9, 14, FROM, IPPROTO_TCP, "not-forwarded",
 			"eth0:not-forwarded,eth1:not-forwarded,wg0:not-forwarded,"
 			"docker0:not-forwarded", NULL, "");
 		CHECK(rep.n_advice == 1 && !strcmp(rep.advice[0].text, "all=1 turns "

@@ -246,7 +246,8 @@ static void t_meta_fib_and_unknown(void)
 		char where[128];
 
 		lnw_nft_rule_where(r, where, sizeof(where));
-		CHECK(!strcmp(where, "ip raw PREROUTING #2"), "where '%s'", where);
+		CHECK(!strcmp(where, "ip raw PREROUTING #1") && r->line == 1 && r->handle == 2,
+		      "where '%s'", where);
 	}
 	lnw_nft_free(&rs);
 }
@@ -346,7 +347,9 @@ static void t_nat_forms(void)
 	r = fx_rule(c, 6, 0);
 	NAT_IS(r, LNW_NAT_DNAT, "192.168.159.201", "192.168.159.201", 22);
 	MATCH_IS(r, 0, LNW_KEY_FIB_DADDR_TYPE, LNW_OP_IN, "2");
-	MATCH_IS(r, 1, LNW_KEY_UNKNOWN, LNW_OP_IN, ""); /* a concatenation */
+	/* a concatenation: one match per part */
+	MATCH_IS(r, 1, LNW_KEY_L4PROTO, LNW_OP_IN, "6");
+	MATCH_IS(r, 2, LNW_KEY_DPORT, LNW_OP_IN, "2222");
 	NAT_IS(fx_rule(c, 6, 1), LNW_NAT_DNAT, "192.168.159.202", "192.168.159.202", 53);
 	CHECK(fx_chain(&rs, "ip", "io.systemd.nat", "output")->n_rules == 2, "output: 2 rules");
 	NAT_IS(fx_rule(fx_chain(&rs, "ip", "io.systemd.nat", "postrouting"), 8, 0),

@@ -72,9 +72,10 @@ static void t_dnat_paths(void)
 	if (!fx_load("loopback_dnat", NULL, &rs))
 		return;
 	n = lnw_nft_dnat_paths(&rs, "prerouting", &p);
-	CHECK(n == 9, "%d prerouting paths, want 9", n);
+	CHECK(n == 10, "%d prerouting paths, want 10", n);
 	/* in rule order; a jump or goto is followed where it stands; a
-	 * redirect (to the interface's own address) is no path */
+	 * redirect (to the interface's own address) is one: a 127.x
+	 * destination may take it */
 	PATH_IS(p, n, 0, "prerouting", 6, 0, "");
 	PATH_IS(p, n, 1, "prerouting", 7, 0, "");
 	PATH_IS(p, n, 2, "web", 15, 0, "9");
@@ -83,8 +84,9 @@ static void t_dnat_paths(void)
 	PATH_IS(p, n, 5, "prerouting", 11, 1, "");
 	PATH_IS(p, n, 6, "prerouting", 12, 0, "");
 	PATH_IS(p, n, 7, "prerouting", 12, 1, "");
-	PATH_IS(p, n, 8, "prerouting", 14, 0, "");
-	if (n == 9) {
+	PATH_IS(p, n, 8, "prerouting", 13, 0, "");
+	PATH_IS(p, n, 9, "prerouting", 14, 0, "");
+	if (n == 10) {
 		CHECK(p[2].via[0] == fx_rule(fx_chain(&rs, "ip", "nat", "prerouting"), 9, 0) &&
 		      p[3].via[0] == fx_rule(fx_chain(&rs, "ip", "nat", "prerouting"), 9, 1),
 		      "the vmap's elements lead: jump web, goto tls");
@@ -133,7 +135,7 @@ static void t_path_applies(void)
 		return;
 	net_init(&n);
 	np = lnw_nft_dnat_paths(&rs, "prerouting", &p);
-	if (np != 9) {
+	if (np != 10) {
 		CHECK(false, "%d paths", np);
 		free(p);
 		lnw_nft_free(&rs);
@@ -161,19 +163,21 @@ static void t_path_applies(void)
 	TV_IS(lnw_fw_path_applies(&p[2], &f), LNW_NO);
 	/* ip daddr 127.0.0.1 tcp dport 9000: on the wire, before the DNAT */
 	f = flow_to(&n, "eth0", IPPROTO_TCP, "127.0.0.1", 9000, false);
-	TV_IS(lnw_fw_path_applies(&p[8], &f), LNW_YES);
+	TV_IS(lnw_fw_path_applies(&p[9], &f), LNW_YES);
 	f = flow_to(&n, "eth0", IPPROTO_TCP, "10.0.0.1", 9000, false);
-	TV_IS(lnw_fw_path_applies(&p[8], &f), LNW_NO);
+	TV_IS(lnw_fw_path_applies(&p[9], &f), LNW_NO);
 	free(p);
 	lnw_nft_free(&rs);
 
-	/* nspawn: fib daddr type local, then a concatenated key not modelled */
+	/* nspawn: fib daddr type local, then "meta l4proto . th dport" */
 	if (!fx_load("systemd_nspawn", NULL, &rs))
 		return;
 	np = lnw_nft_dnat_paths(&rs, "prerouting", &p);
 	if (np == 2) {
 		f = flow_to(&n, "eth0", IPPROTO_TCP, "10.0.0.1", 2222, false);
-		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_MAYBE);
+		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_YES);
+		f = flow_to(&n, "eth0", IPPROTO_UDP, "10.0.0.1", 2222, false);
+		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_NO);
 		f = flow_to(&n, "eth0", IPPROTO_TCP, "8.8.8.8", 2222, false); /* not local */
 		TV_IS(lnw_fw_path_applies(&p[0], &f), LNW_NO);
 	}
@@ -190,7 +194,7 @@ static void t_path_values(void)
 	if (!fx_load("loopback_dnat", NULL, &rs))
 		return;
 	np = lnw_nft_dnat_paths(&rs, "prerouting", &p);
-	if (np == 9) {
+	if (np == 10) {
 		VALUES_ARE(&p[0], LNW_KEY_DPORT, "8080");
 		VALUES_ARE(&p[0], LNW_KEY_DADDR, NULL);
 		VALUES_ARE(&p[0], LNW_KEY_L4PROTO, NULL); /* "tcp dport" says it; no match does */
@@ -198,8 +202,8 @@ static void t_path_values(void)
 		VALUES_ARE(&p[2], LNW_KEY_SADDR, "10.0.0.0-10.255.255.255");
 		VALUES_ARE(&p[2], LNW_KEY_L4PROTO, "6");
 		VALUES_ARE(&p[4], LNW_KEY_DPORT, "3000");
-		VALUES_ARE(&p[8], LNW_KEY_DADDR, "127.0.0.1");
-		VALUES_ARE(&p[8], LNW_KEY_DPORT, "9000");
+		VALUES_ARE(&p[9], LNW_KEY_DADDR, "127.0.0.1");
+		VALUES_ARE(&p[9], LNW_KEY_DPORT, "9000");
 	} else {
 		CHECK(false, "%d paths", np);
 	}

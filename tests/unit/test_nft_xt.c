@@ -9,6 +9,7 @@
 #include "unit.h"
 #include <linux/netfilter/xt_iprange.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_u32.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_nat.h>
@@ -20,6 +21,7 @@
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_statistic.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_u32.h>
 #include "audit/nft/xt.h"
 
 #define XT_LEN(s) ((sizeof(s) + 7) & ~(size_t)7) /* XT_ALIGN on x86-64 */
@@ -30,7 +32,7 @@
 
 /* One extension's struct in an XT_ALIGN'ed, zeroed buffer. */
 struct xt_buf {
-	unsigned char b[256];
+	unsigned char b[2048]; /* struct xt_u32 is the largest */
 	size_t len;
 };
 
@@ -354,10 +356,11 @@ static void t_match_others(void)
 		      m.op == LNW_OP_NOT_IN && m.l4proto == IPPROTO_UDP &&
 		      !strcmp(match_values, "5000-5002") &&
 		      !strcmp(text, "-m udp ! --dport 5000:5002"), "udp '%s'", text);
-		b = (struct xt_buf){ .len = XT_LEN(t) }; /* --syn: flags are not read */
+		b = (struct xt_buf){ .len = XT_LEN(t) }; /* --syn: SYN,RST,ACK,FIN == SYN */
 		memcpy(b.b, &t, sizeof(t));
-		CHECK(match_of("tcp", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
-		      "tcp --syn '%s'", text);
+		CHECK(match_of("tcp", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_TCP_FLAGS &&
+		      m.op == LNW_OP_IN && m.bits == 0x17 && !strcmp(match_values, "2") &&
+		      !strcmp(text, "-m tcp --syn"), "tcp --syn '%s'", text);
 		r.dst_min.ip = htonl(0x7f000001);
 		r.dst_max.ip = htonl(0x7f0000ff);
 		b = (struct xt_buf){ .len = XT_LEN(r) };
@@ -370,6 +373,23 @@ static void t_match_others(void)
 		memcpy(b.b, &r, sizeof(r));
 		CHECK(match_of("iprange", 1, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
 		      "iprange both '%s'", text);
+	}
+	{
+		/* -m u32 "16&0xff000000=0x7f000000": the daddr in 127.0.0.0/8 */
+		static struct xt_u32 u = { .ntests = 1, .tests = { { .nnums = 2, .nvalues = 1,
+			.location = { { 16, 0 }, { 0xff000000, XT_U32_AND } },
+			.value = { { 0x7f000000, 0x7f000000 } } } } };
+		struct xt_buf b = { .len = XT_LEN(u) };
+
+		memcpy(b.b, &u, sizeof(u));
+		CHECK(match_of("u32", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_DADDR &&
+		      m.op == LNW_OP_IN && !strcmp(match_values, "127.0.0.0-127.255.255.255") &&
+		      !strcmp(text, "-m u32 --u32 16&0xff000000=0x7f000000"), "u32 '%s' '%s'",
+		      text, match_values);
+		u.tests[0].location[1].nextop = XT_U32_LEFTSH; /* a shift: not read */
+		memcpy(b.b, &u, sizeof(u));
+		CHECK(match_of("u32", 0, b, &m, text, sizeof(text), NULL) == LNW_KEY_UNKNOWN,
+		      "u32 shift '%s'", text);
 	}
 }
 
@@ -465,7 +485,11 @@ static void t_kube_proxy_decoded(void)
 		r = fx_rule(fx_chain(&rs, "ip", "nat", "KUBE-SERVICES"), 22, 0);
 		MATCH_IS(r, 1, LNW_KEY_XT_ADDRTYPE, LNW_OP_IN, "");
 		r = fx_rule(fx_chain(&rs, "ip", "nat", "KUBE-MARK-MASQ"), 18, 0);
-		CHECK(r && r->verdict == LNW_V_CONTINUE && !strcmp(r->text, "-j MARK"), "MARK");
+		CHECK(r && r->verdict == LNW_V_CONTINUE && r->mark_set != LNW_MARK_KEEP &&
+		      !strncmp(r->text, "-j MARK", 7), "MARK '%s'", r ? r->text : "-");
+		/* the nat chains set marks: a DNAT'd flow's mark is not known */
+		CHECK(fx_chain(&rs, "ip", "nat", "PREROUTING")->sets_mark &&
+		      !fx_chain(&rs, "ip", "filter", "KUBE-FIREWALL")->sets_mark, "sets_mark");
 		lnw_nft_free(&rs);
 	}
 	lnw_nfnl_free(&nl);
@@ -502,7 +526,7 @@ static void t_kube_firewall(void)
 		lnw_fw_eval(&rs, &f, &v);
 		lnw_fw_verdict_where(&v, where, sizeof(where));
 		CHECK(v.fate == LNW_FW_DROPS && v.rule && v.rule->handle == 7 &&
-		      !strcmp(where, "ip filter KUBE-FIREWALL #7 \"block incoming localnet "
+		      !strcmp(where, "ip filter KUBE-FIREWALL #1 \"block incoming localnet "
 			      "connections\""), "%s: %s", fate_names[v.fate], where);
 		lnw_fw_eval(&rs, &s, &v);
 		CHECK(v.fate == LNW_FW_PASSES, "forged: %s", fate_names[v.fate]);
@@ -565,8 +589,13 @@ static void t_kube_matrix(void)
 		      !strcmp(rep.guards[0].base->name, "INPUT") && rep.guards[0].n_ifs == 4 &&
 		      rep.guards[0].drops_spoofed == LNW_NO && rep.guards[0].drops_dnat == LNW_NO,
 		      "guard");
-		/* its DNATs go to pods: no path involves 127.0.0.0/8 */
-		CHECK(rep.n_paths == 0 && rep.output_dnat, "%d paths", rep.n_paths);
+		/* the NodePort's two endpoints, behind addrtype LOCAL: 127.x
+		 * takes them (not forwarded here); the ClusterIP's does not */
+		CHECK(rep.n_paths == 2 && rep.output_dnat &&
+		      rep.paths[0].kind == LNW_PATH_FROM_LOOPBACK &&
+		      rep.paths[0].daddr.n == 1 && rep.paths[0].daddr.r[0].lo == 0x7f000000 &&
+		      rep.paths[0].daddr.r[0].hi == 0x7fffffff &&
+		      !strcmp(rep.paths[0].summary, "not-forwarded"), "%d paths", rep.n_paths);
 		lnw_audit_report_free(&rep);
 	}
 	lnw_nft_free(&rs);
@@ -654,19 +683,26 @@ static void t_docker_localhost_publish(void)
 	net_set(&n, "eth0", LNW_CONF_FORWARDING, 1);
 	net_set(&n, "docker0", LNW_CONF_FORWARDING, 1);
 	if (!lnw_audit_analyse(&rep, &n.net, &s.s, &rs, err, sizeof(err))) {
-		const struct lnw_nat_path *p = rep.n_paths == 1 ? &rep.paths[0] : NULL;
+		const struct lnw_nat_path *p = rep.n_paths == 2 ? &rep.paths[1] : NULL;
+		const struct lnw_nat_path *all = p ? &rep.paths[0] : NULL;
 
 		CHECK(p && p->path->rule->handle == 11 && p->kind == LNW_PATH_FROM_LOOPBACK &&
 		      p->l4proto == IPPROTO_TCP && p->dport.n == 1 && p->dport.r[0].lo == 9090 &&
-		      !strcmp(p->summary, "exposed") && rep.n_exposed == 1 && rep.n_rows == 0,
-		      "%d paths", rep.n_paths);
+		      !strcmp(p->summary, "exposed") && !strcmp(p->guard_word, "conditional") &&
+		      rep.n_exposed == 2 && rep.n_rows == 0, "%d paths, %d exposed, %s", rep.n_paths,
+		      rep.n_exposed, p ? p->summary : "-");
+		/* -p 8080:80, every address: addrtype LOCAL lets 127.0.0.0/8 in */
+		CHECK(all && all->kind == LNW_PATH_FROM_LOOPBACK && all->dport.n == 1 &&
+		      all->dport.r[0].lo == 8080 && all->daddr.n == 1 &&
+		      all->daddr.r[0].lo == 0x7f000000 && all->daddr.r[0].hi == 0x7fffffff &&
+		      !strcmp(all->summary, "exposed") && !strcmp(all->fix, LNW_FIX_RAW_LOOPBACK),
+		      "-p 8080:80 from 127.0.0.0/8");
 		/* ! -i docker0; eth1, wg0 do not forward */
 		CHECK(p && p->n_ifs == 3 && p->ifs[0].iface == net_if(&n, "eth0") &&
 		      p->ifs[0].applies == LNW_YES && p->ifs[0].state == LNW_PATH_REACHABLE &&
 		      p->ifs[1].state == LNW_PATH_NOT_FORWARDED &&
 		      p->ifs[2].iface == net_if(&n, "wg0") &&
-		      !strcmp(p->fix, "iptables -t raw -I PREROUTING -i eth0 -d 127.0.0.0/8 -j DROP"),
-		      "interfaces, fix");
+		      !strcmp(p->fix, LNW_FIX_RAW_LOOPBACK), "interfaces, fix");
 		if (p && p->n_ifs) {
 			/* FORWARD: -o docker0 is not modelled; the policy may drop */
 			lnw_fw_verdict_where(&p->ifs[0].guard, where, sizeof(where));

@@ -43,8 +43,9 @@ static const char doc[] =
 "    0   nothing exposed\n"
 "    1   something exposed\n"
 "    2   could not tell (the namespace is gone, nftables cannot be read,\n"
-"        permission denied, bad arguments, a rule does what the audit does\n"
-"        not model): never a silent \"nothing exposed\"";
+"        permission denied, a rule does what the audit does not model):\n"
+"        never a silent \"nothing exposed\"\n"
+"    64  bad arguments";
 
 static const struct argp_option audit_argp_opts[] = {
 	{ "netns", OPT_NETNS, "NAME|PATH", 0,
@@ -102,7 +103,7 @@ static int parse_args(int argc, char **argv, struct audit_opts *o)
 		return -ENOMEM;
 	memcpy(args, argv, (size_t)argc * sizeof(*args));
 	args[0] = "lnwatch audit"; /* what usage and errors call us */
-	argp_err_exit_status = LNW_AUDIT_ERROR;
+	argp_err_exit_status = LNW_AUDIT_USAGE;
 	o->json = lnw_wants_json(argc, argv, "j");
 	ret = argp_parse(&argp, argc, args, o->json ? ARGP_NO_ERRS : 0, NULL, o);
 	free(args);
@@ -125,7 +126,7 @@ int lnw_audit_main(int argc, char **argv)
 	if (parse_args(argc, argv, &opts)) {
 		lnw_error(opts.json, "invalid arguments (unknown option, missing or empty "
 			  "value): see lnwatch audit --help");
-		return LNW_AUDIT_ERROR;
+		return LNW_AUDIT_USAGE;
 	}
 	/* every netlink socket and /proc/sys/net read below is the audited
 	 * namespace's: enter it first */

@@ -150,6 +150,11 @@ struct view {
 	const struct lnw_fw_flow *f;
 	bool post_nat; /* daddr/dport as DNAT left them, ct status dnat */
 	bool has_ct;   /* conntrack has seen it */
+	bool whole;    /* reassembled: local input does it first, and NAT's
+			* conntrack defragments; else a fragment may come */
+	bool mark_known; /* the packet mark is mark (0 as it arrives) */
+	uint32_t mark;
+	bool ct_mark_zero; /* no rule sets a connection's mark: 0 */
 };
 
 static enum lnw_tv fib_type_match(const struct lnw_nft_match *m, enum lnw_tv local)
@@ -257,12 +262,45 @@ static enum lnw_tv xt_addrtype(const struct lnw_nft_xt_addrtype *a, enum lnw_tv 
 	return a->flags & XT_ADDRTYPE_INVERT_DEST ? tv_not(t) : t;
 }
 
+/* The flags a connection's first packet may carry: a SYN, with no ACK,
+ * RST or FIN (a listener drops those), any of PSH, URG, ECE, CWR. */
+static enum lnw_tv tcp_flags_eval(const struct lnw_nft_match *m)
+{
+	static const uint32_t extra[] = { 0x08, 0x20, 0x40, 0x80 };
+	bool any = false, all = true;
+	unsigned int s;
+	int i;
+
+	for (s = 0; s < 16; s++) {
+		uint32_t c = 0x02;
+		bool t;
+
+		for (i = 0; i < 4; i++)
+			if (s & (1u << i))
+				c |= extra[i];
+		if (m->op == LNW_OP_ANY_BIT || m->op == LNW_OP_NO_BIT) {
+			t = (c & m->bits) != 0;
+			t = m->op == LNW_OP_ANY_BIT ? t : !t;
+		} else {
+			t = false;
+			for (i = 0; i < m->n_ranges; i++)
+				t = t || (m->ranges[i].lo <= (c & m->bits) &&
+					  (c & m->bits) <= m->ranges[i].hi);
+			t = m->op == LNW_OP_IN ? t : !t;
+		}
+		any = any || t;
+		all = all && t;
+	}
+	return all ? LNW_YES : any ? LNW_MAYBE : LNW_NO;
+}
+
 static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *v)
 {
 	const struct lnw_fw_flow *f = v->f;
 	const struct lnw_rset *daddr = v->post_nat ? &f->daddr : &f->daddr_wire;
 	const struct lnw_rset *dport = v->post_nat ? &f->dport : &f->dport_wire;
 	enum lnw_tv t = LNW_NO;
+	struct lnw_rset pkt;
 	uint16_t statebit;
 	int i;
 
@@ -289,7 +327,11 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 			return LNW_NO;
 		return in_match(m->key == LNW_KEY_SPORT ? &f->sport : dport, m);
 	case LNW_KEY_PKTTYPE:
-		return one_in_match(0 /* PACKET_HOST: sent to our MAC */, m);
+		/* the neighbour picks the frame's MAC: ours (host), broadcast or
+		 * multicast all reach UDP's local delivery; TCP and forwarding
+		 * take host only */
+		lnw_rset_one(&pkt, 0, f->to_local && f->l4proto != IPPROTO_TCP ? 2 : 0);
+		return in_match(&pkt, m);
 	case LNW_KEY_FIB_DADDR_TYPE:
 		return fib_type_match(m, daddr_local(f, daddr));
 	case LNW_KEY_CT_STATE: /* one bit */
@@ -309,6 +351,21 @@ static enum lnw_tv match_eval(const struct lnw_nft_match *m, const struct view *
 		return m->xt.ct.state_mask & statebit ? LNW_YES : LNW_NO;
 	case LNW_KEY_XT_ADDRTYPE:
 		return xt_addrtype(&m->xt.addrtype, daddr_local(f, daddr));
+	case LNW_KEY_MARK:
+		if (!v->mark_known)
+			return LNW_MAYBE;
+		return one_in_match(v->mark & m->bits, m);
+	case LNW_KEY_CT_MARK: /* no conntrack entry: the expression breaks */
+		if (!v->has_ct)
+			return LNW_NO;
+		return v->ct_mark_zero ? one_in_match(0, m) : LNW_MAYBE;
+	case LNW_KEY_TCP_FLAGS: /* a udp packet has no tcp header: no match */
+		if (f->l4proto != IPPROTO_TCP)
+			return LNW_NO;
+		t = tcp_flags_eval(m);
+		/* a first fragment with 8 bytes of TCP header: nft cannot read
+		 * the flags, no match (xt_tcp drops it) */
+		return t == LNW_YES && !v->whole && !m->xt_hotdrop ? LNW_MAYBE : t;
 	case LNW_KEY_UNKNOWN:
 	default:
 		return LNW_MAYBE;
@@ -355,6 +412,9 @@ struct walk {
 	unsigned char *state;        /* MEMO_* per chain */
 	unsigned long long work;     /* rules evaluated */
 	bool over_budget;
+	const struct lnw_nft_chain *base; /* the base chain being walked */
+	int mark_rules;              /* rules met that may change the mark */
+	const struct lnw_nft_rule *mark_sure; /* one of base's, surely run */
 };
 
 static unsigned long long work_budget = LNW_FW_WORK_BUDGET;
@@ -417,6 +477,11 @@ static void walk_rules(struct walk *w, const struct lnw_nft_chain *c, struct cha
 			continue;
 		if (r->unmodelled)
 			first(&res->unmodelled, r);
+		if (r->mark_set != LNW_MARK_KEEP) {
+			w->mark_rules++;
+			if (here && c == w->base && r->mark_set == LNW_MARK_SET)
+				w->mark_sure = r;
+		}
 		switch (r->verdict) {
 		case LNW_V_CONTINUE: v = OUT_NEXT; break;
 		case LNW_V_ACCEPT:
@@ -474,15 +539,19 @@ static bool chain_sees(const struct lnw_nft_chain *c, const struct lnw_fw_flow *
 		for (i = 0; i < c->n_devs; i++)
 			if (!strcmp(c->devs[i], f->iifname)) {
 				*stage = 0;
-				v->post_nat = v->has_ct = false;
+				v->post_nat = v->has_ct = v->whole = false;
 				return true;
 			}
 		return false;
 	}
 	if (strcmp(c->family, "ip") && strcmp(c->family, "inet"))
 		return false;
-	if (strcmp(c->type, "filter"))
-		return false; /* nat chains rewrite, route chains are output only */
+	/* route chains are output only; a nat chain sees a new connection's
+	 * first packet: its drops and policy count, a NAT there ends it like
+	 * an accept (a flow already DNAT'd is natorder.c's) */
+	if (strcmp(c->type, "filter") && (strcmp(c->type, "nat") || f->dnat))
+		return false;
+	v->whole = f->dnat; /* NAT needs conntrack, which defragments */
 	if (c->hook == LNW_HOOK_PREROUTING) {
 		*stage = 1;
 		v->has_ct = c->prio > PRI_CONNTRACK;
@@ -492,7 +561,7 @@ static bool chain_sees(const struct lnw_nft_chain *c, const struct lnw_fw_flow *
 	if ((c->hook == LNW_HOOK_INPUT && f->to_local) ||
 	    (c->hook == LNW_HOOK_FORWARD && !f->to_local)) {
 		*stage = 2;
-		v->has_ct = v->post_nat = true;
+		v->has_ct = v->post_nat = v->whole = true;
 		return true;
 	}
 	return false;
@@ -513,11 +582,26 @@ static int staged_cmp(const void *a, const void *b)
 	return (x->c->prio > y->c->prio) - (x->c->prio < y->c->prio);
 }
 
+/* Does a prerouting nat chain (not walked for a DNAT'd flow) change the
+ * mark? Then what it is after cannot be told. */
+static bool nat_sets_mark(const struct lnw_nft_ruleset *rs)
+{
+	int i;
+
+	for (i = 0; i < rs->n_chains; i++)
+		if (rs->chains[i].base && !strcmp(rs->chains[i].type, "nat") &&
+		    rs->chains[i].sets_mark)
+			return true;
+	return false;
+}
+
 void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		 struct lnw_fw_verdict *out)
 {
 	struct staged *st = calloc((size_t)rs->n_chains + 1, sizeof(*st));
 	struct walk w = { .rs = rs };
+	bool mark_known;
+	uint32_t mark = 0;
 	int i, n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -533,15 +617,29 @@ void lnw_fw_eval(const struct lnw_nft_ruleset *rs, const struct lnw_fw_flow *f,
 		if (chain_sees(&rs->chains[i], f, &st[n].stage, &st[n].view))
 			st[n++].c = &rs->chains[i];
 	qsort(st, (size_t)n, sizeof(*st), staged_cmp);
+	mark_known = !(f->dnat && nat_sets_mark(rs));
 	for (i = 0; i < n; i++) {
 		const struct chain_res *cr;
 		struct chain_res res;
 		unsigned int o;
 
-		/* a chain's outcome depends on the view: a new memo per base */
+		/* a chain's outcome depends on the view: a new memo per base;
+		 * where the chain may change the mark, its matches on it may
+		 * hold or not */
 		w.view = st[i].view;
+		w.view.mark_known = mark_known && !st[i].c->sets_mark;
+		w.view.mark = mark;
+		w.view.ct_mark_zero = !rs->ct_mark_set;
+		w.base = st[i].c;
+		w.mark_rules = 0;
+		w.mark_sure = NULL;
 		memset(w.state, 0, (size_t)rs->n_chains);
 		cr = walk_chain(&w, st[i].c);
+		/* what it left the mark as, for the base chains after it */
+		if (mark_known && w.mark_rules == 1 && w.mark_sure)
+			mark = (mark & ~w.mark_sure->mark_mask) ^ w.mark_sure->mark_xor;
+		else if (w.mark_rules)
+			mark_known = false;
 		if (!cr) {
 			out->fate = LNW_FW_MAY_DROP;
 			out->over_budget = true;
@@ -593,14 +691,14 @@ enum lnw_tv lnw_fw_rule_applies(const struct lnw_nft_rule *r, const struct lnw_f
 
 enum lnw_tv lnw_fw_rule_at_nat(const struct lnw_nft_rule *r, const struct lnw_fw_flow *f)
 {
-	struct view v = { .f = f, .post_nat = false, .has_ct = true };
+	struct view v = { .f = f, .post_nat = false, .has_ct = true, .whole = true };
 
 	return rule_eval(r, &v);
 }
 
 enum lnw_tv lnw_fw_path_applies(const struct lnw_nft_path *p, const struct lnw_fw_flow *f)
 {
-	struct view v = { .f = f, .post_nat = false, .has_ct = true };
+	struct view v = { .f = f, .post_nat = false, .has_ct = true, .whole = true };
 	enum lnw_tv t = rule_eval(p->rule, &v);
 	int i;
 

@@ -17,6 +17,7 @@
 #include "lib/text.h"
 #include "lib/util.h"
 #include "matrix.h"
+#include "matrix_int.h"
 
 
 const char *lnw_reach_name(enum lnw_reach e)
@@ -91,7 +92,7 @@ const char *lnw_fw_verdict_condition(const struct lnw_fw_verdict *v)
 }
 
 /* Count a verdict that cannot be told; true if it cannot. */
-static bool count_unknown(struct lnw_audit_report *rep, const struct lnw_fw_verdict *v)
+bool lnw_audit_count_unknown(struct lnw_audit_report *rep, const struct lnw_fw_verdict *v)
 {
 	char why[512];
 
@@ -107,7 +108,7 @@ static bool count_unknown(struct lnw_audit_report *rep, const struct lnw_fw_verd
 
 /* "net.ipv4.conf.eth0.route_localnet"; a name with dots takes the slash
  * form sysctl(8) reads literally. */
-static int sysctl_key(char *buf, size_t len, const char *dev, const char *knob)
+int lnw_audit_sysctl_key(char *buf, size_t len, const char *dev, const char *knob)
 {
 	char name[4 * IF_NAMESIZE + 1];
 
@@ -153,13 +154,13 @@ static void fix_flag_off(const struct lnw_audit_report *rep,
 
 	o = (size_t)snprintf(fix, len, "sysctl -w ");
 	if (!net->all[LNW_CONF_ROUTE_LOCALNET]) {
-		sysctl_key(fix + o, len - o, it->link.name, "route_localnet=0");
+		lnw_audit_sysctl_key(fix + o, len - o, it->link.name, "route_localnet=0");
 		return;
 	}
 	o += (size_t)snprintf(fix + o, len - o, "net.ipv4.conf.all.route_localnet=0");
 	if (it->dev[LNW_CONF_ROUTE_LOCALNET] && o + 1 < len) {
 		fix[o++] = ' ';
-		o += (size_t)sysctl_key(fix + o, len - o, it->link.name, "route_localnet=0");
+		o += (size_t)lnw_audit_sysctl_key(fix + o, len - o, it->link.name, "route_localnet=0");
 	}
 	for (i = 0; i < net->n_ifs && o + 1 < len; i++) {
 		const struct lnw_audit_iface *j = &net->ifs[i];
@@ -167,7 +168,7 @@ static void fix_flag_off(const struct lnw_audit_report *rep,
 		if (j->dev[LNW_CONF_ROUTE_LOCALNET] || !needs_flag(rep, j))
 			continue;
 		fix[o++] = ' ';
-		o += (size_t)sysctl_key(fix + o, len - o, j->link.name, "route_localnet=1");
+		o += (size_t)lnw_audit_sysctl_key(fix + o, len - o, j->link.name, "route_localnet=1");
 	}
 }
 
@@ -178,216 +179,6 @@ static void fix_for_iface(const struct lnw_audit_report *rep,
 		fix_guard(fix, len, it);
 	else
 		fix_flag_off(rep, it, fix, len);
-}
-
-/* ---- DNAT paths -------------------------------------------------------- */
-
-static unsigned char path_l4proto(const struct lnw_nft_path *p)
-{
-	struct lnw_rset s;
-	int i, j;
-
-	if (lnw_fw_path_values(p, LNW_KEY_L4PROTO, &s) && s.n == 1 && s.r[0].lo == s.r[0].hi)
-		return (unsigned char)s.r[0].lo;
-	for (i = -1; i < p->n_via; i++) {
-		const struct lnw_nft_rule *r = i < 0 ? p->rule : p->via[i];
-
-		for (j = 0; j < r->n_m; j++)
-			if ((r->m[j].key == LNW_KEY_DPORT || r->m[j].key == LNW_KEY_SPORT) &&
-			    r->m[j].l4proto != LNW_L4_TH)
-				return r->m[j].l4proto;
-	}
-	return 0;
-}
-
-static bool rset_loopback(const struct lnw_rset *s)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++)
-		if (!lnw_is_loopback_host(s->r[i].lo) || !lnw_is_loopback_host(s->r[i].hi))
-			return false;
-	return s->n > 0;
-}
-
-/* The flow a neighbour on it sends down path p. */
-static void path_flow(const struct lnw_audit_report *rep, const struct lnw_nat_path *np,
-		      const struct lnw_audit_iface *it, struct lnw_fw_flow *f)
-{
-	const struct lnw_nft_nat *nat = &np->path->rule->nat;
-
-	memset(f, 0, sizeof(*f));
-	f->net = rep->net;
-	f->iifname = it->link.name;
-	f->l4proto = np->l4proto ? np->l4proto : IPPROTO_TCP;
-	lnw_rset_not_loopback(&f->saddr);
-	lnw_rset_one(&f->sport, 1, 65535);
-	if (np->daddr.n)
-		f->daddr_wire = np->daddr;
-	else
-		lnw_rset_not_loopback(&f->daddr_wire);
-	if (np->dport.n)
-		f->dport_wire = np->dport;
-	else
-		lnw_rset_one(&f->dport_wire, 1, 65535);
-	lnw_rset_one(&f->daddr, nat->addr.lo, nat->addr.hi);
-	if (nat->has_port)
-		lnw_rset_one(&f->dport, nat->port.lo, nat->port.hi);
-	else
-		f->dport = f->dport_wire;
-	f->dnat = true;
-	f->to_local = np->kind == LNW_PATH_TO_LOOPBACK ||
-		      (nat->addr.lo == nat->addr.hi &&
-		       lnw_audit_is_local_addr(rep->net, (struct in_addr){ htonl(nat->addr.lo) }));
-}
-
-/* The local socket a path delivers to (whether it works or not). */
-static struct lnw_audit_sock *path_service(const struct lnw_audit_report *rep,
-					   const struct lnw_nat_path *np,
-					   const struct lnw_fw_flow *f,
-					   const struct lnw_audit_iface *it)
-{
-	const struct lnw_nft_nat *nat = &np->path->rule->nat;
-	struct lnw_audit_sock *s;
-	uint32_t port = nat->has_port ? nat->port.lo :
-			np->dport.n == 1 && np->dport.r[0].lo == np->dport.r[0].hi ?
-			np->dport.r[0].lo : 0;
-
-	if (!f->to_local || nat->addr.lo != nat->addr.hi || !port)
-		return NULL;
-	s = lnw_audit_socks_lookup(rep->socks, f->l4proto, (struct in_addr){ htonl(nat->addr.lo) },
-				   (unsigned short)port, it->link.ifindex);
-	if (s)
-		lnw_audit_sock_resolve_owner(s);
-	return s;
-}
-
-static const char *path_summary(const struct lnw_nat_path *np)
-{
-	int count[LNW_PATH_NOT_FORWARDED + 1] = { 0 }, i;
-
-	if (!np->n_ifs)
-		return "unused";
-	for (i = 0; i < np->n_ifs; i++)
-		count[np->ifs[i].state]++;
-	if (np->kind == LNW_PATH_FROM_LOOPBACK)
-		return count[LNW_PATH_REACHABLE] ? "exposed" : "guarded";
-	if (count[LNW_PATH_WORKS] == np->n_ifs)
-		return "works";
-	if (count[LNW_PATH_MARTIAN] == np->n_ifs)
-		return "broken";
-	if (count[LNW_PATH_BLOCKED] == np->n_ifs)
-		return "blocked";
-	return "partial";
-}
-
-static void path_fix(struct lnw_nat_path *np)
-{
-	char key[128];
-	int i;
-
-	for (i = 0; i < np->n_ifs; i++) {
-		const struct lnw_path_iface *pi = &np->ifs[i];
-
-		if (pi->state == LNW_PATH_REACHABLE) {
-			fix_guard(np->fix, sizeof(np->fix), pi->iface);
-			return;
-		}
-		if (pi->state == LNW_PATH_MARTIAN) {
-			/* only if it is meant to work: it opens the device to 127.x */
-			sysctl_key(key, sizeof(key), pi->iface->link.name, "route_localnet=1");
-			snprintf(np->fix, sizeof(np->fix), "if it should work: sysctl -w %s, "
-				 "and guard the device", key);
-			return;
-		}
-	}
-}
-
-static int analyse_path(struct lnw_audit_report *rep, const struct lnw_nft_path *p)
-{
-	const struct lnw_nft_nat *nat = &p->rule->nat;
-	struct lnw_nat_path *np;
-	struct lnw_rset daddr = { .n = 0 };
-	int i;
-
-	lnw_fw_path_values(p, LNW_KEY_DADDR, &daddr);
-	if (!nat->has_addr)
-		return 0;
-	np = &rep->paths[rep->n_paths];
-	memset(np, 0, sizeof(*np));
-	if (lnw_is_loopback_host(nat->addr.lo) && lnw_is_loopback_host(nat->addr.hi))
-		np->kind = LNW_PATH_TO_LOOPBACK;
-	else if (rset_loopback(&daddr))
-		np->kind = LNW_PATH_FROM_LOOPBACK;
-	else
-		return 0; /* an ordinary DNAT: 127.0.0.0/8 is not involved */
-	np->path = p;
-	np->daddr = daddr;
-	lnw_fw_path_values(p, LNW_KEY_DPORT, &np->dport);
-	np->l4proto = path_l4proto(p);
-	np->ifs = calloc((size_t)rep->net->n_ifs + 1, sizeof(*np->ifs));
-	if (!np->ifs)
-		return -ENOMEM;
-	rep->n_paths++;
-	for (i = 0; i < rep->net->n_ifs; i++) {
-		const struct lnw_audit_iface *it = &rep->net->ifs[i];
-		struct lnw_path_iface *pi = &np->ifs[np->n_ifs];
-		struct lnw_fw_flow f;
-
-		if (!lnw_audit_iface_routes_input(it))
-			continue;
-		path_flow(rep, np, it, &f);
-		pi->applies = lnw_fw_path_taken(rep->rs, p, &f);
-		if (pi->applies == LNW_NO)
-			continue;
-		pi->iface = it;
-		np->n_ifs++;
-		if (!np->sock)
-			np->sock = path_service(rep, np, &f, it);
-		if (np->kind == LNW_PATH_TO_LOOPBACK && !it->eff[LNW_CONF_ROUTE_LOCALNET]) {
-			pi->state = LNW_PATH_MARTIAN;
-			continue;
-		}
-		if (!f.to_local && !it->eff[LNW_CONF_FORWARDING]) {
-			pi->state = LNW_PATH_NOT_FORWARDED;
-			continue;
-		}
-		lnw_fw_eval(rep->rs, &f, &pi->guard);
-		count_unknown(rep, &pi->guard);
-		if (pi->guard.fate == LNW_FW_DROPS)
-			pi->state = LNW_PATH_BLOCKED;
-		else
-			pi->state = np->kind == LNW_PATH_TO_LOOPBACK ? LNW_PATH_WORKS :
-				    LNW_PATH_REACHABLE;
-	}
-	np->summary = path_summary(np);
-	path_fix(np);
-	if (!strcmp(np->summary, "exposed"))
-		rep->n_exposed++;
-	return 0;
-}
-
-static int analyse_paths(struct lnw_audit_report *rep)
-{
-	struct lnw_nft_path *out = NULL;
-	int n = lnw_nft_dnat_paths(rep->rs, "prerouting", &rep->nft_paths), i, ret;
-
-	if (n < 0)
-		return n;
-	rep->paths = calloc((size_t)n + 1, sizeof(*rep->paths));
-	if (!rep->paths)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		ret = analyse_path(rep, &rep->nft_paths[i]);
-		if (ret)
-			return ret;
-	}
-	n = lnw_nft_dnat_paths(rep->rs, "output", &out);
-	if (n < 0)
-		return n;
-	rep->output_dnat = n > 0;
-	free(out);
-	return 0;
 }
 
 /* ---- the matrix -------------------------------------------------------- */
@@ -414,19 +205,22 @@ static void analyse_row(struct lnw_audit_report *rep, const struct lnw_audit_ifa
 	lnw_fw_flow_direct(&f, rep->net, it->link.name, s->proto, ntohl(s->addr.s_addr),
 			   s->port, false);
 	lnw_fw_eval(rep->rs, &f, &row->guard);
-	if (row->guard.fate != LNW_FW_DROPS) {
-		row->status = LNW_REACH_EXPOSED;
-	} else if (s->proto == IPPROTO_UDP && spoof_passes_rpf(it)) {
+	if (s->proto == IPPROTO_UDP && spoof_passes_rpf(it)) {
 		/* TCP needs the SYN-ACK back: a forged source cannot connect */
 		lnw_fw_flow_direct(&f, rep->net, it->link.name, s->proto,
 				   ntohl(s->addr.s_addr), s->port, true);
 		lnw_fw_eval(rep->rs, &f, &row->spoof);
+		row->spoof_read = true;
+	}
+	if (row->guard.fate != LNW_FW_DROPS) {
+		row->status = LNW_REACH_EXPOSED;
+	} else if (row->spoof_read) {
 		row->status = row->spoof.fate == LNW_FW_DROPS ? LNW_REACH_GUARDED : LNW_REACH_SPOOFABLE;
 	} else {
 		row->status = LNW_REACH_GUARDED;
 	}
-	if (count_unknown(rep, &row->guard) ||
-	    (row->status == LNW_REACH_GUARDED && count_unknown(rep, &row->spoof)))
+	if (lnw_audit_count_unknown(rep, &row->guard) ||
+	    (row->status == LNW_REACH_GUARDED && lnw_audit_count_unknown(rep, &row->spoof)))
 		row->status = LNW_REACH_UNKNOWN;
 	if (row->status != LNW_REACH_GUARDED) {
 		fix_for_iface(rep, it, row->fix, sizeof(row->fix));
@@ -517,7 +311,7 @@ static void guard_probe(const struct lnw_audit_report *rep, const struct lnw_nft
 {
 	struct lnw_nft_path self = { .rule = r };
 	struct lnw_rset ports;
-	unsigned char proto = path_l4proto(&self);
+	unsigned char proto = lnw_audit_path_l4proto(&self);
 
 	lnw_fw_flow_direct(f, rep->net, it->link.name, proto ? proto : IPPROTO_TCP,
 			   guard_probe_daddr(r), 0, spoof);
@@ -644,7 +438,7 @@ static int analyse_advice(struct lnw_audit_report *rep)
 		lnw_name_printable(it->link.name, name, sizeof(name));
 		snprintf(a->text, sizeof(a->text), "route_localnet is on for %s, and no DNAT "
 			 "to 127.0.0.0/8 arrives on it", name);
-		sysctl_key(key, sizeof(key), it->link.name, "route_localnet=0");
+		lnw_audit_sysctl_key(key, sizeof(key), it->link.name, "route_localnet=0");
 		snprintf(a->fix, sizeof(a->fix), "sysctl -w %s", key);
 	}
 	if (net->dflt[LNW_CONF_ROUTE_LOCALNET]) {
@@ -667,7 +461,7 @@ int lnw_audit_analyse(struct lnw_audit_report *rep, const struct lnw_audit_net *
 	rep->net = net;
 	rep->socks = socks;
 	rep->rs = rs;
-	ret = analyse_paths(rep); /* first: the fixes ask which devices need the flag */
+	ret = lnw_audit_analyse_paths(rep); /* first: the fixes ask which devices need the flag */
 	if (!ret)
 		ret = analyse_rows(rep);
 	if (!ret)

@@ -13,6 +13,8 @@
 /* The verdict of an audit: who reaches what on 127.0.0.0/8, and why. */
 
 #define LNW_FIX_LEN 256
+/* The guard that stops every DNAT a 127.x destination can take. */
+#define LNW_FIX_RAW_LOOPBACK "iptables -t raw -I PREROUTING ! -i lo -d 127.0.0.0/8 -j DROP"
 
 enum lnw_reach {
 	LNW_REACH_EXPOSED,   /* any neighbour on the link reaches it, both ways */
@@ -30,6 +32,7 @@ struct lnw_exposure_row {
 	enum lnw_reach status;
 	struct lnw_fw_verdict guard;   /* on the neighbour's own address */
 	struct lnw_fw_verdict spoof;   /* on a forged 127.x source (UDP) */
+	bool spoof_read;               /* spoof worked out (rp_filter lets it in) */
 	char fix[LNW_FIX_LEN];
 };
 
@@ -64,7 +67,10 @@ struct lnw_nat_path {
 	struct lnw_path_iface *ifs;
 	int n_ifs;
 	const char *summary;           /* works | broken | partial | blocked |
-					* exposed | guarded | unused */
+					* exposed | guarded | not-forwarded | unused */
+	const char *guard_word;        /* from loopback: none | conditional |
+					* present; NULL: to loopback */
+	const struct lnw_fw_verdict *guard; /* the rule that (may) stop it */
 	char fix[LNW_FIX_LEN];
 };
 

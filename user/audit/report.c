@@ -31,6 +31,15 @@ static void service_str(const struct lnw_audit_sock *s, char *buf, size_t len)
 	snprintf(buf, len, "%s %s:%u", lnw_l4_name(s->proto), a, s->port);
 }
 
+/* Why a socket's owner is not shown: a capability, or where it lives. */
+static const char *owner_hint(const struct lnw_audit_sock *s)
+{
+	if (s->owner.pid > 0)
+		return NULL;
+	return s->owner.unreadable ? "owner unseen: needs CAP_SYS_PTRACE" :
+	       "owner unseen: not in this PID namespace";
+}
+
 static void process_str(const struct lnw_audit_sock *s, char *buf, size_t len)
 {
 	char user[64], comm[4 * sizeof(s->owner.comm) + 1];
@@ -40,7 +49,7 @@ static void process_str(const struct lnw_audit_sock *s, char *buf, size_t len)
 		lnw_name_printable(s->owner.comm, comm, sizeof(comm));
 		snprintf(buf, len, "%s[%d] %s", comm, s->owner.pid, user);
 	} else {
-		snprintf(buf, len, "? %s", user);
+		snprintf(buf, len, "%s (%s)", user, owner_hint(s));
 	}
 }
 
@@ -51,6 +60,19 @@ static void flag_source(const struct lnw_audit_report *rep, const struct lnw_aud
 	bool dev = it->dev[LNW_CONF_ROUTE_LOCALNET];
 
 	snprintf(buf, len, "%s%s%s", all ? "all=1" : "", all && dev ? " " : "", dev ? "dev=1" : "");
+}
+
+/* The prefix length of an aligned block of more than one address, or -1. */
+static int cidr_len(const struct lnw_range *r)
+{
+	uint64_t n = (uint64_t)r->hi - r->lo + 1;
+	int bits = 0;
+
+	if (n < 2 || (n & (n - 1)) || (r->lo & (n - 1)))
+		return -1;
+	while ((1ull << bits) < n)
+		bits++;
+	return 32 - bits;
 }
 
 static void rset_str(const struct lnw_rset *s, bool addr, char *buf, size_t len)
@@ -66,6 +88,12 @@ static void rset_str(const struct lnw_rset *s, bool addr, char *buf, size_t len)
 	for (i = 0; i < s->n && o + 40 < len; i++) {
 		char lo[INET_ADDRSTRLEN], hi[INET_ADDRSTRLEN];
 
+		if (addr && cidr_len(&s->r[i]) >= 0) {
+			lnw_format_addr(lo, sizeof(lo), htonl(s->r[i].lo), 0, 0);
+			o += (size_t)snprintf(buf + o, len - o, "%s%s/%d", i ? "," : "", lo,
+					      cidr_len(&s->r[i]));
+			continue;
+		}
 		if (addr) {
 			lnw_format_addr(lo, sizeof(lo), htonl(s->r[i].lo), 0, 0);
 			lnw_format_addr(hi, sizeof(hi), htonl(s->r[i].hi), 0, 0);
@@ -111,7 +139,7 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 {
 	struct lnw_tbl t = { .hdr = { "IFACE", "FLAG", "SERVICE", "PROCESS", "STATUS" }, .ncols = 5 };
 	char name[NAME_LEN], flag[32], svc[64], proc[160], why[512], where[400];
-	bool any_on = false;
+	bool any_on = false, from_lo = false;
 	int i;
 
 	fprintf(f, "\nEXPOSURE: devices with route_localnet on x loopback-only services\n");
@@ -119,9 +147,12 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 		any_on |= lnw_audit_iface_routes_input(&rep->net->ifs[i]) &&
 			  rep->net->ifs[i].eff[LNW_CONF_ROUTE_LOCALNET];
 	if (!rep->n_rows) {
-		fprintf(f, "%s\n", any_on ? "route_localnet is on, but no service is bound to "
+		for (i = 0; i < rep->n_paths && !from_lo; i++)
+			from_lo = rep->paths[i].kind == LNW_PATH_FROM_LOOPBACK && rep->paths[i].n_ifs;
+		fprintf(f, "%s%s\n", any_on ? "route_localnet is on, but no service is bound to "
 			"127.0.0.0/8" : "route_localnet is off on every device: a neighbour's "
-			"packet to 127.0.0.0/8 is dropped as martian");
+			"packet to 127.0.0.0/8 is dropped as martian", from_lo && !any_on ?
+			",\nunless a DNAT below takes it before the route" : "");
 		return;
 	}
 	for (i = 0; i < rep->n_rows; i++) {
@@ -156,6 +187,25 @@ static void print_exposure(FILE *f, const struct lnw_audit_report *rep)
 	}
 	lnw_tbl_print(f, &t);
 	lnw_tbl_free(&t);
+}
+
+/* A DNAT a 127.x destination takes: why it is reached whatever
+ * route_localnet says, and whether a guard stops it. */
+static void print_path_guard(struct lnw_tbl_row *r, const struct lnw_nat_path *np)
+{
+	char where[400] = "";
+
+	lnw_tbl_note(r, "127.x on the wire is a local address: DNAT'd before the "
+		     "martian check");
+	if (np->guard)
+		lnw_fw_verdict_where(np->guard, where, sizeof(where));
+	if (!strcmp(np->guard_word, "present"))
+		lnw_tbl_note(r, "guard: present, %s", where);
+	else if (!strcmp(np->guard_word, "conditional"))
+		lnw_tbl_note(r, "guard: conditional, not sure to drop: %s", where);
+	else
+		lnw_tbl_note(r, "guard: none (a raw prerouting drop of 127.0.0.0/8 "
+			     "from every device but lo)");
 }
 
 static void print_paths(FILE *f, const struct lnw_audit_report *rep)
@@ -200,6 +250,8 @@ static void print_paths(FILE *f, const struct lnw_audit_report *rep)
 		}
 		lnw_nft_rule_where(np->path->rule, where, sizeof(where));
 		lnw_tbl_note(r, "%s: %s", where, np->path->rule->text);
+		if (np->guard_word)
+			print_path_guard(r, np);
 		if (np->fix[0])
 			lnw_tbl_note(r, "fix: %s", np->fix);
 	}
@@ -281,7 +333,11 @@ static void print_services(FILE *f, const struct lnw_audit_report *rep)
 			 s->bound_ifindex ? "bound to " : "");
 		if (s->bound_ifindex)
 			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s", bname);
-		lnw_tbl_add(&t, svc, s->owner.pid > 0 ? pid : "?", comm, user, note[0] ? note : "");
+		if (owner_hint(s))
+			snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s%s",
+				 note[0] ? ", " : "", owner_hint(s));
+		lnw_tbl_add(&t, svc, s->owner.pid > 0 ? pid : "-", s->owner.pid > 0 ? comm : "-",
+			    user, note[0] ? note : "");
 	}
 	if (t.n)
 		lnw_tbl_print(f, &t);
@@ -409,6 +465,7 @@ static json_object *j_rule(const struct lnw_nft_rule *r)
 	json_object_object_add(o, "table", json_object_new_string(r->chain->table));
 	json_object_object_add(o, "chain", json_object_new_string(r->chain->name));
 	json_object_object_add(o, "handle", json_object_new_uint64(r->handle));
+	json_object_object_add(o, "line", json_object_new_int(r->line));
 	json_object_object_add(o, "comment", lnw_json_str(r->comment));
 	json_object_object_add(o, "text", lnw_json_str(r->text));
 	return o;
@@ -453,6 +510,7 @@ static json_object *j_service(const struct lnw_audit_sock *s, const struct lnw_a
 	if (s->owner.pid > 0)
 		lnw_name_utf8(s->owner.comm, comm, sizeof(comm));
 	json_object_object_add(o, "comm", s->owner.pid > 0 ? json_object_new_string(comm) : NULL);
+	json_object_object_add(o, "owner_hint", lnw_json_str(owner_hint(s)));
 	json_object_object_add(o, "inode", json_object_new_uint64(s->inode));
 	return o;
 }
@@ -544,6 +602,7 @@ static json_object *j_paths(const struct lnw_audit_report *rep)
 		json_object_object_add(o, "to", to);
 		json_object_object_add(o, "service", np->sock ? j_service(np->sock, rep->net) : NULL);
 		json_object_object_add(o, "status", json_object_new_string(np->summary));
+		json_object_object_add(o, "guard", lnw_json_str(np->guard_word));
 		for (i = 0; i < np->n_ifs; i++) {
 			const struct lnw_path_iface *pi = &np->ifs[i];
 			json_object *x = json_object_new_object();
@@ -564,14 +623,13 @@ static json_object *j_paths(const struct lnw_audit_report *rep)
 	return arr;
 }
 
-/* A forged 127.x source to a guarded UDP service: null when moot (TCP
- * cannot connect with it; an exposed row is exposed anyway). */
+/* A forged 127.x source to a UDP service (an exposed one's too): null
+ * for TCP, which cannot connect with it. */
 static const char *spoof_word(const struct lnw_exposure_row *row)
 {
-	if (row->sock->proto != IPPROTO_UDP || row->status == LNW_REACH_EXPOSED)
+	if (row->sock->proto != IPPROTO_UDP)
 		return NULL;
-	if (!row->spoof.chain && row->spoof.fate == LNW_FW_PASSES &&
-	    row->status == LNW_REACH_GUARDED)
+	if (!row->spoof_read)
 		return "rp_filter";
 	return row->spoof.fate == LNW_FW_DROPS ? "dropped" : "passes";
 }

@@ -30,7 +30,8 @@ static void read_comm(int pid, struct lnw_proc *out)
 	}
 }
 
-static bool pid_has_socket(int pid, const char *want)
+/* Does pid hold want open? *denied counts an fd directory we may not read. */
+static bool pid_has_socket(int pid, const char *want, int *denied)
 {
 	char path[64], link[64];
 	struct dirent *de;
@@ -39,8 +40,10 @@ static bool pid_has_socket(int pid, const char *want)
 
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
 	d = opendir(path);
-	if (!d)
+	if (!d) {
+		*denied += errno == EACCES || errno == EPERM;
 		return false; /* gone, or not ours to read */
+	}
 	while (!found && (de = readdir(d))) {
 		char fdpath[320];
 		ssize_t n;
@@ -50,6 +53,9 @@ static bool pid_has_socket(int pid, const char *want)
 		if (n > 0) {
 			link[n] = '\0';
 			found = !strcmp(link, want);
+		} else if (errno == EACCES || errno == EPERM) {
+			(*denied)++; /* listed, but its links are another user's */
+			break;
 		}
 	}
 	closedir(d);
@@ -64,6 +70,7 @@ int lnw_sock_owner(unsigned long long ino, struct lnw_proc *out)
 
 	out->pid = -1;
 	out->comm[0] = '\0';
+	out->unreadable = 0;
 	snprintf(want, sizeof(want), "socket:[%llu]", ino);
 	proc = opendir("/proc");
 	if (!proc)
@@ -71,7 +78,7 @@ int lnw_sock_owner(unsigned long long ino, struct lnw_proc *out)
 	while ((de = readdir(proc))) {
 		int pid = atoi(de->d_name);
 
-		if (pid > 0 && pid_has_socket(pid, want)) {
+		if (pid > 0 && pid_has_socket(pid, want, &out->unreadable)) {
 			out->pid = pid;
 			read_comm(pid, out);
 			break;

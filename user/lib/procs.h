@@ -7,6 +7,8 @@
 struct lnw_proc {
 	int pid;                  /* -1 when no process holds the socket */
 	char comm[LNW_COMM_LEN];
+	int unreadable;           /* when not found: processes whose fds this
+				   * one may not read (no CAP_SYS_PTRACE) */
 };
 
 /* The process holding socket inode ino open, as ss(8) finds it: a scan of

@@ -1,2 +1,2 @@
-# -m u32 (destination address 127.0.0.1): not read (may-drop).
+# -m u32 on the destination address (16=127.0.0.1): an address match.
 iptables-nft -A INPUT -m u32 --u32 "16=0x7f000001" -j DROP

@@ -129,6 +129,84 @@ static int add_chain(struct lnw_nft_compile *cx, json_object *jc, size_t *cap)
 	return 0;
 }
 
+
+/* Does c, or a chain it jumps to, change the mark? c->sets_mark; seen:
+ * per chain, worked out already (each chain is looked at once). */
+static bool mark_setter(struct lnw_nft_ruleset *rs, struct lnw_nft_chain *c, bool *seen)
+{
+	size_t k = (size_t)(c - rs->chains);
+	int i;
+
+	if (seen[k])
+		return c->sets_mark;
+	seen[k] = true; /* a loop (the kernel refuses them) ends here */
+	for (i = 0; i < c->n_rules && !c->sets_mark; i++) {
+		const struct lnw_nft_rule *r = &c->rules[i];
+
+		c->sets_mark = r->mark_set != LNW_MARK_KEEP ||
+			       (r->target && mark_setter(rs, (struct lnw_nft_chain *)r->target, seen));
+	}
+	return c->sets_mark;
+}
+
+static int mark_setters(struct lnw_nft_ruleset *rs)
+{
+	bool *seen = calloc((size_t)rs->n_chains + 1, sizeof(*seen));
+	int k;
+
+	if (!seen)
+		return -ENOMEM;
+	for (k = 0; k < rs->n_chains; k++) {
+		struct lnw_nft_chain *c = &rs->chains[k];
+		int i;
+
+		mark_setter(rs, c, seen);
+		for (i = 0; i < c->n_rules; i++)
+			rs->ct_mark_set = rs->ct_mark_set || c->rules[i].sets_ct_mark;
+	}
+	free(seen);
+	return 0;
+}
+
+static bool has_counter(json_object *jr)
+{
+	json_object *exprs = lnw_jget(jr, "expr");
+	size_t i, n = json_object_is_type(exprs, json_type_array) ?
+		      json_object_array_length(exprs) : 0;
+
+	for (i = 0; i < n; i++)
+		if (lnw_jget(json_object_array_get_idx(exprs, i), "counter"))
+			return true;
+	return false;
+}
+
+/* iptables-nft's tables: ip filter, nat, mangle, raw, security, every
+ * rule with the counter it adds to each. A table nft made by hand with
+ * such a name and counters everywhere is named by line too: still the
+ * rule's place in its chain. */
+static void mark_iptables(struct lnw_nft_ruleset *rs)
+{
+	static const char *const tables[] = { "filter", "nat", "mangle", "raw", "security", NULL };
+	int i, j, k;
+
+	for (i = 0; i < rs->n_chains; i++) {
+		struct lnw_nft_chain *c = &rs->chains[i];
+		bool all = true;
+
+		if (strcmp(c->family, "ip") || !lnw_nft_str_in(c->table, tables))
+			continue;
+		for (j = 0; j < rs->n_chains && all; j++) {
+			const struct lnw_nft_chain *o = &rs->chains[j];
+
+			if (strcmp(o->family, c->family) || strcmp(o->table, c->table))
+				continue;
+			for (k = 0; k < o->n_rules && all; k++)
+				all = o->rules[k].counted;
+		}
+		c->iptables = all;
+	}
+}
+
 static int compile_all(struct lnw_nft_compile *cx)
 {
 	struct lnw_nft_ruleset *rs = cx->rs;
@@ -163,10 +241,16 @@ static int compile_all(struct lnw_nft_compile *cx)
 		cx->chain = c;
 		out = (struct lnw_nft_rules){ c->rules, c->n_rules, c->cap_rules };
 		ret = lnw_nft_compile_rule(cx, jr, &out);
+		c->n_listed++;
+		for (k = c->n_rules; k < out.n; k++) {
+			out.v[k].line = c->n_listed;
+			out.v[k].counted = has_counter(jr);
+		}
 		c->rules = out.v;
 		c->n_rules = out.n;
 		c->cap_rules = out.cap;
 	}
+	mark_iptables(rs);
 	/* jump targets live in the same table */
 	for (k = 0; k < rs->n_chains && !ret; k++) {
 		struct lnw_nft_chain *ch = &rs->chains[k];
@@ -181,6 +265,8 @@ static int compile_all(struct lnw_nft_compile *cx)
 				r->verdict = LNW_V_MAYBE;
 		}
 	}
+	if (!ret)
+		ret = mark_setters(rs);
 	free(cx->xt_comment);
 	cx->xt_comment = NULL;
 	return ret;
@@ -458,8 +544,12 @@ void lnw_nft_free(struct lnw_nft_ruleset *rs)
 
 void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s %s #%llu", r->chain->family, r->chain->table,
-		 r->chain->name, r->handle);
+	if (r->chain->iptables)
+		snprintf(buf, len, "%s %s %s #%d", r->chain->family, r->chain->table,
+			 r->chain->name, r->line);
+	else
+		snprintf(buf, len, "%s %s %s #%llu", r->chain->family, r->chain->table,
+			 r->chain->name, r->handle);
 }
 
 /* ---- DNAT paths -------------------------------------------------------------- */
@@ -494,9 +584,10 @@ static int walk_nat(struct path_walk *w, const struct lnw_nft_chain *c)
 			if (ret)
 				return ret;
 		}
-		/* a prerouting redirect goes to the receiving interface's own
-		 * address, never to 127.0.0.0/8: only DNAT can lead there */
-		if (r->verdict != LNW_V_NAT || r->nat.kind != LNW_NAT_DNAT)
+		/* a redirect goes to the receiving interface's own address,
+		 * never to 127.0.0.0/8, but a 127.x destination may take it */
+		if (r->verdict != LNW_V_NAT ||
+		    (r->nat.kind != LNW_NAT_DNAT && r->nat.kind != LNW_NAT_REDIRECT))
 			continue;
 		if (lnw_grow(&w->v, &w->cap, (size_t)w->n + 1, sizeof(*w->v)))
 			return -ENOMEM;

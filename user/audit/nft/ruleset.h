@@ -39,6 +39,18 @@ enum lnw_nft_key {
 	LNW_KEY_XT_CONNTRACK,   /* iptables -m conntrack */
 	LNW_KEY_XT_STATE,       /* iptables -m state */
 	LNW_KEY_XT_ADDRTYPE,    /* iptables -m addrtype */
+	LNW_KEY_TCP_FLAGS,      /* ANY_BIT/NO_BIT: flags & bits; IN/NOT_IN:
+				 * flags & bits among the ranges */
+	LNW_KEY_MARK,           /* meta mark, -m mark: mark & bits among the
+				 * ranges */
+	LNW_KEY_CT_MARK,        /* ct mark, -m connmark: the same */
+};
+
+/* What a rule does to the packet mark. */
+enum lnw_mark_set {
+	LNW_MARK_KEEP,  /* nothing */
+	LNW_MARK_SET,   /* mark = (mark & ~mark_mask) ^ mark_xor */
+	LNW_MARK_ANY,   /* something not followed (from ct mark, a hash) */
 };
 
 enum lnw_nft_op {
@@ -76,6 +88,7 @@ struct lnw_nft_match {
 	int n_names;
 	size_t cap_names;
 	uint32_t bits;            /* LNW_OP_ANY_BIT/NO_BIT/EQ/NE */
+	bool xt_hotdrop;          /* xt: a header too short drops the packet */
 	union {
 		struct lnw_nft_xt_ct ct;
 		struct lnw_nft_xt_addrtype addrtype;
@@ -108,6 +121,12 @@ struct lnw_nft_chain;
 struct lnw_nft_rule {
 	const struct lnw_nft_chain *chain;
 	unsigned long long handle;
+	int line;                 /* its place in the chain, from 1, as listed
+				   * (iptables --line-numbers) */
+	bool counted;             /* has a counter (iptables-nft adds one to all) */
+	enum lnw_mark_set mark_set;
+	uint32_t mark_mask, mark_xor;
+	bool sets_ct_mark;        /* ct mark set, -j CONNMARK */
 	char *comment;            /* nft comment or -m comment */
 	struct lnw_nft_match *m;
 	int n_m;
@@ -136,6 +155,10 @@ struct lnw_nft_chain {
 	struct lnw_nft_rule *rules;
 	int n_rules;
 	size_t cap_rules;
+	int n_listed;             /* rules as listed (a vmap's expand to more) */
+	bool iptables;            /* iptables-nft's: rules named by line */
+	bool sets_mark;           /* a rule of it, or of a chain it jumps to,
+				   * may change the packet mark */
 };
 
 struct lnw_nft_ruleset {
@@ -144,6 +167,7 @@ struct lnw_nft_ruleset {
 	int n_undecoded;          /* xt extensions whose payload was not read */
 	char legacy_tables[128];  /* iptables-legacy tables present, "" none */
 	char dormant_tables[256]; /* "ip t, inet u": flags dormant, never run */
+	bool ct_mark_set;         /* a rule may set a connection's mark */
 };
 
 /* The pure part of lnw_nft_load, for tests from captured documents: compile
@@ -159,7 +183,8 @@ int lnw_nft_compile_json(const char *json, const struct lnw_nfnl_ruleset *nl,
 int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len);
 void lnw_nft_free(struct lnw_nft_ruleset *rs);
 
-/* "ip filter KUBE-FIREWALL #4" */
+/* "ip filter KUBE-FIREWALL #4": iptables-nft's by line (iptables
+ * --line-numbers), others by nft handle (nft -a) */
 void lnw_nft_rule_where(const struct lnw_nft_rule *r, char *buf, size_t len);
 
 /* A DNAT rule with the jump rules that lead to it from a prerouting nat

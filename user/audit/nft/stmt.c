@@ -262,6 +262,8 @@ int lnw_nft_compile_stmt(struct lnw_nft_compile *cx, const char *kind, json_obje
 	enum lnw_nft_stmt_class c = lnw_nft_stmt_class(cx, kind, val);
 	char *text;
 
+	if (!strcmp(kind, "mangle"))
+		lnw_nft_mark_set(val, r);
 	if (c == LNW_STMT_NEUTRAL)
 		return 1;
 	text = lnw_nft_stmt_text(kind, val);

@@ -114,6 +114,11 @@ static void print_left(FILE *f, json_object *left)
 		else if (fl)
 			fprintf(f, "%s", json_object_get_string(fl));
 		fprintf(f, " %s", lnw_jstr(x, "result") ? lnw_jstr(x, "result") : "?");
+	} else if ((x = lnw_jget(left, "concat")) && json_object_is_type(x, json_type_array)) {
+		for (i = 0; i < json_object_array_length(x); i++) {
+			fprintf(f, "%s", i ? " . " : "");
+			print_left(f, json_object_array_get_idx(x, i));
+		}
 	} else if ((x = lnw_jget(left, "&")) && json_object_array_length(x) == 2) {
 		print_left(f, json_object_array_get_idx(x, 0));
 		fprintf(f, " & ");

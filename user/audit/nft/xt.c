@@ -15,8 +15,11 @@
 #include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_iprange.h>
+#include <linux/netfilter/xt_mark.h>
 #include <linux/netfilter/xt_multiport.h>
+#include <linux/netfilter/xt_pkttype.h>
 #include <linux/netfilter/xt_tcpudp.h>
+#include <linux/netfilter/xt_u32.h>
 #include <linux/netfilter/xt_CT.h>
 #include <linux/netfilter/xt_state.h>
 
@@ -99,8 +102,25 @@ static bool decode_ranges(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m,
 	} else if (!strcmp(xt->name, "tcp") && xt->info_len >= sizeof(struct xt_tcp)) {
 		const struct xt_tcp *t = (const void *)xt->info;
 
-		if (t->option || t->flg_mask)
+		if (t->option)
 			return false;
+		if (t->flg_mask) { /* --tcp-flags, --syn: ports must be any */
+			if (t->spts[0] || t->spts[1] != 0xffff || t->dpts[0] ||
+			    t->dpts[1] != 0xffff || (t->invflags & ~XT_TCP_INV_FLAGS))
+				return false;
+			m->key = LNW_KEY_TCP_FLAGS;
+			m->l4proto = IPPROTO_TCP;
+			m->xt_hotdrop = true;
+			m->op = t->invflags & XT_TCP_INV_FLAGS ? LNW_OP_NOT_IN : LNW_OP_IN;
+			m->bits = t->flg_mask;
+			if (t->flg_mask == 0x17 && t->flg_cmp == 0x02)
+				fprintf(f, "-m tcp %s--syn", m->op == LNW_OP_NOT_IN ? "! " : "");
+			else
+				fprintf(f, "-m tcp %s--tcp-flags 0x%x 0x%x",
+					m->op == LNW_OP_NOT_IN ? "! " : "", t->flg_mask,
+					t->flg_cmp);
+			return !lnw_nft_range_push(m, t->flg_cmp, t->flg_cmp);
+		}
 		sp = t->spts, dp = t->dpts, inv = t->invflags, l4 = IPPROTO_TCP;
 	}
 	if (sp) {
@@ -139,6 +159,42 @@ static bool decode_ranges(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m,
 			if (hi != lo)
 				fprintf(f, ":%u", hi);
 			ret = lnw_nft_range_push(m, lo, hi);
+		}
+		return !ret;
+	}
+	if (!strcmp(xt->name, "u32") && xt->info_len >= sizeof(struct xt_u32)) {
+		/* one test of the 32 bits at 12 (saddr) or 16 (daddr) of the IP
+		 * header, alone or and'ed with a prefix mask: an address match;
+		 * any other form is not read */
+		const struct xt_u32 *u = (const void *)xt->info;
+		const struct xt_u32_test *t = &u->tests[0];
+		uint32_t at = t->location[0].number, mask = UINT32_MAX;
+
+		if (t->nnums == 2 && t->location[1].nextop == XT_U32_AND)
+			mask = t->location[1].number; /* "16&0xff000000=0x7f000000" */
+		if (u->ntests != 1 || t->nnums < 1 || t->nnums > 2 ||
+		    (t->nnums == 2 && t->location[1].nextop != XT_U32_AND) ||
+		    (mask & (~mask >> 1)) || (at != 12 && at != 16) || !t->nvalues ||
+		    t->nvalues > XT_U32_MAXSIZE + 1)
+			return false;
+		for (i = 0; i < t->nvalues; i++) /* masked: one value in the prefix */
+			if (t->value[i].min > t->value[i].max ||
+			    (mask != UINT32_MAX && (t->value[i].min != t->value[i].max ||
+						    (t->value[i].min & ~mask))))
+				return false;
+		m->key = at == 12 ? LNW_KEY_SADDR : LNW_KEY_DADDR;
+		m->op = u->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		fprintf(f, "-m u32 %s--u32 %u", u->invert ? "! " : "", at);
+		if (mask != UINT32_MAX)
+			fprintf(f, "&0x%x", mask);
+		for (i = 0; i < t->nvalues && !ret; i++) {
+			const struct xt_u32_value_element *v = &t->value[i];
+
+			fprintf(f, "%s0x%x", i ? "," : "=", v->min);
+			if (v->max != v->min)
+				fprintf(f, ":0x%x", v->max);
+			ret = lnw_nft_range_push(m, v->min, mask == UINT32_MAX ? v->max :
+						 v->min | ~mask);
 		}
 		return !ret;
 	}
@@ -197,6 +253,38 @@ int lnw_xt_match(const struct lnw_nfnl_xt *xt, struct lnw_nft_match *m, char **c
 		if (ct->match_flags & ~(XT_CONNTRACK_STATE | XT_CONNTRACK_STATUS |
 					XT_CONNTRACK_STATE_ALIAS))
 			fprintf(f, " ...");
+	} else if (!strcmp(xt->name, "pkttype") && xt->info_len >= sizeof(struct xt_pkttype_info) &&
+		   ((const struct xt_pkttype_info *)xt->info)->pkttype >= 0) {
+		const struct xt_pkttype_info *pt = (const void *)xt->info;
+		static const char *const names[] = { "unicast", "broadcast", "multicast" };
+
+		m->key = LNW_KEY_PKTTYPE;
+		m->op = pt->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		if (pt->pkttype < 3)
+			fprintf(f, "-m pkttype %s--pkt-type %s", pt->invert ? "! " : "",
+				names[pt->pkttype]);
+		else
+			fprintf(f, "-m pkttype %s--pkt-type %d", pt->invert ? "! " : "", pt->pkttype);
+		if (lnw_nft_range_push(m, (uint32_t)pt->pkttype, (uint32_t)pt->pkttype)) {
+			fclose(f);
+			free(buf);
+			return -ENOMEM;
+		}
+	} else if ((!strcmp(xt->name, "mark") || !strcmp(xt->name, "connmark")) && xt->rev == 1 &&
+		   xt->info_len >= sizeof(struct xt_mark_mtinfo1)) {
+		const struct xt_mark_mtinfo1 *mk = (const void *)xt->info;
+
+		/* xt_connmark_mtinfo1 has xt_mark_mtinfo1's layout */
+		m->key = xt->name[0] == 'm' ? LNW_KEY_MARK : LNW_KEY_CT_MARK;
+		m->op = mk->invert ? LNW_OP_NOT_IN : LNW_OP_IN;
+		m->bits = mk->mask;
+		fprintf(f, "-m %s %s--mark 0x%x/0x%x", xt->name, mk->invert ? "! " : "", mk->mark,
+			mk->mask);
+		if (lnw_nft_range_push(m, mk->mark & mk->mask, mk->mark & mk->mask)) {
+			fclose(f);
+			free(buf);
+			return -ENOMEM;
+		}
 	} else if (!strcmp(xt->name, "state") && xt->info_len >= sizeof(struct xt_state_info)) {
 		m->key = LNW_KEY_XT_STATE;
 		m->xt.ct.state_mask = (uint16_t)((const struct xt_state_info *)xt->info)->statemask;
@@ -299,6 +387,19 @@ void lnw_xt_target(const char *name, const struct lnw_nfnl_xt *xt, struct lnw_nf
 		r->verdict = r->unmodelled ? LNW_V_CONTINUE : LNW_V_MAYBE;
 		return;
 	}
+	if (!strcmp(name, "MARK") && xt && xt->rev == 2 &&
+	    xt->info_len >= sizeof(struct xt_mark_tginfo2)) {
+		const struct xt_mark_tginfo2 *mk = (const void *)xt->info;
+
+		r->mark_set = LNW_MARK_SET;
+		r->mark_mask = mk->mask;
+		r->mark_xor = mk->mark;
+		fprintf(text, " --set-xmark 0x%x/0x%x", mk->mark, mk->mask);
+	} else if (!strcmp(name, "MARK") || !strcmp(name, "CONNMARK") || !strcmp(name, "HMARK")) {
+		r->mark_set = LNW_MARK_ANY; /* from ct mark, a hash: not followed */
+	}
+	/* CONNMARK may set the connection's mark; so may CT (--ctmark... ) */
+	r->sets_ct_mark = r->sets_ct_mark || !strcmp(name, "CONNMARK") || !strcmp(name, "CT");
 	if (!strcmp(name, "REJECT"))
 		r->verdict = LNW_V_DROP;
 	else if (lnw_nft_str_in(name, passive))
