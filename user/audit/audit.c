@@ -13,6 +13,7 @@
 
 #include "lib/json.h"
 #include "lib/netns.h"
+#include "lib/util.h"
 #include "audit.h"
 #include "matrix.h"
 #include "prom_textfile.h"
@@ -103,7 +104,7 @@ static int parse_args(int argc, char **argv, struct audit_opts *o)
 		return -ENOMEM;
 	memcpy(args, argv, (size_t)argc * sizeof(*args));
 	args[0] = "lnwatch audit"; /* what usage and errors call us */
-	argp_err_exit_status = LNW_AUDIT_USAGE;
+	argp_err_exit_status = LNW_EXIT_USAGE;
 	o->json = lnw_wants_json(argc, argv, "j");
 	ret = argp_parse(&argp, argc, args, o->json ? ARGP_NO_ERRS : 0, NULL, o);
 	free(args);
@@ -126,7 +127,7 @@ int lnw_audit_main(int argc, char **argv)
 	if (parse_args(argc, argv, &opts)) {
 		lnw_error(opts.json, "invalid arguments (unknown option, missing or empty "
 			  "value): see lnwatch audit --help");
-		return LNW_AUDIT_USAGE;
+		return LNW_EXIT_USAGE;
 	}
 	/* every netlink socket and /proc/sys/net read below is the audited
 	 * namespace's: enter it first */

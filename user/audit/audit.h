@@ -6,7 +6,6 @@
 #define LNW_AUDIT_CLEAN 0   /* nothing exposed */
 #define LNW_AUDIT_EXPOSED 1 /* something exposed */
 #define LNW_AUDIT_ERROR 2   /* could not tell: never a silent "clean" */
-#define LNW_AUDIT_USAGE 64  /* bad arguments: argp's code, as `lnwatch` uses */
 
 /* `lnwatch audit [...]`: argv[0] is "audit". No BPF is loaded. */
 int lnw_audit_main(int argc, char **argv);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 
 #define LNW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* bad arguments: argp's own exit code, for the watch and the audit alike */
+#define LNW_EXIT_USAGE 64
 
 /* Make room for `need` elements of `size` bytes in *arr, which holds *cap:
  * doubles from 8, so appending n elements costs O(n). The new part is

@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include "lib/util.h"
 
 #define LNW_MAX_IFACES 64
-#define LNW_EXIT_USAGE 64 /* argp's own exit code for bad arguments */
 #define LNW_MAX_SECONDS (7 * 24 * 3600) /* -d, -I: at most a week */
 
 /* Paths a newer kernel makes unnecessary, forced so tests can run them. */
