@@ -153,4 +153,4 @@ else
 	fail "promtool check metrics passes on the failure's file" "$out"
 fi
 "$LNW" audit --prometheus '' >/dev/null 2>&1
-check "an empty --prometheus: exit 2" "$?" 2
+check "an empty --prometheus: exit 64 (bad arguments)" "$?" 64
