@@ -25,7 +25,8 @@
 /* The DNAT path summaries the audit writes (report.h: lnw_nat_path): each
  * is a series, 0 when none, so that an alert tells "none" from "absent". */
 static const char *const path_states[] = {
-	"works", "broken", "partial", "blocked", "exposed", "guarded", "unused",
+	"works", "broken", "partial", "blocked", "exposed", "guarded",
+	"not-forwarded", "unused",
 };
 
 /* ---- from the audit's JSON -------------------------------------------------- */
@@ -164,7 +165,7 @@ static int write_paths(FILE *f, json_object *paths)
 	}
 	ret = lnw_prom_family(f, "lnwatch_audit_dnat_paths", "gauge", "DNAT rules to or "
 			      "from 127.0.0.0/8, by what they do (works, broken, partial, "
-			      "blocked, exposed, guarded, unused)");
+			      "blocked, exposed, guarded, not-forwarded, unused)");
 	for (k = 0; k <= sizeof(count) / sizeof(count[0]) && !ret; k++) {
 		bool known = k < sizeof(count) / sizeof(count[0]);
 		struct lnw_prom_label l = { "state", known ? path_states[k] : "other" };
