@@ -66,6 +66,17 @@ struct lnw_counter_val {
 	__u64 bytes;
 };
 
+/* The receive path's counts (seen, martian, accept: one of each per
+ * device in the common case) in a per-CPU array, not the hash: a slot by
+ * a cheap hash of the key, the key kept in it; a key whose slot another
+ * key holds goes to the hash. User space sums both into the same rows. */
+#define LNW_HOT_SLOTS 1024
+struct lnw_hot_counter {
+	struct lnw_counter_key key;
+	__u32 used;           /* 0: free */
+	struct lnw_counter_val val;
+};
+
 /* Indexes into the per-CPU "stats" array: the tool's own health. */
 enum lnw_stat {
 	LNW_STAT_RB_LOST = 0,     /* events that could not be reserved */

@@ -73,7 +73,10 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 }
 
 /* 1 when the drop is a martian (said or only counted), 0 when it is not
- * one of ours: the caller then tries the other verdicts. */
+ * one of ours: the caller then tries the other verdicts. The hot path of
+ * a flood: skb is the tracepoint's typed pointer, so its fields (and the
+ * device's) are plain loads, not helper reads; only the IP header takes
+ * one. What only an event needs is read after the limiter said send. */
 static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 				       bool inferred, void *location)
 {
@@ -81,28 +84,28 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	struct lnw_inflight *in;
 	struct net_device *dev;
 
-	dev = BPF_CORE_READ(skb, dev);
-	if (!dev || (BPF_CORE_READ(dev, flags) & LNW_IFF_LOOPBACK))
+	dev = skb->dev;
+	if (!dev || (dev->flags & LNW_IFF_LOOPBACK))
 		return 0;
-	lnw_read_skb_tuple(skb, &e);
+	lnw_read_tuple_at(skb->head, skb->network_header, skb->transport_header, &e);
 	if (lnw_is_loopback(e.daddr))
 		e.verdict = LNW_MARTIAN_DST;
 	else if (lnw_is_loopback(e.saddr))
 		e.verdict = LNW_MARTIAN_SRC;
 	else
 		return 0;
-	e.netns = lnw_dev_netns(dev);
+	e.netns = dev->nd_net.net->ns.inum;
 	if (!all_netns && e.netns != own_netns)
 		return 0;
-	e.ifindex = BPF_CORE_READ(dev, ifindex);
+	e.ifindex = dev->ifindex;
 
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ARRIVED &&
 	    lnw_is_inflight(in, skb, e.ifindex, e.saddr))
-		e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
+		e.flags |= LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
 	/* Outside --all-netns, only packets that crossed our tc program; one
 	 * that did not was hidden from it: counted, for the summary to say */
-	if (!all_netns && !e.flags) {
+	if (!all_netns && !(e.flags & LNW_EVF_JOINED)) {
 		lnw_stat_inc(LNW_STAT_TC_MISSED);
 		return 0;
 	}
@@ -111,16 +114,15 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		lnw_read_flags(dev, &e);
 		/* A martian drop happens before a route is attached, and only
 		 * when the effective flag is off. */
-		if (e.rl_eff || BPF_CORE_READ(skb, _skb_refdst))
+		if (e.rl_eff || skb->_skb_refdst)
 			return 0;
 		e.reason_src = LNW_REASON_INFERRED;
 	} else {
 		e.reason_src = LNW_REASON_KERNEL;
 	}
 	e.reason = reason;
-	e.drop_loc = (__u64)location;
-	e.len = BPF_CORE_READ(skb, len);
-	if (e.flags && in) { /* older verifiers lose that flags implies in */
+	e.len = skb->len;
+	if ((e.flags & LNW_EVF_JOINED) && in) { /* older verifiers lose that flags implies in */
 		lnw_orig_from_ingress(in, &e);
 		in->state = LNW_IN_NONE;
 	} else {
@@ -130,6 +132,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	/* under a flood most are only counted: the rest is read after */
 	if (!lnw_account(&e, in))
 		return 1;
+	e.drop_loc = (__u64)location;
 	if (!inferred)
 		lnw_read_flags(dev, &e);
 	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);

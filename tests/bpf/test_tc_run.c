@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "lnwatch.h"
+#include "watch/counters.h"
 #include "watch/kernel.h"
 #include "lnwatch.skel.h"
 #include "check.h"
@@ -176,14 +177,19 @@ static int run_cpu;
 
 static void clear_counters(void)
 {
+	static struct lnw_hot_counter zero[MAX_CPUS];
 	struct lnw_counter_key k, next;
 	int fd = bpf_map__fd(skel->maps.counters);
+	__u32 idx;
 
 	while (!bpf_map_get_next_key(fd, NULL, &next)) {
 		k = next;
 		if (bpf_map_delete_elem(fd, &k))
 			break;
 	}
+	fd = bpf_map__fd(skel->maps.counters_hot);
+	for (idx = 0; idx < LNW_HOT_SLOTS; idx++)
+		bpf_map_update_elem(fd, &idx, zero, BPF_ANY);
 }
 
 static void clear_inflight(void)
@@ -195,25 +201,22 @@ static void clear_inflight(void)
 				   BPF_ANY), "clear inflight: %s", strerror(errno));
 }
 
-/* Every counter key, with its per-CPU values summed. */
+/* Every counter key (both maps, as the summary reads them), summed. */
 static int read_counters(struct lnw_counter_key *keys,
 			 struct lnw_counter_val *vals, int max)
 {
-	static struct lnw_counter_val percpu[MAX_CPUS];
-	int fd = bpf_map__fd(skel->maps.counters), n = 0, c;
-	struct lnw_counter_key k, *prev = NULL;
+	struct lnw_counter_row *rows;
+	size_t n, i;
 
-	while (n < max && !bpf_map_get_next_key(fd, prev, &k)) {
-		keys[n] = k;
-		memset(&vals[n], 0, sizeof(vals[n]));
-		if (!bpf_map_lookup_elem(fd, &k, percpu))
-			for (c = 0; c < ncpus; c++) {
-				vals[n].packets += percpu[c].packets;
-				vals[n].bytes += percpu[c].bytes;
-			}
-		prev = &keys[n++];
+	if (lnw_counters_read(bpf_map__fd(skel->maps.counters),
+			      bpf_map__fd(skel->maps.counters_hot), &rows, &n))
+		return 0;
+	for (i = 0; i < n && (int)i < max; i++) {
+		keys[i] = rows[i].key;
+		vals[i] = rows[i].val;
 	}
-	return n;
+	free(rows);
+	return (int)i;
 }
 
 static void read_inflight(struct lnw_inflight *out)

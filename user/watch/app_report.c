@@ -153,7 +153,8 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
 	size_t i;
 
-	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters), &rows, &s.n_rows))
+	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters),
+			      bpf_map__fd(app->skel->maps.counters_hot), &rows, &s.n_rows))
 		lnw_error(app->opts.json, "cannot read counters");
 	for (i = 0; i < s.n_rows; i++) {
 		struct lnw_counter_row *r = &rows[i];
