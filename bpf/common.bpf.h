@@ -33,6 +33,10 @@ const volatile __u32 wake_bytes __weak = 0;    /* wake reader past this */
 const volatile __u32 rl_devconf_idx __weak = 25;
 const volatile bool want_latency __weak = false; /* ktime at tc ingress */
 const volatile __u32 rate_per_flow __weak = 0;   /* events/s, 0: all */
+/* ns per jiffy (the coarse clocks' resolution), 0 if unknown: a flood's
+ * held-back packets are timed by jiffies, not by the clock (~40 ns a read
+ * in a VM) */
+const volatile __u32 tick_ns __weak = 0;
 /* Filters, applied to counters and events alike (0: off). */
 const volatile __u16 filter_port __weak = 0;    /* routed or original */
 const volatile __u32 filter_src_net __weak = 0; /* network byte order */
@@ -66,6 +70,7 @@ LNW_MAP(flows, BPF_MAP_TYPE_LRU_HASH, 8192, struct lnw_flow_key, struct lnw_flow
 struct lnw_held {
 	struct lnw_flow_key key;
 	__u64 until_ns;   /* the flow's window end; 0: free */
+	__u64 until_jiffies; /* jiffies before which it surely has not ended */
 	__u64 held;       /* held back here, not yet in the flow's state */
 };
 LNW_MAP(flows_held, BPF_MAP_TYPE_ARRAY, LNW_HELD_SLOTS, __u32, struct lnw_held);
@@ -383,18 +388,28 @@ static __always_inline struct lnw_held *lnw_held_slot(const struct lnw_flow_key 
 	return bpf_map_lookup_elem(&flows_held, &idx);
 }
 
+/* A jiffy read may lag the clock by a tick, and a tick may be late: the
+ * last ticks of a window are left to the flow table. */
+#define LNW_JIFFY_SLACK 2
+
 /* The flow is known to be over its limit until its window ends: held
- * back (*now: the clock read, 0 if not read). */
+ * back. jiffies: timed by bpf_jiffies64() (a load) where the caller's
+ * program type has it; else *now is the clock read (0 if not yet). */
 static __always_inline bool lnw_held_back(struct lnw_held *h,
 					  const struct lnw_flow_key *k,
-					  __u64 *now)
+					  __u64 *now, bool jiffies)
 {
 	if (!h->until_ns || !lnw_flow_key_eq(&h->key, k))
 		return false;
-	if (!*now)
-		*now = bpf_ktime_get_ns();
-	if (*now > h->until_ns)
-		return false; /* a new window: the flow table decides */
+	if (jiffies && tick_ns) {
+		if (bpf_jiffies64() >= h->until_jiffies)
+			return false; /* near or past the end: the flow table */
+	} else {
+		if (!*now)
+			*now = bpf_ktime_get_ns();
+		if (*now > h->until_ns)
+			return false; /* a new window: the flow table decides */
+	}
 	__sync_fetch_and_add(&h->held, 1);
 	lnw_stat_inc(LNW_STAT_RATE_LIMITED);
 	return true;
@@ -413,16 +428,22 @@ static __always_inline __u64 lnw_held_take(struct lnw_held *h,
  * slot. Another flow's count there goes back to its state first. */
 static __always_inline void lnw_held_claim(struct lnw_held *h,
 					   const struct lnw_flow_key *k,
-					   __u64 until_ns)
+					   __u64 now_ns, __u64 until_ns)
 {
 	struct lnw_flow_state *old;
 	struct lnw_flow_key prev;
-	__u64 n;
+	__u64 n, until_j = 0, ticks;
 
 	if (!h)
 		return;
+	if (tick_ns && until_ns > now_ns) {
+		ticks = (until_ns - now_ns) / tick_ns;
+		if (ticks > LNW_JIFFY_SLACK)
+			until_j = bpf_jiffies64() + ticks - LNW_JIFFY_SLACK;
+	}
 	if (h->until_ns && lnw_flow_key_eq(&h->key, k)) {
 		h->until_ns = until_ns;
+		h->until_jiffies = until_j;
 		return;
 	}
 	if (h->until_ns && h->held) {
@@ -435,6 +456,7 @@ static __always_inline void lnw_held_claim(struct lnw_held *h,
 	h->until_ns = 0;
 	__builtin_memcpy(&h->key, k, sizeof(*k));
 	h->held = 0;
+	h->until_jiffies = until_j;
 	h->until_ns = until_ns;
 }
 
@@ -459,7 +481,7 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e,
 		__sync_fetch_and_add(&st->suppressed, 1);
 		lnw_stat_inc(LNW_STAT_RATE_LIMITED);
 		/* the rest of this window is held back without this lookup */
-		lnw_held_claim(h, key, st->window_start_ns + 1000000000ULL);
+		lnw_held_claim(h, key, e->ts_ns, st->window_start_ns + 1000000000ULL);
 		return true;
 	}
 	st->sent++;
@@ -473,9 +495,10 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e,
  * True when the event is to be sent: only then is it worth the caller's
  * while to fill the fields the limiter's key does not need, then lnw_emit.
  * A flood's packet is counted, then held back by compares (lnw_held_back):
- * no hashing but the counter's, one clock read. */
-static __always_inline bool lnw_account(struct lnw_event *e,
-					const struct lnw_inflight *in)
+ * no hashing, and the clock is jiffies where the caller can read them. */
+static __always_inline bool lnw_account_clock(struct lnw_event *e,
+					      const struct lnw_inflight *in,
+					      bool jiffies)
 {
 	struct lnw_flow_key key;
 	struct lnw_held *h;
@@ -496,10 +519,16 @@ static __always_inline bool lnw_account(struct lnw_event *e,
 	}
 	lnw_flow_key_of(e, &key);
 	h = lnw_held_slot(&key);
-	if (h && lnw_held_back(h, &key, &now))
+	if (h && lnw_held_back(h, &key, &now, jiffies && !want_latency))
 		return false;
 	e->ts_ns = now ? now : bpf_ktime_get_ns();
 	return !lnw_rate_limited(e, &key, h);
+}
+
+static __always_inline bool lnw_account(struct lnw_event *e,
+					const struct lnw_inflight *in)
+{
+	return lnw_account_clock(e, in, false);
 }
 
 static __always_inline void lnw_emit(struct lnw_event *e)

@@ -20,6 +20,10 @@
 #include "common.bpf.h"
 #include <bpf/bpf_tracing.h>
 
+/* Linux >= 6.2: a typed view of any kernel address, read by plain loads
+ * (a fault reads 0) instead of a bpf_probe_read_kernel() call (~30 ns). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* Is this reason the one a route_localnet refusal carries here? */
 static __always_inline bool lnw_localnet_reason(__u32 reason, bool *inferred)
 {
@@ -72,13 +76,45 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 	return 0;
 }
 
+/* The martian's headers, as the route input saw them: with the kfunc by
+ * plain loads, else by helper reads. */
+static __always_inline void lnw_martian_tuple(struct sk_buff *skb,
+					      struct lnw_event *e, bool cast)
+{
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header, th = skb->transport_header;
+	struct iphdr *iph;
+	struct udphdr *ports;
+
+	if (!cast) {
+		lnw_read_tuple_at(head, nh, th, e);
+		return;
+	}
+	iph = bpf_rdonly_cast(head + nh, bpf_core_type_id_kernel(struct iphdr));
+	e->saddr = iph->saddr;
+	e->daddr = iph->daddr;
+	e->proto = iph->protocol;
+	if (iph->frag_off & bpf_htons(LNW_IP_MF | LNW_IP_OFFSET))
+		e->flags |= LNW_EVF_FRAGMENT;
+	if (iph->frag_off & bpf_htons(LNW_IP_OFFSET)) {
+		e->flags |= LNW_EVF_PORTS_UNKNOWN; /* the first fragment has them */
+		return;
+	}
+	if ((e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP) || th == nh)
+		return;
+	/* TCP's ports are where UDP's are */
+	ports = bpf_rdonly_cast(head + th, bpf_core_type_id_kernel(struct udphdr));
+	e->sport = bpf_ntohs(ports->source);
+	e->dport = bpf_ntohs(ports->dest);
+}
+
 /* 1 when the drop is a martian (said or only counted), 0 when it is not
  * one of ours: the caller then tries the other verdicts. The hot path of
  * a flood: skb is the tracepoint's typed pointer, so its fields (and the
- * device's) are plain loads, not helper reads; only the IP header takes
- * one. What only an event needs is read after the limiter said send. */
+ * device's) are plain loads, not helper reads; so are the headers with
+ * the kfunc. What only an event needs is read after the limiter said send. */
 static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
-				       bool inferred, void *location)
+				       bool inferred, void *location, bool cast)
 {
 	struct lnw_event e = {};
 	struct lnw_inflight *in;
@@ -87,7 +123,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	dev = skb->dev;
 	if (!dev || (dev->flags & LNW_IFF_LOOPBACK))
 		return 0;
-	lnw_read_tuple_at(skb->head, skb->network_header, skb->transport_header, &e);
+	lnw_martian_tuple(skb, &e, cast);
 	if (lnw_is_loopback(e.daddr))
 		e.verdict = LNW_MARTIAN_DST;
 	else if (lnw_is_loopback(e.saddr))
@@ -130,7 +166,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		in = NULL; /* no ingress time to measure from */
 	}
 	/* under a flood most are only counted: the rest is read after */
-	if (!lnw_account(&e, in))
+	if (!lnw_account_clock(&e, in, true))
 		return 1;
 	e.drop_loc = (__u64)location;
 	if (!inferred)
@@ -235,14 +271,14 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
  * reason argument (before 5.17) every drop is a martian candidate and its
  * inference decides; the other verdicts then carry no reason. */
 static __always_inline int lnw_kfree(struct sk_buff *skb, void *location,
-				     __u32 reason, bool has_reason)
+				     __u32 reason, bool has_reason, bool cast)
 {
 	__u8 src = has_reason ? LNW_REASON_KERNEL : LNW_REASON_NONE;
 	struct lnw_inflight *in;
 	bool inferred = true;
 
 	if ((!has_reason || lnw_localnet_reason(reason, &inferred)) &&
-	    lnw_martian(skb, reason, inferred, location))
+	    lnw_martian(skb, reason, inferred, location, cast))
 		return 0;
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ACCEPTED)
@@ -259,16 +295,24 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	return lnw_kfree(skb, location, reason, true);
+	return lnw_kfree(skb, location, reason, true, true);
+}
+
+/* 5.17 to 6.1: the reason, but no bpf_rdonly_cast to read headers with. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(lnw_kfree_skb_nocast, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason)
+{
+	return lnw_kfree(skb, location, reason, true, false);
 }
 
 /* The tracepoint before 5.17 (skb, location): reading a third argument
- * there is refused by the verifier. The loader picks one of the two from
- * the parameters of the kernel's btf_trace_kfree_skb. */
+ * there is refused by the verifier. The loader picks one of the three from
+ * the parameters of the kernel's btf_trace_kfree_skb and its kfuncs. */
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(lnw_kfree_skb_noreason, struct sk_buff *skb, void *location)
 {
-	return lnw_kfree(skb, location, 0, false);
+	return lnw_kfree(skb, location, 0, false, false);
 }
 
 /* An output route from a 127/8 source to a real device whose flag is off:

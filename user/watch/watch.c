@@ -124,6 +124,7 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	app->skel->rodata->rl_devconf_idx = (__u32)k->rl_devconf_idx;
 	app->skel->rodata->want_latency = o->latency;
 	app->skel->rodata->rate_per_flow = o->rate;
+	app->skel->rodata->tick_ns = k->tick_ns;
 	app->skel->rodata->filter_port = (__u16)o->port;
 	app->skel->rodata->filter_src_net = o->src_net;
 	app->skel->rodata->filter_src_mask = o->src_mask;
