@@ -216,6 +216,22 @@ static __always_inline void lnw_read_flags(struct net_device *dev,
 	e->rl_eff = e->rl_all || e->rl_dev;
 }
 
+/* The same, from the tracepoint's typed device: plain loads (the index is
+ * a read-only setting, so a constant offset to the verifier). */
+static __always_inline void lnw_read_flags_typed(struct net_device *dev,
+						 struct lnw_event *e)
+{
+	struct ipv4_devconf *all = dev->nd_net.net->ipv4.devconf_all;
+	struct in_device *in_dev = dev->ip_ptr;
+	__u32 idx = rl_devconf_idx;
+
+	if (idx >= sizeof(all->data) / sizeof(all->data[0]))
+		return;
+	e->rl_all = all && all->data[idx];
+	e->rl_dev = in_dev && in_dev->cnf.data[idx];
+	e->rl_eff = e->rl_all || e->rl_dev;
+}
+
 /* Addresses and ports from the headers at head + nh and head + th: one
  * read when the ports follow a 20-byte IP header, as they nearly always do. */
 static __always_inline void lnw_read_tuple_at(unsigned char *head, __u16 nh,

@@ -147,7 +147,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	}
 
 	if (inferred) {
-		lnw_read_flags(dev, &e);
+		lnw_read_flags_typed(dev, &e);
 		/* A martian drop happens before a route is attached, and only
 		 * when the effective flag is off. */
 		if (e.rl_eff || skb->_skb_refdst)
@@ -170,8 +170,8 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		return 1;
 	e.drop_loc = (__u64)location;
 	if (!inferred)
-		lnw_read_flags(dev, &e);
-	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+		lnw_read_flags_typed(dev, &e);
+	__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
 	lnw_emit(&e);
 	return 1;
 }
