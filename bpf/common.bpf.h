@@ -338,19 +338,34 @@ static __always_inline __u32 lnw_log2(__u64 v)
 	return r;
 }
 
+/* Note when the followed packet was accepted: by jiffies where the loader
+ * gave their length (a load, not a ~40 ns clock read), else the clock. */
+static __always_inline void lnw_accept_time(struct lnw_inflight *in,
+					    struct lnw_event *e)
+{
+	if (tick_ns)
+		in->acc_jiffies = bpf_jiffies64();
+	else
+		e->ts_ns = bpf_ktime_get_ns();
+}
+
 /* The followed packet's fate starts from its accept event; false when the
- * slot is too old to be this packet's. */
+ * slot is too old to be this packet's. The event's time is read when it
+ * is sent (lnw_account). */
 static __always_inline bool lnw_fate_begin(struct lnw_inflight *in,
 					   struct lnw_event *e, __u8 verdict)
 {
-	__u64 now = bpf_ktime_get_ns();
-
 	in->state = LNW_IN_NONE;
-	if (now - in->acc.ts_ns > LNW_FATE_WINDOW_NS)
+	if (tick_ns) {
+		/* a jiffy more: the accept may have been late in its tick */
+		if (bpf_jiffies64() - in->acc_jiffies > LNW_FATE_WINDOW_NS / tick_ns + 1)
+			return false;
+	} else if (bpf_ktime_get_ns() - in->acc.ts_ns > LNW_FATE_WINDOW_NS) {
 		return false;
+	}
 	__builtin_memcpy(e, &in->acc, sizeof(*e));
 	e->verdict = verdict;
-	e->ts_ns = now;
+	e->ts_ns = 0;
 	e->suppressed = 0;
 	return true;
 }
@@ -574,6 +589,15 @@ static __always_inline void lnw_report(struct lnw_event *e,
 				       const struct lnw_inflight *in)
 {
 	if (lnw_account(e, in))
+		lnw_emit(e);
+}
+
+/* The same, from a tracing program on the receive path: a held-back
+ * event's time by jiffies (bpf_jiffies64: not every program type has it). */
+static __always_inline void lnw_report_rx(struct lnw_event *e,
+					  const struct lnw_inflight *in)
+{
+	if (lnw_account_clock(e, in, true))
 		lnw_emit(e);
 }
 

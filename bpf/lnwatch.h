@@ -195,6 +195,7 @@ struct lnw_inflight {
 	__u16 ip_id;          /* with skb, saddr and len: the same packet again */
 	__u8 frag;            /* a fragment on the wire: its ports may be absent */
 	__u8 pad[7];
+	__u64 acc_jiffies;    /* when it was accepted (acc.ts_ns without them) */
 	struct lnw_event acc; /* accepted: its event, the base of its fate */
 };
 

@@ -72,13 +72,13 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 	e.reason = reason;
 	e.reason_src = reason_src;
 	e.drop_loc = (__u64)location;
-	lnw_report(&e, in);
+	lnw_report_rx(&e, in);
 	return 0;
 }
 
-/* The martian's headers, as the route input saw them: with the kfunc by
- * plain loads, else by helper reads. */
-static __always_inline void lnw_martian_tuple(struct sk_buff *skb,
+/* A typed sk_buff's headers, as the route input saw them: with the kfunc
+ * by plain loads, else by helper reads. */
+static __always_inline void lnw_skb_tuple_typed(struct sk_buff *skb,
 					      struct lnw_event *e, bool cast)
 {
 	unsigned char *head = skb->head;
@@ -123,7 +123,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 	dev = skb->dev;
 	if (!dev || (dev->flags & LNW_IFF_LOOPBACK))
 		return 0;
-	lnw_martian_tuple(skb, &e, cast);
+	lnw_skb_tuple_typed(skb, &e, cast);
 	if (lnw_is_loopback(e.daddr))
 		e.verdict = LNW_MARTIAN_DST;
 	else if (lnw_is_loopback(e.saddr))
@@ -354,9 +354,12 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	return 0;
 }
 
-SEC("tp_btf/fib_table_lookup")
-int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
-	     const struct fib_nh_common *nhc, int err)
+/* The route input found a route for a 127/8 packet: accepted. cast: the
+ * followed sk_buff (an address in the slot) read through bpf_rdonly_cast
+ * by plain loads (6.2+), else by helper reads. */
+static __always_inline int lnw_fib(u32 tb_id, const struct flowi4 *flp,
+				   const struct fib_nh_common *nhc, int err,
+				   bool cast)
 {
 	struct lnw_event e = {};
 	struct lnw_inflight *in;
@@ -383,10 +386,22 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	e.verdict = LNW_ACCEPT;
 	e.ifindex = iif;
 	e.fib_table = tb_id;
-	if (nhc)
-		e.fib_oif = BPF_CORE_READ(nhc, nhc_dev, ifindex);
+	if (nhc && nhc->nhc_dev)
+		e.fib_oif = nhc->nhc_dev->ifindex;
 	skb = (struct sk_buff *)in->skb;
-	if (skb) {
+	if (skb && cast) {
+		skb = bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff));
+		dev = skb->dev;
+		/* A stale slot would name another device: refuse the join. */
+		if (!dev || (__u32)dev->ifindex != iif)
+			return 0;
+		e.flags = LNW_EVF_JOINED | LNW_EVF_JOIN_SKB;
+		lnw_skb_tuple_typed(skb, &e, true);
+		e.len = skb->len;
+		e.netns = dev->nd_net.net->ns.inum;
+		lnw_read_flags_typed(dev, &e);
+		__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
+	} else if (skb) {
 		dev = BPF_CORE_READ(skb, dev);
 		/* A stale slot would name another device: refuse the join. */
 		if (!dev || (__u32)BPF_CORE_READ(dev, ifindex) != iif)
@@ -419,7 +434,7 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 		return 0;
 	lnw_orig_from_ingress(in, &e);
 	/* Follow it: its drop or its socket is the rest of the story. */
-	e.ts_ns = bpf_ktime_get_ns();
+	lnw_accept_time(in, &e);
 	in->state = LNW_IN_ACCEPTED;
 	__builtin_memcpy(&in->acc, &e, sizeof(e));
 	/* Without conntrack's defrag each fragment is routed: the datagram's
@@ -427,8 +442,23 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	 * whichever completes the datagram carries it to its socket. */
 	if ((e.flags & LNW_EVF_FRAGMENT) && (e.flags & LNW_EVF_PORTS_UNKNOWN))
 		return 0;
-	lnw_report(&e, in);
+	lnw_report_rx(&e, in);
 	return 0;
+}
+
+SEC("tp_btf/fib_table_lookup")
+int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
+	     const struct fib_nh_common *nhc, int err)
+{
+	return lnw_fib(tb_id, flp, nhc, err, true);
+}
+
+/* Before 6.2: no bpf_rdonly_cast. The loader picks one of the two. */
+SEC("tp_btf/fib_table_lookup")
+int BPF_PROG(lnw_fib_lookup_nocast, u32 tb_id, const struct flowi4 *flp,
+	     const struct fib_nh_common *nhc, int err)
+{
+	return lnw_fib(tb_id, flp, nhc, err, false);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

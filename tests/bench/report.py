@@ -315,10 +315,10 @@ def main():
             vs_bt = [r["pps"] / r["bpftrace_pps"] for r in bt]
             t.add("3", "%s: flood rate, lnwatch / bpftrace count()" % name, vs_bt,
                   "{:.3f}x", ">= 1x", med(vs_bt) >= 1,
-                  "bpftrace %.2f Mpps, counted %s of N (tracepoint:skb:kfree_skb "
-                  "/reason == IP_LOCALNET/ count())" % (
+                  "bpftrace %.2f Mpps, counted %s drops (N = %d; "
+                  "tracepoint:skb:kfree_skb { @drops = count(); })" % (
                       med([r["bpftrace_pps"] for r in bt]) / 1e6,
-                      med([r["bpftrace_count"] or 0 for r in bt])))
+                      med([r["bpftrace_count"] or 0 for r in bt]), n))
             t.add("3", "%s: flood rate, bpftrace count() / nothing" % name,
                   [r["bpftrace_pps"] / r["bare_pps"] for r in bt if r.get("bare_pps")],
                   "{:.3f}x", detail="the one-liner's cost on the same flood, same rounds")

@@ -242,7 +242,8 @@ int lnw_kernel_autoload(struct lnwatch_bpf *skel, struct lnw_kernel *k,
 		{ skel->progs.lnw_kfree_skb, k->has_kfree_reason && k->has_rdonly_cast, true },
 		{ skel->progs.lnw_kfree_skb_nocast, k->has_kfree_reason && !k->has_rdonly_cast, true },
 		{ skel->progs.lnw_kfree_skb_noreason, !k->has_kfree_reason, true },
-		{ skel->progs.lnw_fib_lookup, true, true },
+		{ skel->progs.lnw_fib_lookup, k->has_rdonly_cast, true },
+		{ skel->progs.lnw_fib_lookup_nocast, !k->has_rdonly_cast, true },
 		/* before 6.3 there is no sk_data_ready tracepoint: no "delivered" */
 		{ skel->progs.lnw_sk_data_ready, k->has_sk_data_ready, false },
 		/* names drop locations (%pS) without scanning /proc/kallsyms */

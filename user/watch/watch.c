@@ -158,6 +158,7 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	}
 	/* attached by route_hooks when route_localnet makes them useful */
 	bpf_program__set_autoattach(app->skel->progs.lnw_fib_lookup, false);
+	bpf_program__set_autoattach(app->skel->progs.lnw_fib_lookup_nocast, false);
 	bpf_program__set_autoattach(app->skel->progs.lnw_sk_data_ready, false);
 	ret = lnwatch_bpf__attach(app->skel); /* kfree_skb */
 	if (ret) {
@@ -180,7 +181,11 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
 {
 	const struct lnw_options *o = &app->opts;
-	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS] = { app->skel->progs.lnw_fib_lookup };
+	/* the one of the pair this kernel loaded (kernel.c) */
+	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS] = {
+		bpf_program__autoload(app->skel->progs.lnw_fib_lookup) ?
+		app->skel->progs.lnw_fib_lookup : app->skel->progs.lnw_fib_lookup_nocast,
+	};
 	enum lnw_route_hooks_mode mode = LNW_HOOKS_AUTO;
 
 	if (bpf_program__autoload(app->skel->progs.lnw_sk_data_ready))
