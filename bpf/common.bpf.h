@@ -106,16 +106,17 @@ static __always_inline bool lnw_hot_verdict(__u8 verdict)
 	       verdict == LNW_MARTIAN_SRC || verdict == LNW_ACCEPT;
 }
 
-/* The receive path's counters: true when counted in the per-CPU array. */
-static __always_inline bool lnw_count_hot(__u32 netns, __u32 ifindex, __u8 verdict,
-					  __u16 reason, __u32 bytes)
+/* The receive path's counters: the slot it was counted in, or NULL (the
+ * key's slot is another key's: the caller counts it in the hash). */
+static __always_inline struct lnw_hot_counter *
+lnw_count_hot(__u32 netns, __u32 ifindex, __u8 verdict, __u16 reason, __u32 bytes)
 {
 	__u32 idx = ((ifindex * LNW_VERDICT_MAX + verdict) ^ (netns * 2654435761U) ^
 		     reason) & (LNW_HOT_SLOTS - 1);
 	struct lnw_hot_counter *h = bpf_map_lookup_elem(&counters_hot, &idx);
 
 	if (!h)
-		return false;
+		return NULL;
 	if (!h->used) {
 		h->key.netns = netns;
 		h->key.ifindex = ifindex;
@@ -124,33 +125,37 @@ static __always_inline bool lnw_count_hot(__u32 netns, __u32 ifindex, __u8 verdi
 		h->val.packets = 1;
 		h->val.bytes = bytes;
 		h->used = 1;
-		return true;
+		return h;
 	}
 	if (h->key.netns != netns || h->key.ifindex != ifindex ||
 	    h->key.verdict != verdict || h->key.reason != reason)
-		return false; /* another key's slot: the hash */
+		return NULL; /* another key's slot: the hash */
 	h->val.packets += 1; /* per-CPU value: no atomics needed */
 	h->val.bytes += bytes;
-	return true;
+	return h;
 }
 
-static __always_inline void lnw_count(__u32 netns, __u32 ifindex, __u8 verdict,
-				      __u16 reason, __u32 bytes)
+/* Count a verdict; the per-CPU array slot it went to, if one. */
+static __always_inline struct lnw_hot_counter *
+lnw_count(__u32 netns, __u32 ifindex, __u8 verdict, __u16 reason, __u32 bytes)
 {
 	struct lnw_counter_key key = {
 		.netns = netns, .ifindex = ifindex,
 		.verdict = verdict, .reason = reason,
 	};
 	struct lnw_counter_val *val, init = { .packets = 1, .bytes = bytes };
+	struct lnw_hot_counter *hot;
 
-	if (lnw_hot_verdict(verdict) &&
-	    lnw_count_hot(netns, ifindex, verdict, reason, bytes))
-		return;
+	if (lnw_hot_verdict(verdict)) {
+		hot = lnw_count_hot(netns, ifindex, verdict, reason, bytes);
+		if (hot)
+			return hot;
+	}
 	val = bpf_map_lookup_elem(&counters, &key);
 	if (val) {
 		val->packets += 1; /* per-CPU value: no atomics needed */
 		val->bytes += bytes;
-		return;
+		return NULL;
 	}
 	if (bpf_map_update_elem(&counters, &key, &init, BPF_NOEXIST)) {
 		/* lost the race to another program on this CPU, or full */
@@ -162,6 +167,7 @@ static __always_inline void lnw_count(__u32 netns, __u32 ifindex, __u8 verdict,
 			lnw_stat_inc(LNW_STAT_CNT_FULL);
 		}
 	}
+	return NULL;
 }
 
 /* An observed exposure's packet, exactly: events are rate-limited, this
@@ -428,7 +434,8 @@ static __always_inline struct lnw_held *lnw_held_slot(const struct lnw_flow_key 
  * program type has it; else *now is the clock read (0 if not yet). */
 static __always_inline bool lnw_held_back(struct lnw_held *h,
 					  const struct lnw_flow_key *k,
-					  __u64 *now, bool jiffies)
+					  __u64 *now, bool jiffies,
+					  struct lnw_hot_counter *hot)
 {
 	if (!h->until_ns || !lnw_flow_key_eq(&h->key, k))
 		return false;
@@ -442,7 +449,10 @@ static __always_inline bool lnw_held_back(struct lnw_held *h,
 			return false; /* a new window: the flow table decides */
 	}
 	__sync_fetch_and_add(&h->held, 1);
-	lnw_stat_inc(LNW_STAT_RATE_LIMITED);
+	if (hot)
+		hot->rate_limited += 1; /* per-CPU, and already in cache */
+	else
+		lnw_stat_inc(LNW_STAT_RATE_LIMITED);
 	return true;
 }
 
@@ -531,13 +541,14 @@ static __always_inline bool lnw_account_clock(struct lnw_event *e,
 					      const struct lnw_inflight *in,
 					      bool jiffies)
 {
+	struct lnw_hot_counter *hot;
 	struct lnw_flow_key key;
 	struct lnw_held *h;
-	__u64 now = e->ts_ns; /* the fate paths already read the clock */
+	__u64 now = e->ts_ns; /* a path that read the clock already */
 
 	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
 		return false;
-	lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
+	hot = lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
 	if (want_latency) {
 		if (!e->ts_ns)
 			e->ts_ns = now = bpf_ktime_get_ns();
@@ -550,7 +561,7 @@ static __always_inline bool lnw_account_clock(struct lnw_event *e,
 	}
 	lnw_flow_key_of(e, &key);
 	h = lnw_held_slot(&key);
-	if (h && lnw_held_back(h, &key, &now, jiffies && !want_latency))
+	if (h && lnw_held_back(h, &key, &now, jiffies && !want_latency, hot))
 		return false;
 	e->ts_ns = now ? now : bpf_ktime_get_ns();
 	return !lnw_rate_limited(e, &key, h);

@@ -75,6 +75,9 @@ struct lnw_hot_counter {
 	struct lnw_counter_key key;
 	__u32 used;           /* 0: free */
 	struct lnw_counter_val val;
+	__u64 rate_limited;   /* of these, events held back: a part of the
+			       * LNW_STAT_RATE_LIMITED total, kept on this
+			       * cache line (the flood's) */
 };
 
 /* Indexes into the per-CPU "stats" array: the tool's own health. */

@@ -7,7 +7,8 @@
 #   L  live cost per program: lnwatch --overhead beside do-nothing programs
 #      on the same hooks (floor), on the same packets          (bench_floor)
 #   2  throughput, UDP flood and TCP stream (iperf3), without/with lnwatch
-#   3  martian flood, N frames, route_localnet off and on     (blast raw)
+#   3  martian flood, N frames, route_localnet off and on     (blast raw):
+#      lnwatch beside nothing and beside bpftrace's count() on kfree_skb
 #   4  event throughput: -r 0, output to /dev/null, ring buffer sizes
 #   5  start-up (exec -> ready file) and stop (SIGINT -> exit -> detached)
 #   6  peers on the same flood: log_martians, a bpftrace one-liner

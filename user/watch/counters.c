@@ -155,6 +155,24 @@ unsigned long long lnw_stat_read(int map_fd, unsigned int idx)
 	return lnw_percpu_read(map_fd, &idx);
 }
 
+unsigned long long lnw_rate_limited_read(int stats_fd, int hot_fd)
+{
+	int ncpu = libbpf_num_possible_cpus(), c;
+	unsigned long long sum = lnw_stat_read(stats_fd, LNW_STAT_RATE_LIMITED);
+	struct lnw_hot_counter *vals;
+	__u32 idx;
+
+	if (ncpu <= 0 || hot_fd < 0)
+		return sum;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	for (idx = 0; vals && idx < LNW_HOT_SLOTS; idx++)
+		if (!bpf_map_lookup_elem(hot_fd, &idx, vals))
+			for (c = 0; c < ncpu; c++)
+				sum += vals[c].used ? vals[c].rate_limited : 0;
+	free(vals);
+	return sum;
+}
+
 unsigned long long lnw_percpu_read(int map_fd, const void *key)
 {
 	int ncpu = libbpf_num_possible_cpus();

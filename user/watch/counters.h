@@ -23,6 +23,9 @@ int lnw_counters_read(int map_fd, int hot_fd, struct lnw_counter_row **rows,
 int lnw_latency_read(int map_fd, unsigned long long (*out)[LNW_LAT_SLOTS]);
 /* Sum of one per-CPU stats slot (enum lnw_stat). */
 unsigned long long lnw_stat_read(int map_fd, unsigned int idx);
+/* Events held back by the rate limit: the stats slot plus what the
+ * receive path's counters keep of it (the array's fd, or -1). */
+unsigned long long lnw_rate_limited_read(int stats_fd, int hot_fd);
 /* The per-CPU u64 under key, summed; 0 when there is none. */
 unsigned long long lnw_percpu_read(int map_fd, const void *key);
 
