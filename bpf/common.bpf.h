@@ -111,8 +111,7 @@ static __always_inline bool lnw_hot_verdict(__u8 verdict)
 static __always_inline struct lnw_hot_counter *
 lnw_count_hot(__u32 netns, __u32 ifindex, __u8 verdict, __u16 reason, __u32 bytes)
 {
-	__u32 idx = ((ifindex * LNW_VERDICT_MAX + verdict) ^ (netns * 2654435761U) ^
-		     reason) & (LNW_HOT_SLOTS - 1);
+	__u32 idx = LNW_HOT_SLOT(netns, ifindex, verdict, reason);
 	struct lnw_hot_counter *h = bpf_map_lookup_elem(&counters_hot, &idx);
 
 	if (!h)

@@ -71,6 +71,10 @@ struct lnw_counter_val {
  * a cheap hash of the key, the key kept in it; a key whose slot another
  * key holds goes to the hash. User space sums both into the same rows. */
 #define LNW_HOT_SLOTS 1024
+/* A key's slot (BPF counts there; tests take it on purpose). */
+#define LNW_HOT_SLOT(netns, ifindex, verdict, reason)				\
+	((((__u32)(ifindex) * LNW_VERDICT_MAX + (__u32)(verdict)) ^		\
+	  ((__u32)(netns) * 2654435761U) ^ (__u32)(reason)) & (LNW_HOT_SLOTS - 1))
 struct lnw_hot_counter {
 	struct lnw_counter_key key;
 	__u32 used;           /* 0: free */
