@@ -331,17 +331,19 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	e.daddr = flp->daddr;
 	if (lnw_is_loopback(e.daddr))
 		return 0;
-	dev = BPF_CORE_READ(nhc, nhc_dev);
-	if (!dev || (BPF_CORE_READ(dev, flags) & LNW_IFF_LOOPBACK))
+	/* typed: plain loads (an ICMP error to a flood's source asks this
+	 * for every packet, and the flag on ends it here) */
+	dev = nhc->nhc_dev;
+	if (!dev || (dev->flags & LNW_IFF_LOOPBACK))
 		return 0;
-	lnw_read_flags(dev, &e);
+	lnw_read_flags_typed(dev, &e);
 	if (e.rl_eff)
 		return 0;
-	e.netns = lnw_dev_netns(dev);
+	e.netns = dev->nd_net.net->ns.inum;
 	if (!all_netns && e.netns != own_netns)
 		return 0;
 	e.verdict = LNW_REPLY_REFUSED;
-	e.ifindex = BPF_CORE_READ(dev, ifindex);
+	e.ifindex = dev->ifindex;
 	e.fib_oif = e.ifindex;
 	e.sport = bpf_ntohs(flp->uli.ports.sport);
 	e.dport = bpf_ntohs(flp->uli.ports.dport);
@@ -349,7 +351,7 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	e.orig_dport = e.dport;
 	e.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
-	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+	__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
 	lnw_report(&e, NULL);
 	return 0;
 }
