@@ -33,6 +33,10 @@ const volatile __u32 wake_bytes __weak = 0;    /* wake reader past this */
 const volatile __u32 rl_devconf_idx __weak = 25;
 const volatile bool want_latency __weak = false; /* ktime at tc ingress */
 const volatile __u32 rate_per_flow __weak = 0;   /* events/s, 0: all */
+/* ns per jiffy (the coarse clocks' resolution), 0 if unknown: a flood's
+ * held-back packets are timed by jiffies, not by the clock (~40 ns a read
+ * in a VM) */
+const volatile __u32 tick_ns __weak = 0;
 /* Filters, applied to counters and events alike (0: off). */
 const volatile __u16 filter_port __weak = 0;    /* routed or original */
 const volatile __u32 filter_src_net __weak = 0; /* network byte order */
@@ -53,9 +57,23 @@ LNW_MAP(inflight, BPF_MAP_TYPE_PERCPU_ARRAY, 1, __u32, struct lnw_inflight);
 
 LNW_MAP(counters, BPF_MAP_TYPE_PERCPU_HASH, 16384, struct lnw_counter_key, struct lnw_counter_val);
 
+LNW_MAP(counters_hot, BPF_MAP_TYPE_PERCPU_ARRAY, LNW_HOT_SLOTS, __u32, struct lnw_hot_counter);
+
 LNW_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, LNW_STAT_MAX, __u32, __u64);
 
 LNW_MAP(flows, BPF_MAP_TYPE_LRU_HASH, 8192, struct lnw_flow_key, struct lnw_flow_state);
+
+/* Flows over their limit, until their window ends: a flood's packets are
+ * held back here, by a compare, without hashing into "flows". A slot by a
+ * cheap hash of the key; another flow over its limit takes it over. */
+#define LNW_HELD_SLOTS 256
+struct lnw_held {
+	struct lnw_flow_key key;
+	__u64 until_ns;   /* the flow's window end; 0: free */
+	__u64 until_jiffies; /* jiffies before which it surely has not ended */
+	__u64 held;       /* held back here, not yet in the flow's state */
+};
+LNW_MAP(flows_held, BPF_MAP_TYPE_ARRAY, LNW_HELD_SLOTS, __u32, struct lnw_held);
 
 LNW_MAP(exposure_pkts, BPF_MAP_TYPE_PERCPU_HASH, 1024, struct lnw_exposure_key, __u64);
 
@@ -80,20 +98,63 @@ static __always_inline void lnw_stat_inc(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline void lnw_count(__u32 netns, __u32 ifindex, __u8 verdict,
-				      __u16 reason, __u32 bytes)
+/* Counted on the receive path only (BH off: nothing of ours nests there,
+ * so claiming a free slot needs no atomics). */
+static __always_inline bool lnw_hot_verdict(__u8 verdict)
+{
+	return verdict == LNW_SEEN || verdict == LNW_MARTIAN_DST ||
+	       verdict == LNW_MARTIAN_SRC || verdict == LNW_ACCEPT;
+}
+
+/* The receive path's counters: the slot it was counted in, or NULL (the
+ * key's slot is another key's: the caller counts it in the hash). */
+static __always_inline struct lnw_hot_counter *
+lnw_count_hot(__u32 netns, __u32 ifindex, __u8 verdict, __u16 reason, __u32 bytes)
+{
+	__u32 idx = LNW_HOT_SLOT(netns, ifindex, verdict, reason);
+	struct lnw_hot_counter *h = bpf_map_lookup_elem(&counters_hot, &idx);
+
+	if (!h)
+		return NULL;
+	if (!h->used) {
+		h->key.netns = netns;
+		h->key.ifindex = ifindex;
+		h->key.verdict = verdict;
+		h->key.reason = reason;
+		h->val.packets = 1;
+		h->val.bytes = bytes;
+		h->used = 1;
+		return h;
+	}
+	if (h->key.netns != netns || h->key.ifindex != ifindex ||
+	    h->key.verdict != verdict || h->key.reason != reason)
+		return NULL; /* another key's slot: the hash */
+	h->val.packets += 1; /* per-CPU value: no atomics needed */
+	h->val.bytes += bytes;
+	return h;
+}
+
+/* Count a verdict; the per-CPU array slot it went to, if one. */
+static __always_inline struct lnw_hot_counter *
+lnw_count(__u32 netns, __u32 ifindex, __u8 verdict, __u16 reason, __u32 bytes)
 {
 	struct lnw_counter_key key = {
 		.netns = netns, .ifindex = ifindex,
 		.verdict = verdict, .reason = reason,
 	};
 	struct lnw_counter_val *val, init = { .packets = 1, .bytes = bytes };
+	struct lnw_hot_counter *hot;
 
+	if (lnw_hot_verdict(verdict)) {
+		hot = lnw_count_hot(netns, ifindex, verdict, reason, bytes);
+		if (hot)
+			return hot;
+	}
 	val = bpf_map_lookup_elem(&counters, &key);
 	if (val) {
 		val->packets += 1; /* per-CPU value: no atomics needed */
 		val->bytes += bytes;
-		return;
+		return NULL;
 	}
 	if (bpf_map_update_elem(&counters, &key, &init, BPF_NOEXIST)) {
 		/* lost the race to another program on this CPU, or full */
@@ -105,6 +166,7 @@ static __always_inline void lnw_count(__u32 netns, __u32 ifindex, __u8 verdict,
 			lnw_stat_inc(LNW_STAT_CNT_FULL);
 		}
 	}
+	return NULL;
 }
 
 /* An observed exposure's packet, exactly: events are rate-limited, this
@@ -159,31 +221,57 @@ static __always_inline void lnw_read_flags(struct net_device *dev,
 	e->rl_eff = e->rl_all || e->rl_dev;
 }
 
-/* Addresses and ports from an skb whose headers ip_rcv_core() has set. */
+/* The same, from the tracepoint's typed device: plain loads (the index is
+ * a read-only setting, so a constant offset to the verifier). */
+static __always_inline void lnw_read_flags_typed(struct net_device *dev,
+						 struct lnw_event *e)
+{
+	struct ipv4_devconf *all = dev->nd_net.net->ipv4.devconf_all;
+	struct in_device *in_dev = dev->ip_ptr;
+	__u32 idx = rl_devconf_idx;
+
+	if (idx >= sizeof(all->data) / sizeof(all->data[0]))
+		return;
+	e->rl_all = all && all->data[idx];
+	e->rl_dev = in_dev && in_dev->cnf.data[idx];
+	e->rl_eff = e->rl_all || e->rl_dev;
+}
+
+/* Addresses and ports from the headers at head + nh and head + th: one
+ * read when the ports follow a 20-byte IP header, as they nearly always do. */
+static __always_inline void lnw_read_tuple_at(unsigned char *head, __u16 nh,
+					      __u16 th, struct lnw_event *e)
+{
+	struct { struct iphdr iph; __u16 ports[2]; } h = {};
+	bool ports_read = th == nh + sizeof(h.iph);
+
+	if (bpf_probe_read_kernel(&h, ports_read ? sizeof(h) : sizeof(h.iph),
+				  head + nh))
+		return;
+	e->saddr = h.iph.saddr;
+	e->daddr = h.iph.daddr;
+	e->proto = h.iph.protocol;
+	if (h.iph.frag_off & bpf_htons(LNW_IP_MF | LNW_IP_OFFSET))
+		e->flags |= LNW_EVF_FRAGMENT;
+	if (h.iph.frag_off & bpf_htons(LNW_IP_OFFSET))
+		e->flags |= LNW_EVF_PORTS_UNKNOWN; /* the first fragment has them */
+	if ((h.iph.protocol != IPPROTO_TCP && h.iph.protocol != IPPROTO_UDP) ||
+	    (h.iph.frag_off & bpf_htons(LNW_IP_OFFSET)) || th == nh)
+		return;
+	if (ports_read ||
+	    !bpf_probe_read_kernel(h.ports, sizeof(h.ports), head + th)) {
+		e->sport = bpf_ntohs(h.ports[0]);
+		e->dport = bpf_ntohs(h.ports[1]);
+	}
+}
+
+/* Addresses and ports from an skb whose headers ip_rcv_core() has set
+ * (an address, not a typed pointer: every field a helper read). */
 static __always_inline void lnw_read_skb_tuple(struct sk_buff *skb,
 					       struct lnw_event *e)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 th = BPF_CORE_READ(skb, transport_header);
-	struct iphdr iph = {};
-	__u16 ports[2] = {};
-
-	if (bpf_probe_read_kernel(&iph, sizeof(iph), head + nh))
-		return;
-	e->saddr = iph.saddr;
-	e->daddr = iph.daddr;
-	e->proto = iph.protocol;
-	if (iph.frag_off & bpf_htons(LNW_IP_MF | LNW_IP_OFFSET))
-		e->flags |= LNW_EVF_FRAGMENT;
-	if (iph.frag_off & bpf_htons(LNW_IP_OFFSET))
-		e->flags |= LNW_EVF_PORTS_UNKNOWN; /* the first fragment has them */
-	if ((iph.protocol == IPPROTO_TCP || iph.protocol == IPPROTO_UDP) &&
-	    !(iph.frag_off & bpf_htons(LNW_IP_OFFSET)) && th != nh &&
-	    !bpf_probe_read_kernel(ports, sizeof(ports), head + th)) {
-		e->sport = bpf_ntohs(ports[0]);
-		e->dport = bpf_ntohs(ports[1]);
-	}
+	lnw_read_tuple_at(BPF_CORE_READ(skb, head), BPF_CORE_READ(skb, network_header),
+			  BPF_CORE_READ(skb, transport_header), e);
 }
 
 /* Conntrack's original destination, when NAT rewrote the packet. */
@@ -255,19 +343,34 @@ static __always_inline __u32 lnw_log2(__u64 v)
 	return r;
 }
 
+/* Note when the followed packet was accepted: by jiffies where the loader
+ * gave their length (a load, not a ~40 ns clock read), else the clock. */
+static __always_inline void lnw_accept_time(struct lnw_inflight *in,
+					    struct lnw_event *e)
+{
+	if (tick_ns)
+		in->acc_jiffies = bpf_jiffies64();
+	else
+		e->ts_ns = bpf_ktime_get_ns();
+}
+
 /* The followed packet's fate starts from its accept event; false when the
- * slot is too old to be this packet's. */
+ * slot is too old to be this packet's. The event's time is read when it
+ * is sent (lnw_account). */
 static __always_inline bool lnw_fate_begin(struct lnw_inflight *in,
 					   struct lnw_event *e, __u8 verdict)
 {
-	__u64 now = bpf_ktime_get_ns();
-
 	in->state = LNW_IN_NONE;
-	if (now - in->acc.ts_ns > LNW_FATE_WINDOW_NS)
+	if (tick_ns) {
+		/* a jiffy more: the accept may have been late in its tick */
+		if (bpf_jiffies64() - in->acc_jiffies > LNW_FATE_WINDOW_NS / tick_ns + 1)
+			return false;
+	} else if (bpf_ktime_get_ns() - in->acc.ts_ns > LNW_FATE_WINDOW_NS) {
 		return false;
+	}
 	__builtin_memcpy(e, &in->acc, sizeof(*e));
 	e->verdict = verdict;
-	e->ts_ns = now;
+	e->ts_ns = 0;
 	e->suppressed = 0;
 	return true;
 }
@@ -290,21 +393,124 @@ static __always_inline void lnw_latency_add(struct lnw_event *e,
 		*cnt += 1;
 }
 
-/* Per-flow limit: true when this event is to be held back. */
-static __always_inline bool lnw_rate_limited(struct lnw_event *e)
+static __always_inline void lnw_flow_key_of(const struct lnw_event *e,
+					    struct lnw_flow_key *k)
 {
-	struct lnw_flow_key key = {
-		.netns = e->netns, .ifindex = e->ifindex, .saddr = e->saddr,
-		.daddr = e->daddr, .orig_daddr = e->orig_daddr,
-		.dport = e->dport, .proto = e->proto, .verdict = e->verdict,
-	};
+	k->netns = e->netns;
+	k->ifindex = e->ifindex;
+	k->saddr = e->saddr;
+	k->daddr = e->daddr;
+	k->orig_daddr = e->orig_daddr;
+	k->dport = e->dport;
+	k->proto = e->proto;
+	k->verdict = e->verdict;
+}
+
+static __always_inline bool lnw_flow_key_eq(const struct lnw_flow_key *a,
+					    const struct lnw_flow_key *b)
+{
+	return a->saddr == b->saddr && a->daddr == b->daddr &&
+	       a->ifindex == b->ifindex && a->netns == b->netns &&
+	       a->orig_daddr == b->orig_daddr && a->dport == b->dport &&
+	       a->proto == b->proto && a->verdict == b->verdict;
+}
+
+static __always_inline struct lnw_held *lnw_held_slot(const struct lnw_flow_key *k)
+{
+	__u32 idx = (k->saddr ^ k->daddr ^ k->orig_daddr ^ k->ifindex ^
+		     ((__u32)k->dport << 16 | (__u32)k->proto << 8 | k->verdict)) *
+		    2654435761U >> 24;
+
+	return bpf_map_lookup_elem(&flows_held, &idx);
+}
+
+/* A jiffy read may lag the clock by a tick, and a tick may be late: the
+ * last ticks of a window are left to the flow table. */
+#define LNW_JIFFY_SLACK 2
+
+/* The flow is known to be over its limit until its window ends: held
+ * back. jiffies: timed by bpf_jiffies64() (a load) where the caller's
+ * program type has it; else *now is the clock read (0 if not yet). */
+static __always_inline bool lnw_held_back(struct lnw_held *h,
+					  const struct lnw_flow_key *k,
+					  __u64 *now, bool jiffies,
+					  struct lnw_hot_counter *hot)
+{
+	if (!h->until_ns || !lnw_flow_key_eq(&h->key, k))
+		return false;
+	if (jiffies && tick_ns) {
+		if (bpf_jiffies64() >= h->until_jiffies)
+			return false; /* near or past the end: the flow table */
+	} else {
+		if (!*now)
+			*now = bpf_ktime_get_ns();
+		if (*now > h->until_ns)
+			return false; /* a new window: the flow table decides */
+	}
+	__sync_fetch_and_add(&h->held, 1);
+	if (hot)
+		hot->rate_limited += 1; /* per-CPU, and already in cache */
+	else
+		lnw_stat_inc(LNW_STAT_RATE_LIMITED);
+	return true;
+}
+
+/* What the held slot keeps for this flow, taken (for its next event). */
+static __always_inline __u64 lnw_held_take(struct lnw_held *h,
+					   const struct lnw_flow_key *k)
+{
+	if (!h || !h->until_ns || !lnw_flow_key_eq(&h->key, k) || !h->held)
+		return 0;
+	return __sync_lock_test_and_set(&h->held, 0);
+}
+
+/* The flow is over its limit until until_ns: hold its packets back in the
+ * slot. Another flow's count there goes back to its state first. */
+static __always_inline void lnw_held_claim(struct lnw_held *h,
+					   const struct lnw_flow_key *k,
+					   __u64 now_ns, __u64 until_ns)
+{
+	struct lnw_flow_state *old;
+	struct lnw_flow_key prev;
+	__u64 n, until_j = 0, ticks;
+
+	if (!h)
+		return;
+	if (tick_ns && until_ns > now_ns) {
+		ticks = (until_ns - now_ns) / tick_ns;
+		if (ticks > LNW_JIFFY_SLACK)
+			until_j = bpf_jiffies64() + ticks - LNW_JIFFY_SLACK;
+	}
+	if (h->until_ns && lnw_flow_key_eq(&h->key, k)) {
+		h->until_ns = until_ns;
+		h->until_jiffies = until_j;
+		return;
+	}
+	if (h->until_ns && h->held) {
+		__builtin_memcpy(&prev, &h->key, sizeof(prev));
+		n = __sync_lock_test_and_set(&h->held, 0);
+		old = bpf_map_lookup_elem(&flows, &prev);
+		if (old && n)
+			__sync_fetch_and_add(&old->suppressed, n);
+	}
+	h->until_ns = 0;
+	__builtin_memcpy(&h->key, k, sizeof(*k));
+	h->held = 0;
+	h->until_jiffies = until_j;
+	h->until_ns = until_ns;
+}
+
+/* Per-flow limit: true when this event is to be held back. */
+static __always_inline bool lnw_rate_limited(struct lnw_event *e,
+					     const struct lnw_flow_key *key,
+					     struct lnw_held *h)
+{
 	struct lnw_flow_state *st, init = { .window_start_ns = e->ts_ns, .sent = 1 };
 
-	if (!rate_per_flow)
-		return false;
-	st = bpf_map_lookup_elem(&flows, &key);
+	st = bpf_map_lookup_elem(&flows, key);
 	if (!st) {
-		bpf_map_update_elem(&flows, &key, &init, BPF_ANY);
+		bpf_map_update_elem(&flows, key, &init, BPF_ANY);
+		e->suppressed = lnw_held_take(h, key);
 		return false;
 	}
 	if (e->ts_ns > st->window_start_ns + 1000000000ULL) {
@@ -314,27 +520,56 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e)
 	if (st->sent >= rate_per_flow) {
 		__sync_fetch_and_add(&st->suppressed, 1);
 		lnw_stat_inc(LNW_STAT_RATE_LIMITED);
+		/* the rest of this window is held back without this lookup */
+		lnw_held_claim(h, key, e->ts_ns, st->window_start_ns + 1000000000ULL);
 		return true;
 	}
 	st->sent++;
 	/* the held-back count rides on the next event of the flow */
-	e->suppressed = __sync_lock_test_and_set(&st->suppressed, 0);
+	e->suppressed = __sync_lock_test_and_set(&st->suppressed, 0) +
+			lnw_held_take(h, key);
 	return false;
 }
 
 /* Every verdict goes through here: filter, count (exact), time, limit.
  * True when the event is to be sent: only then is it worth the caller's
- * while to fill the fields the limiter's key does not need, then lnw_emit. */
+ * while to fill the fields the limiter's key does not need, then lnw_emit.
+ * A flood's packet is counted, then held back by compares (lnw_held_back):
+ * no hashing, and the clock is jiffies where the caller can read them. */
+static __always_inline bool lnw_account_clock(struct lnw_event *e,
+					      const struct lnw_inflight *in,
+					      bool jiffies)
+{
+	struct lnw_hot_counter *hot;
+	struct lnw_flow_key key;
+	struct lnw_held *h;
+	__u64 now = e->ts_ns; /* a path that read the clock already */
+
+	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
+		return false;
+	hot = lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
+	if (want_latency) {
+		if (!e->ts_ns)
+			e->ts_ns = now = bpf_ktime_get_ns();
+		lnw_latency_add(e, in);
+	}
+	if (!rate_per_flow) {
+		if (!e->ts_ns)
+			e->ts_ns = bpf_ktime_get_ns();
+		return true;
+	}
+	lnw_flow_key_of(e, &key);
+	h = lnw_held_slot(&key);
+	if (h && lnw_held_back(h, &key, &now, jiffies && !want_latency, hot))
+		return false;
+	e->ts_ns = now ? now : bpf_ktime_get_ns();
+	return !lnw_rate_limited(e, &key, h);
+}
+
 static __always_inline bool lnw_account(struct lnw_event *e,
 					const struct lnw_inflight *in)
 {
-	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
-		return false;
-	lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
-	if (!e->ts_ns) /* the fate paths already read the clock */
-		e->ts_ns = bpf_ktime_get_ns();
-	lnw_latency_add(e, in);
-	return !lnw_rate_limited(e);
+	return lnw_account_clock(e, in, false);
 }
 
 static __always_inline void lnw_emit(struct lnw_event *e)
@@ -364,6 +599,15 @@ static __always_inline void lnw_report(struct lnw_event *e,
 				       const struct lnw_inflight *in)
 {
 	if (lnw_account(e, in))
+		lnw_emit(e);
+}
+
+/* The same, from a tracing program on the receive path: a held-back
+ * event's time by jiffies (bpf_jiffies64: not every program type has it). */
+static __always_inline void lnw_report_rx(struct lnw_event *e,
+					  const struct lnw_inflight *in)
+{
+	if (lnw_account_clock(e, in, true))
 		lnw_emit(e);
 }
 

@@ -66,6 +66,24 @@ struct lnw_counter_val {
 	__u64 bytes;
 };
 
+/* The receive path's counts (seen, martian, accept: one of each per
+ * device in the common case) in a per-CPU array, not the hash: a slot by
+ * a cheap hash of the key, the key kept in it; a key whose slot another
+ * key holds goes to the hash. User space sums both into the same rows. */
+#define LNW_HOT_SLOTS 1024
+/* A key's slot (BPF counts there; tests take it on purpose). */
+#define LNW_HOT_SLOT(netns, ifindex, verdict, reason)				\
+	((((__u32)(ifindex) * LNW_VERDICT_MAX + (__u32)(verdict)) ^		\
+	  ((__u32)(netns) * 2654435761U) ^ (__u32)(reason)) & (LNW_HOT_SLOTS - 1))
+struct lnw_hot_counter {
+	struct lnw_counter_key key;
+	__u32 used;           /* 0: free */
+	struct lnw_counter_val val;
+	__u64 rate_limited;   /* of these, events held back: a part of the
+			       * LNW_STAT_RATE_LIMITED total, kept on this
+			       * cache line (the flood's) */
+};
+
 /* Indexes into the per-CPU "stats" array: the tool's own health. */
 enum lnw_stat {
 	LNW_STAT_RB_LOST = 0,     /* events that could not be reserved */
@@ -184,6 +202,7 @@ struct lnw_inflight {
 	__u16 ip_id;          /* with skb, saddr and len: the same packet again */
 	__u8 frag;            /* a fragment on the wire: its ports may be absent */
 	__u8 pad[7];
+	__u64 acc_jiffies;    /* when it was accepted (acc.ts_ns without them) */
 	struct lnw_event acc; /* accepted: its event, the base of its fate */
 };
 

@@ -43,7 +43,7 @@ int BPF_PROG(lnw_sk_data_ready, const struct sock *sk)
 		lnw_count_exposure(&e);
 	/* the owner (pid, comm) is found from the inode in user space */
 	e.sock_ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
-	lnw_report(&e, in);
+	lnw_report_rx(&e, in);
 	return 0;
 }
 

@@ -20,6 +20,10 @@
 #include "common.bpf.h"
 #include <bpf/bpf_tracing.h>
 
+/* Linux >= 6.2: a typed view of any kernel address, read by plain loads
+ * (a fault reads 0) instead of a bpf_probe_read_kernel() call (~30 ns). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* Is this reason the one a route_localnet refusal carries here? */
 static __always_inline bool lnw_localnet_reason(__u32 reason, bool *inferred)
 {
@@ -68,59 +72,93 @@ static __always_inline int lnw_fate_drop(struct lnw_inflight *in,
 	e.reason = reason;
 	e.reason_src = reason_src;
 	e.drop_loc = (__u64)location;
-	lnw_report(&e, in);
+	lnw_report_rx(&e, in);
 	return 0;
 }
 
+/* A typed sk_buff's headers, as the route input saw them: with the kfunc
+ * by plain loads, else by helper reads. */
+static __always_inline void lnw_skb_tuple_typed(struct sk_buff *skb,
+					      struct lnw_event *e, bool cast)
+{
+	unsigned char *head = skb->head;
+	__u16 nh = skb->network_header, th = skb->transport_header;
+	struct iphdr *iph;
+	struct udphdr *ports;
+
+	if (!cast) {
+		lnw_read_tuple_at(head, nh, th, e);
+		return;
+	}
+	iph = bpf_rdonly_cast(head + nh, bpf_core_type_id_kernel(struct iphdr));
+	e->saddr = iph->saddr;
+	e->daddr = iph->daddr;
+	e->proto = iph->protocol;
+	if (iph->frag_off & bpf_htons(LNW_IP_MF | LNW_IP_OFFSET))
+		e->flags |= LNW_EVF_FRAGMENT;
+	if (iph->frag_off & bpf_htons(LNW_IP_OFFSET)) {
+		e->flags |= LNW_EVF_PORTS_UNKNOWN; /* the first fragment has them */
+		return;
+	}
+	if ((e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP) || th == nh)
+		return;
+	/* TCP's ports are where UDP's are */
+	ports = bpf_rdonly_cast(head + th, bpf_core_type_id_kernel(struct udphdr));
+	e->sport = bpf_ntohs(ports->source);
+	e->dport = bpf_ntohs(ports->dest);
+}
+
 /* 1 when the drop is a martian (said or only counted), 0 when it is not
- * one of ours: the caller then tries the other verdicts. */
+ * one of ours: the caller then tries the other verdicts. The hot path of
+ * a flood: skb is the tracepoint's typed pointer, so its fields (and the
+ * device's) are plain loads, not helper reads; so are the headers with
+ * the kfunc. What only an event needs is read after the limiter said send. */
 static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
-				       bool inferred, void *location)
+				       bool inferred, void *location, bool cast)
 {
 	struct lnw_event e = {};
 	struct lnw_inflight *in;
 	struct net_device *dev;
 
-	dev = BPF_CORE_READ(skb, dev);
-	if (!dev || (BPF_CORE_READ(dev, flags) & LNW_IFF_LOOPBACK))
+	dev = skb->dev;
+	if (!dev || (dev->flags & LNW_IFF_LOOPBACK))
 		return 0;
-	lnw_read_skb_tuple(skb, &e);
+	lnw_skb_tuple_typed(skb, &e, cast);
 	if (lnw_is_loopback(e.daddr))
 		e.verdict = LNW_MARTIAN_DST;
 	else if (lnw_is_loopback(e.saddr))
 		e.verdict = LNW_MARTIAN_SRC;
 	else
 		return 0;
-	e.netns = lnw_dev_netns(dev);
+	e.netns = dev->nd_net.net->ns.inum;
 	if (!all_netns && e.netns != own_netns)
 		return 0;
-	e.ifindex = BPF_CORE_READ(dev, ifindex);
+	e.ifindex = dev->ifindex;
 
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ARRIVED &&
 	    lnw_is_inflight(in, skb, e.ifindex, e.saddr))
-		e.flags = LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
+		e.flags |= LNW_EVF_JOINED | (in->skb ? LNW_EVF_JOIN_SKB : 0);
 	/* Outside --all-netns, only packets that crossed our tc program; one
 	 * that did not was hidden from it: counted, for the summary to say */
-	if (!all_netns && !e.flags) {
+	if (!all_netns && !(e.flags & LNW_EVF_JOINED)) {
 		lnw_stat_inc(LNW_STAT_TC_MISSED);
 		return 0;
 	}
 
 	if (inferred) {
-		lnw_read_flags(dev, &e);
+		lnw_read_flags_typed(dev, &e);
 		/* A martian drop happens before a route is attached, and only
 		 * when the effective flag is off. */
-		if (e.rl_eff || BPF_CORE_READ(skb, _skb_refdst))
+		if (e.rl_eff || skb->_skb_refdst)
 			return 0;
 		e.reason_src = LNW_REASON_INFERRED;
 	} else {
 		e.reason_src = LNW_REASON_KERNEL;
 	}
 	e.reason = reason;
-	e.drop_loc = (__u64)location;
-	e.len = BPF_CORE_READ(skb, len);
-	if (e.flags && in) { /* older verifiers lose that flags implies in */
+	e.len = skb->len;
+	if ((e.flags & LNW_EVF_JOINED) && in) { /* older verifiers lose that flags implies in */
 		lnw_orig_from_ingress(in, &e);
 		in->state = LNW_IN_NONE;
 	} else {
@@ -128,11 +166,12 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		in = NULL; /* no ingress time to measure from */
 	}
 	/* under a flood most are only counted: the rest is read after */
-	if (!lnw_account(&e, in))
+	if (!lnw_account_clock(&e, in, true))
 		return 1;
+	e.drop_loc = (__u64)location;
 	if (!inferred)
-		lnw_read_flags(dev, &e);
-	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+		lnw_read_flags_typed(dev, &e);
+	__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
 	lnw_emit(&e);
 	return 1;
 }
@@ -232,14 +271,14 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
  * reason argument (before 5.17) every drop is a martian candidate and its
  * inference decides; the other verdicts then carry no reason. */
 static __always_inline int lnw_kfree(struct sk_buff *skb, void *location,
-				     __u32 reason, bool has_reason)
+				     __u32 reason, bool has_reason, bool cast)
 {
 	__u8 src = has_reason ? LNW_REASON_KERNEL : LNW_REASON_NONE;
 	struct lnw_inflight *in;
 	bool inferred = true;
 
 	if ((!has_reason || lnw_localnet_reason(reason, &inferred)) &&
-	    lnw_martian(skb, reason, inferred, location))
+	    lnw_martian(skb, reason, inferred, location, cast))
 		return 0;
 	in = lnw_inflight_get();
 	if (in && in->state == LNW_IN_ACCEPTED)
@@ -256,16 +295,24 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(lnw_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	return lnw_kfree(skb, location, reason, true);
+	return lnw_kfree(skb, location, reason, true, true);
+}
+
+/* 5.17 to 6.1: the reason, but no bpf_rdonly_cast to read headers with. */
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(lnw_kfree_skb_nocast, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason)
+{
+	return lnw_kfree(skb, location, reason, true, false);
 }
 
 /* The tracepoint before 5.17 (skb, location): reading a third argument
- * there is refused by the verifier. The loader picks one of the two from
- * the parameters of the kernel's btf_trace_kfree_skb. */
+ * there is refused by the verifier. The loader picks one of the three from
+ * the parameters of the kernel's btf_trace_kfree_skb and its kfuncs. */
 SEC("tp_btf/kfree_skb")
 int BPF_PROG(lnw_kfree_skb_noreason, struct sk_buff *skb, void *location)
 {
-	return lnw_kfree(skb, location, 0, false);
+	return lnw_kfree(skb, location, 0, false, false);
 }
 
 /* An output route from a 127/8 source to a real device whose flag is off:
@@ -284,17 +331,19 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	e.daddr = flp->daddr;
 	if (lnw_is_loopback(e.daddr))
 		return 0;
-	dev = BPF_CORE_READ(nhc, nhc_dev);
-	if (!dev || (BPF_CORE_READ(dev, flags) & LNW_IFF_LOOPBACK))
+	/* typed: plain loads (an ICMP error to a flood's source asks this
+	 * for every packet, and the flag on ends it here) */
+	dev = nhc->nhc_dev;
+	if (!dev || (dev->flags & LNW_IFF_LOOPBACK))
 		return 0;
-	lnw_read_flags(dev, &e);
+	lnw_read_flags_typed(dev, &e);
 	if (e.rl_eff)
 		return 0;
-	e.netns = lnw_dev_netns(dev);
+	e.netns = dev->nd_net.net->ns.inum;
 	if (!all_netns && e.netns != own_netns)
 		return 0;
 	e.verdict = LNW_REPLY_REFUSED;
-	e.ifindex = BPF_CORE_READ(dev, ifindex);
+	e.ifindex = dev->ifindex;
 	e.fib_oif = e.ifindex;
 	e.sport = bpf_ntohs(flp->uli.ports.sport);
 	e.dport = bpf_ntohs(flp->uli.ports.dport);
@@ -302,14 +351,17 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	e.orig_dport = e.dport;
 	e.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
-	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
+	__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
 	lnw_report(&e, NULL);
 	return 0;
 }
 
-SEC("tp_btf/fib_table_lookup")
-int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
-	     const struct fib_nh_common *nhc, int err)
+/* The route input found a route for a 127/8 packet: accepted. cast: the
+ * followed sk_buff (an address in the slot) read through bpf_rdonly_cast
+ * by plain loads (6.2+), else by helper reads. */
+static __always_inline int lnw_fib(u32 tb_id, const struct flowi4 *flp,
+				   const struct fib_nh_common *nhc, int err,
+				   bool cast)
 {
 	struct lnw_event e = {};
 	struct lnw_inflight *in;
@@ -336,10 +388,22 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	e.verdict = LNW_ACCEPT;
 	e.ifindex = iif;
 	e.fib_table = tb_id;
-	if (nhc)
-		e.fib_oif = BPF_CORE_READ(nhc, nhc_dev, ifindex);
+	if (nhc && nhc->nhc_dev)
+		e.fib_oif = nhc->nhc_dev->ifindex;
 	skb = (struct sk_buff *)in->skb;
-	if (skb) {
+	if (skb && cast) {
+		skb = bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff));
+		dev = skb->dev;
+		/* A stale slot would name another device: refuse the join. */
+		if (!dev || (__u32)dev->ifindex != iif)
+			return 0;
+		e.flags = LNW_EVF_JOINED | LNW_EVF_JOIN_SKB;
+		lnw_skb_tuple_typed(skb, &e, true);
+		e.len = skb->len;
+		e.netns = dev->nd_net.net->ns.inum;
+		lnw_read_flags_typed(dev, &e);
+		__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
+	} else if (skb) {
 		dev = BPF_CORE_READ(skb, dev);
 		/* A stale slot would name another device: refuse the join. */
 		if (!dev || (__u32)BPF_CORE_READ(dev, ifindex) != iif)
@@ -372,7 +436,7 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 		return 0;
 	lnw_orig_from_ingress(in, &e);
 	/* Follow it: its drop or its socket is the rest of the story. */
-	e.ts_ns = bpf_ktime_get_ns();
+	lnw_accept_time(in, &e);
 	in->state = LNW_IN_ACCEPTED;
 	__builtin_memcpy(&in->acc, &e, sizeof(e));
 	/* Without conntrack's defrag each fragment is routed: the datagram's
@@ -380,8 +444,23 @@ int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
 	 * whichever completes the datagram carries it to its socket. */
 	if ((e.flags & LNW_EVF_FRAGMENT) && (e.flags & LNW_EVF_PORTS_UNKNOWN))
 		return 0;
-	lnw_report(&e, in);
+	lnw_report_rx(&e, in);
 	return 0;
+}
+
+SEC("tp_btf/fib_table_lookup")
+int BPF_PROG(lnw_fib_lookup, u32 tb_id, const struct flowi4 *flp,
+	     const struct fib_nh_common *nhc, int err)
+{
+	return lnw_fib(tb_id, flp, nhc, err, true);
+}
+
+/* Before 6.2: no bpf_rdonly_cast. The loader picks one of the two. */
+SEC("tp_btf/fib_table_lookup")
+int BPF_PROG(lnw_fib_lookup_nocast, u32 tb_id, const struct flowi4 *flp,
+	     const struct fib_nh_common *nhc, int err)
+{
+	return lnw_fib(tb_id, flp, nhc, err, false);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -7,7 +7,8 @@
 #   L  live cost per program: lnwatch --overhead beside do-nothing programs
 #      on the same hooks (floor), on the same packets          (bench_floor)
 #   2  throughput, UDP flood and TCP stream (iperf3), without/with lnwatch
-#   3  martian flood, N frames, route_localnet off and on     (blast raw)
+#   3  martian flood, N frames, route_localnet off and on     (blast raw):
+#      lnwatch beside nothing and beside bpftrace's count() on kfree_skb
 #   4  event throughput: -r 0, output to /dev/null, ring buffer sizes
 #   5  start-up (exec -> ready file) and stop (SIGINT -> exit -> detached)
 #   6  peers on the same flood: log_martians, a bpftrace one-liner
@@ -391,14 +392,54 @@ want 2 && for r in 1 2 3; do
 done
 
 # ------------------------------------------------ 3: martian flood, N
-want 3 && say "3/6 martian flood: $FRAMES frames, route_localnet off/on, default rate"
+# bpftrace (tracefs in a private mount namespace, never the host's): what
+# a user would type to count the same drops, its program on the same
+# tracepoint. bt_up SCRIPT: started, attached (BTPID), or 1 and BT_WHY.
+bt_up() {
+	rm -f "$TMPD/bt.out"
+	LNWB_BT="$1" unshare -m sh -c '
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+		r=$(sed -n "s/.*{ \([0-9]*\), \"IP_LOCALNET\" }.*/\1/p" \
+			/sys/kernel/tracing/events/skb/kfree_skb/format)
+		[ -n "$r" ] || { echo "no IP_LOCALNET in the tracepoint format"; exit 1; }
+		echo "reason=$r"
+		exec bpftrace -B line -e "$(printf "%s\n" "$LNWB_BT" | sed "s/@R@/$r/g")"' \
+		>"$TMPD/bt.out" 2>"$TMPD/bt.err" &
+	BTPID=$!
+	PIDS+=("$BTPID")
+	for _ in $(seq 1000); do
+		grep -q '^Attaching' "$TMPD/bt.out" 2>/dev/null && return 0
+		kill -0 "$BTPID" 2>/dev/null || break
+		sleep 0.02
+	done
+	BT_WHY=$(cat "$TMPD/bt.out" "$TMPD/bt.err" 2>/dev/null | grep -v RLIMIT_MEMLOCK | head -3 | tr '\n' ' ')
+	return 1
+}
+# plain count() of every drop: what a user types first; with the flag on
+# the flood's packets are dropped for another reason (no socket)
+BT_COUNT='tracepoint:skb:kfree_skb { @drops = count(); }'
+# bt_flood N: the flood with bpftrace count() attached; BT_PPS, BT_N (its
+# count), or null for both when bpftrace cannot run here
+bt_flood() {
+	BT_PPS=null BT_N=null
+	command -v bpftrace >/dev/null || { BT_WHY="not installed"; return; }
+	bt_up "$BT_COUNT" || return
+	flood "$1"
+	BT_PPS=$FLOOD_PPS
+	kill -INT "$BTPID"
+	wait "$BTPID"
+	BT_N=$(sed -n 's/^@drops: //p' "$TMPD/bt.out")
+	BT_N=${BT_N:-null}
+}
+want 3 && say "3/6 martian flood: $FRAMES frames, route_localnet off/on, default rate; nothing, lnwatch, bpftrace count()"
 want 3 && for r in $(seq "$ROUNDS"); do
 	late "$r" && break
 	for flag in $(order "$r" 0 1); do
 		set_flag "$flag"
-		# the same flood with nothing attached, before or after: what
-		# lnwatch costs a CPU that receives a flood of martians
-		(( r % 2 )) && { flood "$FRAMES"; bare_pps=$FLOOD_PPS; }
+		# the same flood with nothing attached and with bpftrace's
+		# count(), before or after: what lnwatch costs a CPU that
+		# receives a flood of martians, beside what a one-liner costs
+		(( r % 2 )) && { flood "$FRAMES"; bare_pps=$FLOOD_PPS; bt_flood "$FRAMES"; }
 		lnw_up "$TMPD/flood.out" -j
 		m0=$(martian_dst)
 		c0=$(cpu_ns "$LPID"); k0=$(cpu_ticks "$LPID")
@@ -410,17 +451,20 @@ want 3 && for r in $(seq "$ROUNDS"); do
 		lnw_down
 		m1=$(martian_dst)
 		win_us=$((t1 - f0))
-		(( r % 2 )) || { flood "$FRAMES"; bare_pps=$FLOOD_PPS; }
+		(( r % 2 )) || { bt_flood "$FRAMES"; flood "$FRAMES"; bare_pps=$FLOOD_PPS; }
 		jq -c 'select(.type=="summary")' "$TMPD/flood.out" >"$TMPD/summary.json"
 		[ -s "$TMPD/summary.json" ] || die "flood: no summary"
 		rec -n --argjson r "$r" --argjson flag "$flag" --argjson n "$FRAMES" \
 			--argjson pps "$lnw_pps" --argjson bare "$bare_pps" --argjson fl_us "$fl_us" \
+			--argjson bt_pps "$BT_PPS" --argjson bt_n "$BT_N" --arg bt_why "${BT_WHY:-}" \
 			--argjson win_us "$win_us" --argjson cpu_ns $((c1 - c0)) \
 			--argjson ticks $((k1 - k0)) --argjson hz "$(getconf CLK_TCK)" \
 			--argjson hwm "$hwm" --argjson rss "$rss" --argjson kmd $((m1 - m0)) \
 			--argjson ev "$(jq -s '[.[] | select(.type=="event") | .verdict] | group_by(.) | map({(.[0]): length}) | add // {}' "$TMPD/flood.out")" \
 			--slurpfile s "$TMPD/summary.json" \
 			'{s:"flood", r:$r, flag:$flag, n:$n, pps:$pps, bare_pps:$bare, flood_us:$fl_us, window_us:$win_us,
+			  bpftrace_pps:$bt_pps, bpftrace_count:$bt_n,
+			  bpftrace_unavailable:(if $bt_pps == null then $bt_why else null end),
 			  cpu_ns:$cpu_ns, cpu_ticks:$ticks, clk_tck:$hz, vmhwm_kib:$hwm, vmrss_kib:$rss,
 			  kernel_martian_dst:$kmd, events:$ev,
 			  counters: ($s[0].counters | map({(.verdict + (if .reason then "/" + .reason else "" end)): .packets}) | add),
@@ -446,7 +490,10 @@ drain_round() {
 	wait_quiet "$LPID"
 	c1=$(cpu_ns "$LPID")
 	lost=$(stat_sum "$LPID" 0)
-	seen=$(mapdump "$LPID" counters | jq '[.[] | select(.formatted.key.verdict == 1) | .formatted.values[].value.packets] | add // 0')
+	# martians are counted in the per-CPU array, a slot's key in it; a key
+	# whose slot another holds, in the hash
+	seen=$(( $(mapdump "$LPID" counters | jq '[.[] | select(.formatted.key.verdict == 1) | .formatted.values[].value.packets] | add // 0') +
+		$(mapdump "$LPID" counters_hot | jq '[.[] | .formatted.values[].value | select(.used == 1 and .key.verdict == 1) | .val.packets] | add // 0') ))
 	lnw_down
 	rec -n --arg s "$s" --argjson r "$r" --argjson kib "$kib" --argjson n "$FRAMES" \
 		--argjson pps "$FLOOD_PPS" --argjson lost "$lost" --argjson counted "$seen" \
@@ -502,28 +549,10 @@ BT_OK=0
 if command -v bpftrace >/dev/null; then
 	BT_OK=1
 fi
-bt_start() {
-	rm -f "$TMPD/bt.out"
-	unshare -m sh -c '
-		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
-		r=$(sed -n "s/.*{ \([0-9]*\), \"IP_LOCALNET\" }.*/\1/p" \
-			/sys/kernel/tracing/events/skb/kfree_skb/format)
-		[ -n "$r" ] || { echo "no IP_LOCALNET in the tracepoint format"; exit 1; }
-		echo "reason=$r"
-		exec bpftrace -B line -e "tracepoint:skb:kfree_skb /args->reason == $r/ {
-			@localnet_drops = count();
-			printf(\"IP_LOCALNET drop skb %lx\\n\", args->skbaddr); }"' \
-		>"$TMPD/bt.out" 2>"$TMPD/bt.err" &
-	BTPID=$!
-	PIDS+=("$BTPID")
-	for _ in $(seq 1000); do
-		grep -q '^Attaching' "$TMPD/bt.out" 2>/dev/null && return 0
-		kill -0 "$BTPID" 2>/dev/null || break
-		sleep 0.02
-	done
-	BT_WHY=$(cat "$TMPD/bt.out" "$TMPD/bt.err" 2>/dev/null | grep -v RLIMIT_MEMLOCK | head -3 | tr '\n' ' ')
-	return 1
-}
+BT_PRINT='tracepoint:skb:kfree_skb /args->reason == @R@/ {
+	@localnet_drops = count();
+	printf("IP_LOCALNET drop skb %lx\n", args->skbaddr); }'
+bt_start() { bt_up "$BT_PRINT"; }
 for r in 1 2 3; do
 	bt=false
 	if [ $BT_OK = 1 ] && bt_start; then bt=true; elif [ $BT_OK = 1 ]; then BT_OK=0; fi

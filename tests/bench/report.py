@@ -177,6 +177,13 @@ def main():
         live_ratio("udp", "tc", "live tc, UDP (non-matching) / empty tc")
         live_ratio("martian-r5", "tc", "live tc, martian / empty tc")
         live_ratio("martian-r5", "kfree_skb", "kfree_skb, martian rate-limited / empty")
+        body = [h["kfree_skb"]["lnw_ns"] - h["kfree_skb"]["floor_ns"]
+                for h, _, _, _ in live["martian-r5"]
+                if "kfree_skb" in h and h["kfree_skb"]["floor_ns"] is not None]
+        if body:
+            t.add("L", "kfree_skb, martian rate-limited: body over the floor", body,
+                  "{:+.0f}ns", "<= 40ns", med(body) <= 40,
+                  "ns per run of lnw_kfree_skb minus the empty program's, same packets")
         live_ratio("martian-r0", "kfree_skb", "kfree_skb, martian event emitted / empty", 3)
         live_ratio("accept", "fib_lookup", "fib_lookup, accept (rate 5) / empty")
         live_ratio("accept", "kfree_skb", "kfree_skb, accepted then dropped / empty")
@@ -297,11 +304,28 @@ def main():
         hwm = [r["vmhwm_kib"] / 1024 for r in fl]
         t.add("3", "%s: loader max RSS (VmHWM)" % name, hwm, "{:.1f}MiB", "<= 16MiB",
               max(hwm) <= 16, "VmRSS at the end %.1f MiB" % med([r["vmrss_kib"] / 1024 for r in fl]))
-        t.add("3", "%s: flood rate, lnwatch / nothing" % name,
-              [r["pps"] / r["bare_pps"] for r in fl if r.get("bare_pps")], "{:.3f}x",
+        vs_bare = [r["pps"] / r["bare_pps"] for r in fl if r.get("bare_pps")]
+        t.add("3", "%s: flood rate, lnwatch / nothing" % name, vs_bare, "{:.3f}x",
+              ">= 0.85x", med(vs_bare) >= 0.85 if vs_bare else None,
               detail="%.2f -> %.2f Mpps (blast raw: sendmmsg, AF_PACKET; one CPU sends "
                      "and drops)" % (med([r.get("bare_pps", 0) for r in fl]) / 1e6,
                                      med([r["pps"] for r in fl]) / 1e6))
+        bt = [r for r in fl if r.get("bpftrace_pps")]
+        if bt:
+            vs_bt = [r["pps"] / r["bpftrace_pps"] for r in bt]
+            t.add("3", "%s: flood rate, lnwatch / bpftrace count()" % name, vs_bt,
+                  "{:.3f}x", ">= 1x", med(vs_bt) >= 1,
+                  "bpftrace %.2f Mpps, counted %s drops (N = %d; "
+                  "tracepoint:skb:kfree_skb { @drops = count(); })" % (
+                      med([r["bpftrace_pps"] for r in bt]) / 1e6,
+                      med([r["bpftrace_count"] or 0 for r in bt]), n))
+            t.add("3", "%s: flood rate, bpftrace count() / nothing" % name,
+                  [r["bpftrace_pps"] / r["bare_pps"] for r in bt if r.get("bare_pps")],
+                  "{:.3f}x", detail="the one-liner's cost on the same flood, same rounds")
+        else:
+            t.add("3", "%s: flood rate, lnwatch / bpftrace count()" % name, text="n/a",
+                  target=">= 1x", detail="bpftrace unavailable: %s" % (
+                      fl[0].get("bpftrace_unavailable") or "not run"))
 
     # 4 ------------------------------------------------------ events
     evs = by(recs, "events")

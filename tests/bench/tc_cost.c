@@ -149,13 +149,16 @@ static int time_prog(struct bpf_program *prog, const __u8 *frame, __u32 len,
 	return 0;
 }
 
-/* Packets in the "counters" map, summed over keys and CPUs. */
+/* Packets in the "counters" map and the "counters_hot" array, summed over
+ * keys and CPUs. */
 static __u64 counted_packets(struct lnwatch_bpf *skel, int ncpus)
 {
 	static struct lnw_counter_val percpu[MAX_CPUS];
+	static struct lnw_hot_counter hot[MAX_CPUS];
 	int fd = bpf_map__fd(skel->maps.counters), c;
 	struct lnw_counter_key k, prev, *p = NULL;
 	__u64 sum = 0;
+	__u32 idx;
 
 	while (!bpf_map_get_next_key(fd, p, &k)) {
 		if (!bpf_map_lookup_elem(fd, &k, percpu))
@@ -164,16 +167,26 @@ static __u64 counted_packets(struct lnwatch_bpf *skel, int ncpus)
 		prev = k;
 		p = &prev;
 	}
+	fd = bpf_map__fd(skel->maps.counters_hot);
+	for (idx = 0; idx < LNW_HOT_SLOTS; idx++)
+		if (!bpf_map_lookup_elem(fd, &idx, hot))
+			for (c = 0; c < ncpus; c++)
+				sum += hot[c].used ? hot[c].val.packets : 0;
 	return sum;
 }
 
 static void clear_counters(struct lnwatch_bpf *skel)
 {
+	static struct lnw_hot_counter zero[MAX_CPUS];
 	int fd = bpf_map__fd(skel->maps.counters);
 	struct lnw_counter_key k;
+	__u32 idx;
 
 	while (!bpf_map_get_next_key(fd, NULL, &k) && !bpf_map_delete_elem(fd, &k))
 		;
+	fd = bpf_map__fd(skel->maps.counters_hot);
+	for (idx = 0; idx < LNW_HOT_SLOTS; idx++)
+		bpf_map_update_elem(fd, &idx, zero, BPF_ANY);
 }
 
 static int cmp_double(const void *a, const void *b)

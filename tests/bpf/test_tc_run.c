@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "lnwatch.h"
+#include "watch/counters.h"
 #include "watch/kernel.h"
 #include "lnwatch.skel.h"
 #include "check.h"
@@ -176,14 +177,19 @@ static int run_cpu;
 
 static void clear_counters(void)
 {
+	static struct lnw_hot_counter zero[MAX_CPUS];
 	struct lnw_counter_key k, next;
 	int fd = bpf_map__fd(skel->maps.counters);
+	__u32 idx;
 
 	while (!bpf_map_get_next_key(fd, NULL, &next)) {
 		k = next;
 		if (bpf_map_delete_elem(fd, &k))
 			break;
 	}
+	fd = bpf_map__fd(skel->maps.counters_hot);
+	for (idx = 0; idx < LNW_HOT_SLOTS; idx++)
+		bpf_map_update_elem(fd, &idx, zero, BPF_ANY);
 }
 
 static void clear_inflight(void)
@@ -195,25 +201,22 @@ static void clear_inflight(void)
 				   BPF_ANY), "clear inflight: %s", strerror(errno));
 }
 
-/* Every counter key, with its per-CPU values summed. */
+/* Every counter key (both maps, as the summary reads them), summed. */
 static int read_counters(struct lnw_counter_key *keys,
 			 struct lnw_counter_val *vals, int max)
 {
-	static struct lnw_counter_val percpu[MAX_CPUS];
-	int fd = bpf_map__fd(skel->maps.counters), n = 0, c;
-	struct lnw_counter_key k, *prev = NULL;
+	struct lnw_counter_row *rows;
+	size_t n, i;
 
-	while (n < max && !bpf_map_get_next_key(fd, prev, &k)) {
-		keys[n] = k;
-		memset(&vals[n], 0, sizeof(vals[n]));
-		if (!bpf_map_lookup_elem(fd, &k, percpu))
-			for (c = 0; c < ncpus; c++) {
-				vals[n].packets += percpu[c].packets;
-				vals[n].bytes += percpu[c].bytes;
-			}
-		prev = &keys[n++];
+	if (lnw_counters_read(bpf_map__fd(skel->maps.counters),
+			      bpf_map__fd(skel->maps.counters_hot), &rows, &n))
+		return 0;
+	for (i = 0; i < n && (int)i < max; i++) {
+		keys[i] = rows[i].key;
+		vals[i] = rows[i].val;
 	}
-	return n;
+	free(rows);
+	return (int)i;
 }
 
 static void read_inflight(struct lnw_inflight *out)
@@ -374,6 +377,50 @@ static void run_repeat(struct bpf_program *prog)
 	n = read_counters(k, v, 1);
 	CHECK(n == 1 && v[0].packets == 1000, "%d rows, %llu packets, want 1000", n,
 	      n ? (unsigned long long)v[0].packets : 0ULL);
+}
+
+/* The receive path counts in a per-CPU array slot by its key; a slot
+ * another key holds sends it to the hash, and a key in both maps (or in
+ * two CPUs' copies) is one row. */
+#define TAKEN_NAME "a counter slot another key holds: counted in the hash, one row"
+static void run_taken_slot(struct bpf_program *prog)
+{
+	static struct lnw_hot_counter hot[MAX_CPUS];
+	struct frame_spec s = { UDP("10.0.0.2", "127.0.0.1") };
+	__u32 idx = LNW_HOT_SLOT(own_netns, 1, LNW_SEEN, 0), other = (run_cpu + 1) % ncpus;
+	struct lnw_counter_key k[4];
+	struct lnw_counter_val v[4];
+	__u8 out[FRAME_MAX * 2];
+	__u32 retval = 0, out_len = 0;
+	__u64 earlier = ncpus > 1 ? 5 : 0;
+	struct frame f;
+	int err, n;
+
+	build(&s, &f);
+	clear_counters();
+	clear_inflight();
+	memset(hot, 0, sizeof(hot));
+	/* this CPU's copy held by device 999; another CPU's by ours */
+	hot[run_cpu].key = (struct lnw_counter_key){ .netns = own_netns, .ifindex = 999 };
+	hot[run_cpu].used = 1;
+	hot[run_cpu].val.packets = 7;
+	if (earlier) {
+		hot[other].key = (struct lnw_counter_key){ .netns = own_netns, .ifindex = 1 };
+		hot[other].used = 1;
+		hot[other].val.packets = earlier;
+	}
+	CHECK(!bpf_map_update_elem(bpf_map__fd(skel->maps.counters_hot), &idx, hot,
+				   BPF_ANY), "take slot %u: %s", idx, strerror(errno));
+	err = test_run_n(prog, &f, &retval, out, &out_len, 0, 10);
+	CHECK(!err, "test run: %s", strerror(-err));
+	n = read_counters(k, v, 4);
+	CHECK(n == 2 && k[0].ifindex == 1 && v[0].packets == 10 + earlier &&
+	      k[1].ifindex == 999 && v[1].packets == 7,
+	      "%d rows (%u: %llu, %u: %llu), want if 1: %llu, if 999: 7", n,
+	      n > 0 ? k[0].ifindex : 0, n > 0 ? (unsigned long long)v[0].packets : 0ULL,
+	      n > 1 ? k[1].ifindex : 0, n > 1 ? (unsigned long long)v[1].packets : 0ULL,
+	      (unsigned long long)(10 + earlier));
+	clear_counters();
 }
 
 static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c,
@@ -544,6 +591,8 @@ static void skip_cases(const char *why)
 		skip_case(name, why);
 		snprintf(name, sizeof(name), "%s: %s", prog_names[p], REPEAT_NAME);
 		skip_case(name, why);
+		snprintf(name, sizeof(name), "%s: %s", prog_names[p], TAKEN_NAME);
+		skip_case(name, why);
 		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 			snprintf(name, sizeof(name), "%s: %s", prog_names[p], cases[i].name);
 			skip_case(name, why);
@@ -625,6 +674,10 @@ int main(void)
 		snprintf(name, sizeof(name), "%s: %s", prog_names[p], REPEAT_NAME);
 		begin();
 		run_repeat(progs[p]);
+		end(name);
+		snprintf(name, sizeof(name), "%s: %s", prog_names[p], TAKEN_NAME);
+		begin();
+		run_taken_slot(progs[p]);
 		end(name);
 		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 			snprintf(name, sizeof(name), "%s: %s", prog_names[p],

@@ -170,14 +170,16 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 	};
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
 
-	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters), &rows, &s.n_rows))
+	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters),
+			      bpf_map__fd(app->skel->maps.counters_hot), &rows, &s.n_rows))
 		lnw_error(app->opts.json, "cannot read counters");
 	lnw_app_name_rows(app, rows, s.n_rows);
 	s.rows = rows;
 	count_exposures(app);
 	s.lost_events = lnw_stat_read(stats_fd, LNW_STAT_RB_LOST);
 	s.counter_overflow = lnw_stat_read(stats_fd, LNW_STAT_CNT_FULL);
-	s.rate_limited = lnw_stat_read(stats_fd, LNW_STAT_RATE_LIMITED);
+	s.rate_limited = lnw_rate_limited_read(stats_fd,
+					       bpf_map__fd(app->skel->maps.counters_hot));
 	/* with -i, a martian on another device is expected to be unseen */
 	if (!app->opts.n_ifaces)
 		s.tc_missed = lnw_stat_read(stats_fd, LNW_STAT_TC_MISSED);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -115,6 +116,7 @@ int lnw_kernel_probe(struct lnw_kernel *k, const char *btf_path, char *err,
 	static const char *const hooks[] = {
 		"btf_trace_kfree_skb", "btf_trace_fib_table_lookup",
 	};
+	struct timespec res;
 	struct btf *btf;
 	long long v;
 	size_t i;
@@ -144,6 +146,11 @@ int lnw_kernel_probe(struct lnw_kernel *k, const char *btf_path, char *err,
 	k->has_tcx = lnw_btf_enum_value(btf, "BPF_TCX_INGRESS", &v);
 	k->has_sk_data_ready = has_type(btf, "btf_trace_sk_data_ready", BTF_KIND_TYPEDEF);
 	k->has_kfunc_ctx = has_type(btf, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC);
+	k->has_rdonly_cast = has_type(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
+	/* a coarse clock advances by one jiffy: its resolution is one */
+	if (!clock_getres(CLOCK_MONOTONIC_COARSE, &res) && !res.tv_sec &&
+	    res.tv_nsec > 0)
+		k->tick_ns = (__u32)res.tv_nsec;
 	/* (void *__data, skb, location, reason[, rx_sk]): the reason is 5.17's */
 	k->has_kfree_reason = tracepoint_params(btf, "btf_trace_kfree_skb") >= 4;
 	k->has_nf_prog = lnw_btf_enum_value(btf, "BPF_PROG_TYPE_NETFILTER", &v);
@@ -231,9 +238,12 @@ int lnw_kernel_autoload(struct lnwatch_bpf *skel, struct lnw_kernel *k,
 		{ skel->progs.lnw_tc_ingress_l3, kfunc, true },
 		{ skel->progs.lnw_tc_ingress_compat, !kfunc, true },
 		{ skel->progs.lnw_tc_ingress_l3_compat, !kfunc, true },
-		{ skel->progs.lnw_kfree_skb, k->has_kfree_reason, true },
+		/* a martian's headers read by plain loads (6.2+): the flood path */
+		{ skel->progs.lnw_kfree_skb, k->has_kfree_reason && k->has_rdonly_cast, true },
+		{ skel->progs.lnw_kfree_skb_nocast, k->has_kfree_reason && !k->has_rdonly_cast, true },
 		{ skel->progs.lnw_kfree_skb_noreason, !k->has_kfree_reason, true },
-		{ skel->progs.lnw_fib_lookup, true, true },
+		{ skel->progs.lnw_fib_lookup, k->has_rdonly_cast, true },
+		{ skel->progs.lnw_fib_lookup_nocast, !k->has_rdonly_cast, true },
 		/* before 6.3 there is no sk_data_ready tracepoint: no "delivered" */
 		{ skel->progs.lnw_sk_data_ready, k->has_sk_data_ready, false },
 		/* names drop locations (%pS) without scanning /proc/kallsyms */

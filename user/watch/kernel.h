@@ -18,6 +18,8 @@ struct lnw_kernel {
 	char *drop_reasons[LNW_MAX_DROP_REASONS];
 	bool has_tcx;             /* BPF_TCX_INGRESS: Linux >= 6.6 */
 	bool has_kfunc_ctx;       /* bpf_cast_to_kern_ctx: Linux >= 6.3 */
+	bool has_rdonly_cast;     /* bpf_rdonly_cast: Linux >= 6.2 */
+	__u32 tick_ns;            /* ns per jiffy, 0 if unknown */
 	bool has_localnet_reason; /* SKB_DROP_REASON_IP_LOCALNET: ~6.13 */
 	bool has_sk_data_ready;   /* sock:sk_data_ready tracepoint: 6.6 */
 	bool has_kfree_reason;    /* kfree_skb's third argument: 5.17 */

@@ -97,6 +97,7 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	app->skel->rodata->rl_devconf_idx = (__u32)k->rl_devconf_idx;
 	app->skel->rodata->want_latency = o->latency;
 	app->skel->rodata->rate_per_flow = o->rate;
+	app->skel->rodata->tick_ns = k->tick_ns;
 	app->skel->rodata->filter_port = (__u16)o->port;
 	app->skel->rodata->filter_src_net = o->src_net;
 	app->skel->rodata->filter_src_mask = o->src_mask;
@@ -132,6 +133,7 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 	}
 	/* attached by route_hooks when route_localnet makes them useful */
 	bpf_program__set_autoattach(app->skel->progs.lnw_fib_lookup, false);
+	bpf_program__set_autoattach(app->skel->progs.lnw_fib_lookup_nocast, false);
 	bpf_program__set_autoattach(app->skel->progs.lnw_sk_data_ready, false);
 	ret = lnwatch_bpf__attach(app->skel); /* kfree_skb */
 	if (ret) {
@@ -154,7 +156,11 @@ static int load_programs(struct lnw_app *app, char *err, size_t len)
 static int start_route_hooks(struct lnw_app *app, char *err, size_t len)
 {
 	const struct lnw_options *o = &app->opts;
-	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS] = { app->skel->progs.lnw_fib_lookup };
+	/* the one of the pair this kernel loaded (kernel.c) */
+	struct bpf_program *progs[LNW_HOOKS_MAX_PROGS] = {
+		bpf_program__autoload(app->skel->progs.lnw_fib_lookup) ?
+		app->skel->progs.lnw_fib_lookup : app->skel->progs.lnw_fib_lookup_nocast,
+	};
 	enum lnw_route_hooks_mode mode = LNW_HOOKS_AUTO;
 
 	if (bpf_program__autoload(app->skel->progs.lnw_sk_data_ready))
