@@ -69,6 +69,10 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type);
  * the exporter's thread may call them: counter rows' interface and reason
  * names, and each program's cost so far (--overhead), at most max. */
 void lnw_app_name_rows(const struct lnw_app *app, struct lnw_counter_row *rows, size_t n);
+/* Every counter row (both counter maps summed), named: 0 or -errno. */
+int lnw_app_counter_rows(const struct lnw_app *app, struct lnw_counter_row **rows, size_t *n);
+/* Events held back by the rate limit, from wherever BPF keeps them. */
+unsigned long long lnw_app_rate_limited(const struct lnw_app *app);
 size_t lnw_app_prog_costs(const struct lnw_app *app, struct lnw_prog_cost *out,
 			  size_t max);
 

@@ -128,6 +128,22 @@ void lnw_app_name_rows(const struct lnw_app *app, struct lnw_counter_row *rows, 
 	}
 }
 
+int lnw_app_counter_rows(const struct lnw_app *app, struct lnw_counter_row **rows, size_t *n)
+{
+	int ret = lnw_counters_read(bpf_map__fd(app->skel->maps.counters),
+				    bpf_map__fd(app->skel->maps.counters_hot), rows, n);
+
+	if (!ret)
+		lnw_app_name_rows(app, *rows, *n);
+	return ret;
+}
+
+unsigned long long lnw_app_rate_limited(const struct lnw_app *app)
+{
+	return lnw_rate_limited_read(bpf_map__fd(app->skel->maps.stats),
+				     bpf_map__fd(app->skel->maps.counters_hot));
+}
+
 /* Each observed exposure's packets, exactly as BPF counted them (its
  * events are rate-limited; the count is not). */
 static void count_exposures(struct lnw_app *app)
@@ -170,16 +186,13 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 	};
 	int stats_fd = bpf_map__fd(app->skel->maps.stats);
 
-	if (lnw_counters_read(bpf_map__fd(app->skel->maps.counters),
-			      bpf_map__fd(app->skel->maps.counters_hot), &rows, &s.n_rows))
+	if (lnw_app_counter_rows(app, &rows, &s.n_rows))
 		lnw_error(app->opts.json, "cannot read counters");
-	lnw_app_name_rows(app, rows, s.n_rows);
 	s.rows = rows;
 	count_exposures(app);
 	s.lost_events = lnw_stat_read(stats_fd, LNW_STAT_RB_LOST);
 	s.counter_overflow = lnw_stat_read(stats_fd, LNW_STAT_CNT_FULL);
-	s.rate_limited = lnw_rate_limited_read(stats_fd,
-					       bpf_map__fd(app->skel->maps.counters_hot));
+	s.rate_limited = lnw_app_rate_limited(app);
 	/* with -i, a martian on another device is expected to be unseen */
 	if (!app->opts.n_ifaces)
 		s.tc_missed = lnw_stat_read(stats_fd, LNW_STAT_TC_MISSED);

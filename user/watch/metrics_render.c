@@ -56,10 +56,9 @@ static int counter_series(const struct lnw_app *app, struct lnw_counter_series *
 
 	*out = NULL;
 	*n_out = 0;
-	ret = lnw_counters_read(bpf_map__fd(app->skel->maps.counters), &rows, &n);
+	ret = lnw_app_counter_rows(app, &rows, &n);
 	if (ret || !n)
 		return ret;
-	lnw_app_name_rows(app, rows, n);
 	s = calloc(n, sizeof(*s));
 	if (!s) {
 		free(rows);
@@ -166,7 +165,7 @@ static void render_stats(FILE *f, const struct lnw_app *app)
 		 "for (counters stay exact)", lnw_stat_read(fd, LNW_STAT_RB_LOST));
 	counter1(f, "lnwatch_events_rate_limited_total", "Events held back by the "
 		 "per-flow rate limit (-r; counters stay exact)",
-		 lnw_stat_read(fd, LNW_STAT_RATE_LIMITED));
+		 lnw_app_rate_limited(app));
 	/* the summary's counter_overflow; promtool's lint refuses "_counter_"
 	 * in a counter's name */
 	counter1(f, "lnwatch_packets_uncounted_total", "Packets not counted: the "
