@@ -77,6 +77,32 @@ LNW_MAP(flows_held, BPF_MAP_TYPE_ARRAY, LNW_HELD_SLOTS, __u32, struct lnw_held);
 
 LNW_MAP(exposure_pkts, BPF_MAP_TYPE_PERCPU_HASH, 1024, struct lnw_exposure_key, __u64);
 
+/* Peers whose packets to 127/8 were accepted, by namespace, local address
+ * and port: an output route that refuses a 127/8 source towards one of
+ * them is a reply; towards anyone else, the local process's own packet.
+ * Noted with the accept's event (once a flow window), not per packet. */
+struct lnw_peer_key {
+	__u32 netns;
+	__u32 local;
+	__u32 peer;
+	__u16 local_port;
+	__u8 proto;
+	__u8 pad;
+};
+LNW_MAP(peers, BPF_MAP_TYPE_LRU_HASH, 4096, struct lnw_peer_key, __u8);
+
+static __always_inline void lnw_peer_key_of(struct lnw_peer_key *k, __u32 netns,
+					    __u32 local, __u16 local_port,
+					    __u32 peer, __u8 proto)
+{
+	k->netns = netns;
+	k->local = local;
+	k->peer = peer;
+	k->local_port = local_port;
+	k->proto = proto;
+	k->pad = 0;
+}
+
 /* log2 histogram of tc ingress -> verdict, per verdict */
 LNW_MAP(latency, BPF_MAP_TYPE_PERCPU_ARRAY, LNW_VERDICT_MAX * LNW_LAT_SLOTS, __u32, __u64);
 

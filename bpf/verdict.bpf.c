@@ -315,11 +315,24 @@ int BPF_PROG(lnw_kfree_skb_noreason, struct sk_buff *skb, void *location)
 	return lnw_kfree(skb, location, 0, false, false);
 }
 
+/* An accepted packet's peer, for telling a refused reply from a first
+ * packet (lnw_reply_route). */
+static __always_inline void lnw_peer_note(const struct lnw_event *e)
+{
+	struct lnw_peer_key k;
+	__u8 one = 1;
+
+	lnw_peer_key_of(&k, e->netns, e->daddr, e->dport, e->saddr, e->proto);
+	bpf_map_update_elem(&peers, &k, &one, BPF_ANY);
+}
+
 /* An output route from a 127/8 source to a real device whose flag is off:
- * __mkroute_output() will refuse it (-EINVAL), so the reply never leaves. */
+ * __mkroute_output() will refuse it (-EINVAL), so the packet never leaves:
+ * a refused reply, or a local process's own packet (local-refused). */
 static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 					   const struct fib_nh_common *nhc)
 {
+	struct lnw_peer_key peer;
 	struct lnw_event e = {};
 	struct net_device *dev;
 
@@ -342,7 +355,13 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	e.netns = dev->nd_net.net->ns.inum;
 	if (!all_netns && e.netns != own_netns)
 		return 0;
-	e.verdict = LNW_REPLY_REFUSED;
+	lnw_peer_key_of(&peer, e.netns, e.saddr, bpf_ntohs(flp->uli.ports.sport),
+			e.daddr, e.proto);
+	/* to a peer whose packet to this address and port was accepted: a
+	 * reply; else the process's own first packet (a UDP sendto from a
+	 * 127.x-bound socket, refused before any sk_buff exists) */
+	e.verdict = bpf_map_lookup_elem(&peers, &peer) ? LNW_REPLY_REFUSED :
+							 LNW_LOCAL_REFUSED;
 	e.ifindex = dev->ifindex;
 	e.fib_oif = e.ifindex;
 	e.sport = bpf_ntohs(flp->uli.ports.sport);
@@ -444,7 +463,12 @@ static __always_inline int lnw_fib(u32 tb_id, const struct flowi4 *flp,
 	 * whichever completes the datagram carries it to its socket. */
 	if ((e.flags & LNW_EVF_FRAGMENT) && (e.flags & LNW_EVF_PORTS_UNKNOWN))
 		return 0;
-	lnw_report_rx(&e, in);
+	if (lnw_account_clock(&e, in, true)) {
+		lnw_peer_note(&e);
+		lnw_emit(&e);
+	} else if (lnw_filtered(e.verdict, e.saddr, e.dport, e.orig_dport)) {
+		lnw_peer_note(&e); /* not shown, but its reply is still a reply */
+	}
 	return 0;
 }
 

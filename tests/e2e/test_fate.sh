@@ -96,6 +96,7 @@ reply_case() { # NAME ETH1_FLAG WANT_REFUSED WANT_REPLIES
 	check_run "$name"
 	check "$name: delivered" "$(ev '.verdict=="delivered"')" 2
 	check "$name: reply-refused events" "$(ev '.verdict=="reply-refused"')" "$3"
+	check "$name: no reply named local-refused" "$(ev '.verdict=="local-refused"')" 0
 	check "$name: replies" "$replies" "$4"
 	if [ "$3" != 0 ]; then
 		check "$name: refused reply" "$(evvals 'select(.verdict=="reply-refused") | "\(.ifname) \(.saddr):\(.sport)>\(.daddr) pid=\(.pid) \(.comm) \(.route_localnet.effective)"')" \
@@ -104,5 +105,28 @@ reply_case() { # NAME ETH1_FLAG WANT_REFUSED WANT_REPLIES
 }
 reply_case "reply via a device with the flag off" 0 2 0
 reply_case "reply via a device with the flag on" 1 0 2
+
+# Not a reply: a local process's own first datagram from a 127.0.0.1-bound
+# socket to the peer. The output route refuses it (sendto: EINVAL), before
+# any sk_buff exists; seen with the route hooks attached, and named as the
+# process's own packet, not as a reply.
+name="a client's own datagram from 127.0.0.1"
+rl "$NODE" eth1 0
+ip netns exec "$NODE" nft flush ruleset
+lnw_start "$NODE" --route-hooks-always || fail "$name" "lnwatch did not start"
+sent=$(ip netns exec "$NODE" python3 -c '
+import errno, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 40123))
+try:
+    s.sendto(b"x", (sys.argv[1], 7777)); print("sent")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$PEER_IP")
+lnw_stop
+check_run "$name"
+check "$name: the kernel refused it" "$sent" EINVAL
+check "$name: local-refused, not reply-refused" \
+	"$(evvals 'select(.verdict=="local-refused" or .verdict=="reply-refused") | "\(.verdict) \(.ifname) \(.saddr):\(.sport)>\(.daddr):\(.dport) \(.comm) \(.route_localnet.effective)"')" \
+	"local-refused eth1 127.0.0.1:40123>$PEER_IP:7777 python3 0"
 
 e2e_done

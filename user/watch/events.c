@@ -37,24 +37,29 @@ static long long wall_offset_ns(void)
 
 
 
-/* A local process's packet refused on its way out: BPF saw no device (the
- * packet had none yet), so name the one the route sends it to, with its
- * flags; the sender is the socket's owner, else the process that ran. */
+/* A local process's packet refused on its way out. Dropped by netfilter,
+ * BPF saw no device (the packet had none yet): name the one the route
+ * sends it to, with its flags. Refused by the output route, BPF read the
+ * device. The sender is the socket's owner, else the process that ran. */
 static void local_refused_view(struct lnw_events *ev, struct lnw_event *e,
 			       struct lnw_event_view *v, char *ifname, size_t len)
 {
 	const struct lnw_proc *owner = lnw_owner_cache_get(ev->owners, e->sock_ino);
-	int oif = e->netns == ev->netns ? lnw_route_oif(e->daddr) : -ENOENT;
+	int oif;
 
-	if (oif > 0 && if_indextoname((unsigned int)oif, ifname)) {
-		e->ifindex = (__u32)oif;
-		e->fib_oif = (__u32)oif;
-		e->rl_all = (__u8)lnw_route_hooks_flag(ev->hooks, 0, "all");
-		e->rl_dev = (__u8)lnw_route_hooks_flag(ev->hooks, oif, ifname);
-		e->rl_eff = e->rl_all == LNW_FLAG_UNKNOWN || e->rl_dev == LNW_FLAG_UNKNOWN ?
-			    LNW_FLAG_UNKNOWN : e->rl_all || e->rl_dev;
-	} else {
-		snprintf(ifname, len, "?");
+	if (!e->ifindex) { /* else refused by the route: BPF read the device */
+		oif = e->netns == ev->netns ? lnw_route_oif(e->daddr) : -ENOENT;
+		if (oif > 0 && if_indextoname((unsigned int)oif, ifname)) {
+			e->ifindex = (__u32)oif;
+			e->fib_oif = (__u32)oif;
+			e->rl_all = (__u8)lnw_route_hooks_flag(ev->hooks, 0, "all");
+			e->rl_dev = (__u8)lnw_route_hooks_flag(ev->hooks, oif, ifname);
+			e->rl_eff = e->rl_all == LNW_FLAG_UNKNOWN ||
+				    e->rl_dev == LNW_FLAG_UNKNOWN ?
+				    LNW_FLAG_UNKNOWN : e->rl_all || e->rl_dev;
+		} else {
+			snprintf(ifname, len, "?");
+		}
 	}
 	e->comm[sizeof(e->comm) - 1] = '\0';
 	if (owner && owner->pid > 0) {
