@@ -10,6 +10,8 @@
 
 enum lnw_attach_kind { LNW_ATT_NONE, LNW_ATT_TCX, LNW_ATT_CLSACT };
 
+#define LNW_ATT_ERR_LEN 256 /* room for why a device is not watched */
+
 /* Where tc ingress hands lnwatch a device's packet: at an Ethernet header,
  * or at the IP header (devices without a link layer: tun, WireGuard, ipip,
  * gre, sit, ppp). Other link types are not parsed. */
@@ -37,7 +39,8 @@ int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
 void lnw_tc_detach(struct lnw_tc_att *att);
 const char *lnw_attach_kind_name(enum lnw_attach_kind kind);
 
-/* Every interface we are attached to; grows as interfaces appear. */
+/* Every interface we are attached to, in ifindex order; grows as
+ * interfaces appear. */
 struct lnw_tc_set {
 	struct lnw_tc_att *atts;
 	int n;
@@ -53,6 +56,13 @@ bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex);
  * link type lnwatch does not parse. */
 int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		   char *err, size_t errlen);
+/* Attach to each of its[0..n) not in the set yet (tcx one after another,
+ * clsact in netlink batches), then added(ctx, it, 0 or -errno, why) for
+ * each tried. 0, or -ENOMEM when none could be tried. */
+typedef void (*lnw_tc_added_fn)(void *ctx, const struct lnw_iface *it, int ret,
+				const char *err);
+int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int n,
+			lnw_tc_added_fn added, void *ctx);
 /* The device is gone (or to be left): undo and forget it. */
 void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex);
 /* Detach everything and free; the set can be reused after. */
