@@ -67,6 +67,9 @@ static void batch_msg(const struct nlmsghdr *nlh, struct batch_run *r)
 			return;
 		r->b->ack(r->base + i, e->error, r->b->ctx);
 		r->acked++;
+	} else if (nlh->nlmsg_type == NLMSG_DONE) { /* a dump's end */
+		r->b->ack(r->base + i, 0, r->b->ctx);
+		r->acked++;
 	} else if (r->b->reply) {
 		r->b->reply(r->base + i, nlh, r->b->ctx);
 	}
@@ -78,7 +81,8 @@ int lnw_nl_batch_run(int bus, int n, const struct lnw_nl_batch *b)
 	struct batch_run r = { .b = b };
 	struct mnl_socket *nl = NULL;
 	struct nlmsghdr *nlh;
-	int one = 1, err = 0, i, ret;
+	int one = 1, err = 0, i, ret, window = b->window > 0 && b->window < BATCH_WINDOW ?
+					       b->window : BATCH_WINDOW, rcvbuf = 1 << 20;
 	size_t len;
 
 	if (!out)
@@ -90,9 +94,15 @@ int lnw_nl_batch_run(int bus, int n, const struct lnw_nl_batch *b)
 	}
 	/* an error's ack without the request copied back */
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* room for a window's answers (root may pass rmem_max); an overflow
+	 * ends the run with -ENOBUFS, never silently */
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
 	for (r.base = 0; r.base < n; r.base += r.n) {
 		len = 0;
-		for (r.n = 0; r.n < BATCH_WINDOW && r.base + r.n < n; r.n++) {
+		for (r.n = 0; r.n < window && r.base + r.n < n; r.n++) {
 			nlh = mnl_nlmsg_put_header(out + len);
 			b->build(r.base + r.n, nlh, b->ctx);
 			nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;

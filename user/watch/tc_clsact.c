@@ -316,11 +316,73 @@ static void ack_ignore(int i, int err, void *ctx)
 	(void)i, (void)err, (void)ctx; /* ENOENT/ENODEV: the device is gone */
 }
 
+/* 2 dumps a device (ingress, egress) in a batch: most are empty, each
+ * done at once; one that is not is looked at alone (its own socket). */
+struct emptiness {
+	const struct lnw_tc_att *atts;
+	const int *at;
+	signed char *state; /* 1 empty, 0 not, -1 ask alone */
+};
+
+static void build_dump(int i, struct nlmsghdr *nlh, void *ctx)
+{
+	struct emptiness *e = ctx;
+	struct tcmsg *tcm;
+
+	nlh->nlmsg_type = RTM_GETTFILTER;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = e->atts[e->at[i / 2]].ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, i % 2 ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS);
+}
+
+static void reply_dump(int i, const struct nlmsghdr *nlh, void *ctx)
+{
+	struct emptiness *e = ctx;
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+
+	/* a message without a handle is a pref's head, not a filter */
+	if (nlh->nlmsg_type == RTM_NEWTFILTER && tcm->tcm_handle && e->state[i / 2] > 0)
+		e->state[i / 2] = 0;
+}
+
+static void ack_dump(int i, int err, void *ctx)
+{
+	struct emptiness *e = ctx;
+
+	if (err == -EBUSY && e->state[i / 2] > 0)
+		e->state[i / 2] = -1;
+	else if (err)
+		e->state[i / 2] = 0; /* cannot tell: the qdisc stays */
+}
+
+/* Which of atts[at[0..k)] hold no filter at all: empty[j]. */
+static void empty_many(const struct lnw_tc_att *atts, const int *at, int k, bool *empty)
+{
+	signed char *state = malloc((size_t)k + 1);
+	struct emptiness e = { .atts = atts, .at = at, .state = state };
+	/* each dump's answer takes a whole skb (~32 KiB) of the socket's
+	 * buffer until read: a few at a time */
+	struct lnw_nl_batch b = { .build = build_dump, .reply = reply_dump,
+				  .ack = ack_dump, .ctx = &e, .window = 16 };
+	int j;
+
+	if (state) {
+		memset(state, 1, (size_t)k);
+		lnw_nl_batch_run(NETLINK_ROUTE, 2 * k, &b);
+	}
+	for (j = 0; j < k; j++)
+		empty[j] = state && state[j] >= 0 ? state[j] == 1 : qdisc_empty(atts[at[j]].ifindex);
+	free(state);
+}
+
 void lnw_clsact_detach_many(struct lnw_tc_att *atts, int n)
 {
 	struct many m = { .atts = atts };
 	struct lnw_nl_batch b = { .ack = ack_ignore, .ctx = &m };
-	int i, k;
+	bool *empty;
+	int i, j, k;
 
 	m.at = calloc((size_t)n + 1, sizeof(*m.at));
 	if (!m.at) { /* one at a time, then */
@@ -338,10 +400,17 @@ void lnw_clsact_detach_many(struct lnw_tc_att *atts, int n)
 		if (atts[i].kind != LNW_ATT_CLSACT)
 			continue;
 		atts[i].kind = LNW_ATT_NONE;
-		if (atts[i].qdisc_created && qdisc_empty(atts[i].ifindex))
+		if (atts[i].qdisc_created)
 			m.at[k++] = i;
 	}
+	empty = calloc((size_t)k + 1, sizeof(*empty));
+	if (empty)
+		empty_many(atts, m.at, k, empty);
+	for (i = j = 0; i < k; i++) /* only ours, and only empty */
+		if (empty ? empty[i] : qdisc_empty(atts[m.at[i]].ifindex))
+			m.at[j++] = m.at[i];
 	b.build = build_qdisc_del;
-	lnw_nl_batch_run(NETLINK_ROUTE, k, &b);
+	lnw_nl_batch_run(NETLINK_ROUTE, j, &b);
+	free(empty);
 	free(m.at);
 }
