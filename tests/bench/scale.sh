@@ -42,16 +42,20 @@ for i in $(seq $((N / 2))); do
 done | ip -n "$NS" -batch - || die "cannot create $N veths"
 echo "scale.sh: $N interfaces made in $(( ($(us) - t0) / 1000 )) ms; $(uptime)" >&2
 
-attached() { # tcx links, tc filters and clsact qdiscs left in the namespace
+# What is attached in the namespace: clsact qdiscs, and tcx links of
+# programs PROGS (ids; this bpftool predates tcx: type 11, no ifindex).
+attached() {
 	local tcx tc
-	tcx=$(ip netns exec "$NS" bpftool -j net 2>/dev/null | jq '[.[0].tcx[]?] | length')
+	tcx=$(bpftool -j link show 2>/dev/null | jq --arg ids " $1 " \
+		'[.[] | select((.type == 11 or .type == "tcx") and
+		  (.prog_id as $p | $ids | contains(" \($p) ")))] | length')
 	tc=$(ip netns exec "$NS" tc qdisc show | grep -c clsact)
 	echo $(( ${tcx:-0} + tc ))
 }
 
 # one_round MODE: start, hold 1 s, stop; a JSON record on stdout.
 one_round() {
-	local mode=$1 t0 ready_us hwm fds stop_us left args=()
+	local mode=$1 t0 ready_us hwm fds stop_us left progs args=()
 	[ "$mode" = clsact ] && args=(--fallback clsact)
 	rm -f "$TMPD/ready"
 	t0=$(us)
@@ -62,6 +66,7 @@ one_round() {
 	while [ ! -e "$TMPD/ready" ] && kill -0 "$LPID" 2>/dev/null; do sleep 0.002; done
 	[ -e "$TMPD/ready" ] || die "lnwatch ($mode) did not become ready: $(tail -3 "$TMPD/lnw.err")"
 	ready_us=$(( $(stat -c %.6Y "$TMPD/ready" | tr -d .) - t0 ))
+	progs=$(sed -n 's/^prog_id:\s*//p' /proc/"$LPID"/fdinfo/* 2>/dev/null | sort -un | paste -sd' ')
 	sleep 1
 	hwm=$(awk '/^VmHWM/ { print $2 }' /proc/"$LPID"/status)
 	fds=$(ls /proc/"$LPID"/fd | wc -l)
@@ -69,7 +74,7 @@ one_round() {
 	kill -INT "$LPID"
 	wait "$LPID"
 	stop_us=$(( $(us) - t0 ))
-	left=$(attached)
+	left=$(attached "$progs")
 	jq -nc --arg mode "$mode" --argjson ready "$ready_us" --argjson stop "$stop_us" \
 		--argjson hwm "$hwm" --argjson fds "$fds" --argjson left "$left" \
 		--argjson n "$N" --argjson unwatched "$(grep -c 'not watched' "$TMPD/lnw.err")" \

@@ -74,10 +74,14 @@ kcount() { ip netns exec "$NODE" nft -j list counter ip lnwsoak "$1" |
 # An instance's own programs (ids), while it runs.
 progs_of() { sed -n 's/^prog_id:\s*//p' /proc/"$1"/fdinfo/* 2>/dev/null | sort -un; }
 # What is attached in the node: tcx links, clsact qdiscs.
+# What is attached in the namespace: clsact qdiscs, and tcx links of
+# programs PROGS (ids; this bpftool predates tcx: type 11, no ifindex).
 attached() {
 	local tcx tc
-	tcx=$(ip netns exec "$NODE" bpftool -j net 2>/dev/null | jq '[.[0].tcx[]?] | length')
-	tc=$(ip netns exec "$NODE" tc qdisc show | grep -c clsact)
+	tcx=$(bpftool -j link show 2>/dev/null | jq --arg ids " $1 " \
+		'[.[] | select((.type == 11 or .type == "tcx") and
+		  (.prog_id as $p | $ids | contains(" \($p) ")))] | length')
+	tc=$(ip netns exec "$NS" tc qdisc show | grep -c clsact)
 	echo $(( ${tcx:-0} + tc ))
 }
 # Programs of ids still loaded (none may be, once their lnwatch is gone).
@@ -156,7 +160,7 @@ while [ "$(now)" -lt "$END" ]; do
 		kill -KILL "$LPID"; wait "$LPID" 2>/dev/null
 		kills=$((kills + 1))
 		sleep 0.2
-		left=$(attached) progs=$(still_loaded "$LPROGS")
+		left=$(attached "$progs") progs=$(still_loaded "$LPROGS")
 		[ "$left" = 0 ] && [ "$progs" = 0 ] ||
 			bad "run $run (SIGKILL): left attached $left, programs still loaded $progs"
 		echo "# run $run: SIGKILLed after $sent martians; RSS $first_rss -> $last_rss KiB," \
@@ -177,7 +181,7 @@ while [ "$(now)" -lt "$END" ]; do
 	# the kernel drops both as martians: the direct ones and the DNAT'd
 	[ "$got" = $((k_m + k_d)) ] ||
 		bad "run $run: martian-dst $got, kernel $k_m + $k_d DNAT'd (sent $sent + $dsent)"
-	left=$(attached) progs=$(still_loaded "$LPROGS")
+	left=$(attached "$progs") progs=$(still_loaded "$LPROGS")
 	[ "$left" = 0 ] && [ "$progs" = 0 ] ||
 		bad "run $run (SIGINT): left attached $left, programs still loaded $progs"
 	echo "# run $run: stopped; kernel $k_m martians + $k_d DNAT'd, lnwatch seen $seen," \

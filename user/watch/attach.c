@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <net/if_arp.h>
@@ -37,16 +38,36 @@ static void att_init(struct lnw_tc_att *att, int ifindex, const char *ifname)
 	snprintf(att->ifname, sizeof(att->ifname), "%s", ifname);
 }
 
+/* lnwatch's own fds after attaching (ring, epoll, links, netlink, files
+ * read): a tcx link each device must leave these free. */
+#define FD_RESERVE 64
+
+/* The open-file limit leaves too few fds for one more tcx link. */
+static bool fds_short(int fd)
+{
+	struct rlimit rl;
+
+	return !getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	       (rlim_t)fd + FD_RESERVE >= rl.rlim_cur;
+}
+
 /* 0, -errno (err said), or 1: no tcx for this device, try clsact. The
  * kernel waits out an RCU grace period under the RTNL lock in every tcx
  * attach and detach (kernel/bpf/tcx.c: tcx_entry_sync): ~12 ms here, one
- * device after another, whatever the caller batches. */
-static int attach_tcx(int prog_fd, struct lnw_tc_att *att, char *err, size_t errlen)
+ * device after another, whatever the caller batches. A tcx link holds an
+ * fd while it lives: when they run short, clsact (no fd), said once. */
+static int attach_tcx(struct lnw_tc_set *set, int prog_fd, struct lnw_tc_att *att,
+		      char *err, size_t errlen)
 {
 	/* first in the chain: a program before it could end it (TCX_PASS) */
 	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = LNW_BPF_F_BEFORE);
 	int fd = bpf_link_create(prog_fd, att->ifindex, LNW_BPF_TCX_INGRESS, &lopts);
+	struct rlimit rl = {};
 
+	if (fd >= 0 && fds_short(fd)) {
+		close(fd);
+		fd = -EMFILE;
+	}
 	if (fd >= 0) {
 		att->link_fd = fd;
 		att->kind = LNW_ATT_TCX;
@@ -54,19 +75,32 @@ static int attach_tcx(int prog_fd, struct lnw_tc_att *att, char *err, size_t err
 	}
 	if (fd == -EINVAL || fd == -EOPNOTSUPP)
 		return 1; /* kernel without tcx for this device */
+	if (fd == -EMFILE || fd == -ENFILE) {
+		if (!set->said_fds_short) {
+			getrlimit(RLIMIT_NOFILE, &rl);
+			fprintf(stderr, "lnwatch: the open-file limit (ulimit -n %llu) leaves "
+				"no fd for a tcx link on every interface: %s and the ones "
+				"after it are watched through clsact\n",
+				(unsigned long long)rl.rlim_cur, att->ifname);
+			set->said_fds_short = true;
+		}
+		return 1;
+	}
 	snprintf(err, errlen, "%s: not watched: tcx attach failed: %s", att->ifname,
 		 strerror(-fd));
 	return fd;
 }
 
-int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
-		  struct lnw_tc_att *att, char *err, size_t errlen)
+/* Attach prog_fd at ingress of the device: tcx when the set tries it,
+ * else (or when tcx is refused) clsact. 0 or -errno with err said. */
+static int attach_one(struct lnw_tc_set *set, int prog_fd, int ifindex,
+		      const char *ifname, struct lnw_tc_att *att, char *err, size_t errlen)
 {
 	int ret = 1;
 
 	att_init(att, ifindex, ifname);
-	if (try_tcx)
-		ret = attach_tcx(prog_fd, att, err, errlen);
+	if (set->try_tcx)
+		ret = attach_tcx(set, prog_fd, att, err, errlen);
 	return ret <= 0 ? ret : lnw_clsact_attach(prog_fd, att, err, errlen);
 }
 
@@ -173,8 +207,7 @@ int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = lnw_tc_attach(set->prog_fd[ll], it->ifindex, it->name, set->try_tcx,
-			    &att, err, errlen);
+	ret = attach_one(set, set->prog_fd[ll], it->ifindex, it->name, &att, err, errlen);
 	if (ret)
 		return ret;
 	insert(set, &att);
@@ -258,7 +291,7 @@ int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int
 				 its[i].name, its[i].type);
 			t[k].ret = -EPROTONOSUPPORT;
 		} else {
-			t[k].ret = set->try_tcx ? attach_tcx(t[k].prog_fd, &t[k].att, t[k].err,
+			t[k].ret = set->try_tcx ? attach_tcx(set, t[k].prog_fd, &t[k].att, t[k].err,
 							     sizeof(t[k].err)) : 1;
 		}
 		k++;

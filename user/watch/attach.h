@@ -31,11 +31,7 @@ struct lnw_tc_att {
 	unsigned int priority;
 };
 
-/* Attach prog_fd at ingress of ifindex: tcx when try_tcx, else (or when
- * tcx is refused) clsact. Returns 0 or -errno with a message in err. */
-int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
-		  struct lnw_tc_att *att, char *err, size_t errlen);
-/* Undo exactly what lnw_tc_attach did. Safe to call twice. */
+/* Undo exactly what attaching did. Safe to call twice. */
 void lnw_tc_detach(struct lnw_tc_att *att);
 const char *lnw_attach_kind_name(enum lnw_attach_kind kind);
 
@@ -47,6 +43,7 @@ struct lnw_tc_set {
 	size_t cap;
 	int prog_fd[2];            /* by enum lnw_link_layer: ETHER, IP */
 	bool try_tcx;
+	bool said_fds_short;       /* fds ran short for tcx links: said once */
 	enum lnw_attach_kind kind; /* what the first attach took */
 	unsigned int gen;          /* changes whenever a device comes or goes */
 };
