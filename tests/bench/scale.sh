@@ -112,6 +112,7 @@ jq -r '.rows[] | [.section, .figure, (.min | tostring), (.median | tostring),
 	@tsv' "$JSON" | awk -F'\t' '
 	BEGIN { printf "%-3s %-52s %9s %9s %-10s %-4s %s\n", "#", "figure", "min",
 		"median", "target", "met", "detail" }
-	{ printf "%-3s %-52s %9.2f %9.2f %-10s %-4s %s\n", $1, substr($2, 1, 52), $3, $4,
+	function num(v) { return v == int(v) ? sprintf("%d", v) : sprintf("%.2f", v) }
+	{ printf "%-3s %-52s %9s %9s %-10s %-4s %s\n", $1, substr($2, 1, 52), num($3), num($4),
 		$5, $6, $7 }'
 echo "scale.sh: rows in $JSON" >&2

@@ -276,8 +276,11 @@ int lnw_clsact_attach_many(struct lnw_tc_att *atts, const int *prog_fds, int n,
 			att->kind = LNW_ATT_CLSACT;
 			continue;
 		}
-		/* that pref was taken meanwhile, or any other refusal: alone */
-		att->qdisc_created = att->qdisc_created && !qdisc_empty(att->ifindex);
+		/* that pref was taken meanwhile, or any other refusal: the
+		 * qdisc we made goes (if empty), then the device alone */
+		if (att->qdisc_created)
+			destroy_qdisc_if_empty(att->ifindex);
+		att->qdisc_created = false;
 		*r = lnw_clsact_attach(prog_fds[m.at[i]], att, errs[m.at[i]], LNW_ATT_ERR_LEN);
 	}
 	ret = 0;
