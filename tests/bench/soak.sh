@@ -81,7 +81,7 @@ attached() {
 	tcx=$(bpftool -j link show 2>/dev/null | jq --arg ids " $1 " \
 		'[.[] | select((.type == 11 or .type == "tcx") and
 		  (.prog_id as $p | $ids | contains(" \($p) ")))] | length')
-	tc=$(ip netns exec "$NS" tc qdisc show | grep -c clsact)
+	tc=$(ip netns exec "$NODE" tc qdisc show | grep -c clsact)
 	echo $(( ${tcx:-0} + tc ))
 }
 # Programs of ids still loaded (none may be, once their lnwatch is gone).
