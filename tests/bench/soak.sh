@@ -160,7 +160,7 @@ while [ "$(now)" -lt "$END" ]; do
 		kill -KILL "$LPID"; wait "$LPID" 2>/dev/null
 		kills=$((kills + 1))
 		sleep 0.2
-		left=$(attached "$progs") progs=$(still_loaded "$LPROGS")
+		left=$(attached "$LPROGS") progs=$(still_loaded "$LPROGS")
 		[ "$left" = 0 ] && [ "$progs" = 0 ] ||
 			bad "run $run (SIGKILL): left attached $left, programs still loaded $progs"
 		echo "# run $run: SIGKILLed after $sent martians; RSS $first_rss -> $last_rss KiB," \
@@ -181,7 +181,7 @@ while [ "$(now)" -lt "$END" ]; do
 	# the kernel drops both as martians: the direct ones and the DNAT'd
 	[ "$got" = $((k_m + k_d)) ] ||
 		bad "run $run: martian-dst $got, kernel $k_m + $k_d DNAT'd (sent $sent + $dsent)"
-	left=$(attached "$progs") progs=$(still_loaded "$LPROGS")
+	left=$(attached "$LPROGS") progs=$(still_loaded "$LPROGS")
 	[ "$left" = 0 ] && [ "$progs" = 0 ] ||
 		bad "run $run (SIGINT): left attached $left, programs still loaded $progs"
 	echo "# run $run: stopped; kernel $k_m martians + $k_d DNAT'd, lnwatch seen $seen," \
