@@ -26,7 +26,7 @@ N=4000 ROUNDS=3 TCX_ROUNDS=1 JSON=$OUT/bench_scale.json
 while getopts n:r:R:o:h o; do
 	case $o in
 	n) N=$OPTARG ;; r) ROUNDS=$OPTARG ;; R) TCX_ROUNDS=$OPTARG ;; o) JSON=$OPTARG ;;
-	*) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 die() { echo "scale.sh: $*" >&2; exit 1; }

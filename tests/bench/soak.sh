@@ -37,7 +37,7 @@ SECS=${SOAK_SECONDS:-1800} SAMPLE=10 CSV=$OUT/soak.csv
 while getopts t:s:o:h o; do
 	case $o in
 	t) SECS=$OPTARG ;; s) SAMPLE=$OPTARG ;; o) CSV=$OPTARG ;;
-	*) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '3,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 die() { echo "soak.sh: $*" >&2; exit 1; }
