@@ -15,6 +15,22 @@
  * included. */
 int lnw_nl_request(int bus, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
+/* Many requests on one socket: build(i) fills request i (header type,
+ * flags and payload; at most 512 bytes), reply(i) sees each answer that
+ * is not the ack (NLM_F_ECHO's copy, a dump's part), ack(i, 0 or -errno)
+ * is called once for each (a dump's NLMSG_DONE is its ack). A dump not
+ * done at once makes the next ones of its window fail with -EBUSY. Sent in windows of many, each window's acks read after
+ * it: one round trip per window, not per request. Returns 0, or the
+ * -errno that ended the run (the requests left are acked with it). */
+struct lnw_nl_batch {
+	void (*build)(int i, struct nlmsghdr *nlh, void *ctx);
+	void (*reply)(int i, const struct nlmsghdr *nlh, void *ctx);
+	void (*ack)(int i, int err, void *ctx);
+	void *ctx;
+	int window; /* requests a round trip; 0: 128 */
+};
+int lnw_nl_batch_run(int bus, int n, const struct lnw_nl_batch *b);
+
 /* tb[type] = each attribute of the message after its hdrlen-byte family
  * header, or of a nest; tb has max + 1 slots, zeroed by the caller, and
  * types past max are ignored. */

@@ -56,24 +56,11 @@ static void report_unwatched(struct lnw_app *app, int ifindex, const char *why)
 	lnw_error(app->opts.json, "%s", why);
 }
 
-/* A link event: attach to new interfaces, forget removed ones. */
-void lnw_app_on_link(void *ctx, const struct lnw_iface *it, bool added)
+/* How an attach went, said as the options want it. */
+static void on_added(void *ctx, const struct lnw_iface *it, int ret, const char *err)
 {
 	struct lnw_app *app = ctx;
-	char err[256];
-	int ret;
 
-	if (!added) {
-		if (app->opts.n_ifaces && lnw_tc_set_has(&app->tc, it->ifindex))
-			lnw_iface_report(app->opts.json, it->name, it->ifindex, true);
-		lnw_tc_set_remove(&app->tc, it->ifindex);
-		return;
-	}
-	/* with -i, only those names: one that comes back is watched again */
-	if ((it->flags & IFF_LOOPBACK) || lnw_tc_set_has(&app->tc, it->ifindex) ||
-	    !lnw_iface_wanted(app->opts.ifaces, app->opts.n_ifaces, it->name))
-		return;
-	ret = lnw_tc_set_add(&app->tc, it, err, sizeof(err));
 	if (!ret && app->opts.n_ifaces)
 		lnw_iface_report(app->opts.json, it->name, it->ifindex, false);
 	/* any refusal is said, once; one already gone (a short-lived veth)
@@ -84,31 +71,66 @@ void lnw_app_on_link(void *ctx, const struct lnw_iface *it, bool added)
 		fprintf(stderr, "lnwatch: %s\n", err);
 }
 
+/* with -i, only those names: one that comes back is watched again */
+static bool wanted(const struct lnw_app *app, const struct lnw_iface *it)
+{
+	return !(it->flags & IFF_LOOPBACK) && !lnw_tc_set_has(&app->tc, it->ifindex) &&
+	       lnw_iface_wanted(app->opts.ifaces, app->opts.n_ifaces, it->name);
+}
+
+/* A link event: attach to new interfaces, forget removed ones. */
+void lnw_app_on_link(void *ctx, const struct lnw_iface *it, bool added)
+{
+	struct lnw_app *app = ctx;
+	char err[LNW_ATT_ERR_LEN];
+
+	if (!added) {
+		if (app->opts.n_ifaces && lnw_tc_set_has(&app->tc, it->ifindex))
+			lnw_iface_report(app->opts.json, it->name, it->ifindex, true);
+		lnw_tc_set_remove(&app->tc, it->ifindex);
+		return;
+	}
+	if (wanted(app, it))
+		on_added(app, it, lnw_tc_set_add(&app->tc, it, err, sizeof(err)), err);
+}
+
+static int by_ifindex(const void *a, const void *b)
+{
+	const struct lnw_iface *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
 /* Watching all: make the attachments match the interfaces that exist. */
 int lnw_app_sync_ifaces(struct lnw_app *app, char *err, size_t len)
 {
-	struct lnw_iface *all = NULL;
-	int n, i, j;
+	struct lnw_iface *all = NULL, key;
+	int n, i, k;
 
 	n = lnw_ifaces_list_all(&all); /* however many: no cap */
 	if (n < 0) {
 		snprintf(err, len, "cannot list interfaces (rtnetlink): %s", strerror(-n));
 		return n;
 	}
+	qsort(all, (size_t)n, sizeof(*all), by_ifindex);
 	for (i = app->tc.n - 1; i >= 0; i--) {
-		for (j = 0; j < n && all[j].ifindex != app->tc.atts[i].ifindex; j++)
-			;
-		if (j == n) { /* gone: as a link event would say it */
+		key.ifindex = app->tc.atts[i].ifindex;
+		if (!bsearch(&key, all, (size_t)n, sizeof(*all), by_ifindex)) {
+			/* gone: as a link event would say it */
 			struct lnw_iface gone = { .ifindex = app->tc.atts[i].ifindex };
 
 			memcpy(gone.name, app->tc.atts[i].ifname, sizeof(gone.name));
 			lnw_app_on_link(app, &gone, false);
 		}
 	}
-	for (i = 0; i < n; i++)
-		lnw_app_on_link(app, &all[i], true);
+	for (i = k = 0; i < n; i++) /* the new ones, attached together */
+		if (wanted(app, &all[i]))
+			all[k++] = all[i];
+	i = lnw_tc_set_add_many(&app->tc, all, k, on_added, app);
 	free(all);
-	return 0;
+	if (i)
+		snprintf(err, len, "cannot attach: %s", strerror(-i));
+	return i;
 }
 
 /* -i names exactly, or every non-loopback interface, now and later. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <net/if_arp.h>
@@ -14,30 +15,11 @@
 
 #include "lib/util.h"
 #include "attach.h"
-#include "tc_filters.h"
+#include "tc_clsact.h"
 
 /* UAPI values (Linux 6.6); Debian 12's headers predate them. */
 #define LNW_BPF_TCX_INGRESS 46
 #define LNW_BPF_F_BEFORE (1U << 3) /* no relative fd/id: the head of the chain */
-
-/* The clsact qdisc lnwatch made goes only when no filter is left in it,
- * at ingress or egress: never someone else's filter with it. */
-static void destroy_qdisc_if_empty(int ifindex)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-	struct lnw_tc_filter *f = NULL;
-	int in, out;
-
-	in = lnw_tc_filters_list(ifindex, true, &f);
-	free(f);
-	f = NULL;
-	out = in ? in : lnw_tc_filters_list(ifindex, false, &f);
-	free(f);
-	/* both points: libbpf deletes the qdisc, not just filters */
-	if (!in && !out)
-		bpf_tc_hook_destroy(&hook);
-}
 
 const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
 {
@@ -48,110 +30,89 @@ const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
 	}
 }
 
-/* Ahead of every filter already there: lnwatch only reads and returns
- * TC_ACT_UNSPEC, so the rest of the chain runs as before, but a filter
- * ahead of it that ends the chain (TC_ACT_OK) would hide every packet. */
-static unsigned int pick_pref(const struct lnw_tc_att *att)
-{
-	struct lnw_tc_filter *f = NULL;
-	const char *behind;
-	unsigned int pref;
-	int n = lnw_tc_filters_list(att->ifindex, true, &f);
-
-	if (n <= 0)
-		return 0;
-	pref = lnw_tc_pick_pref(f, n, &behind);
-	if (behind)
-		fprintf(stderr, "lnwatch: %s: a tc filter of kind %s holds pref 1 at "
-			"ingress: lnwatch cannot run before it, and misses packets it "
-			"ends\n", att->ifname, behind);
-	free(f);
-	return pref;
-}
-
-static int attach_clsact(int prog_fd, struct lnw_tc_att *att, char *err,
-			 size_t errlen)
-{
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = att->ifindex,
-			    .attach_point = BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd);
-	int ret;
-
-	ret = bpf_tc_hook_create(&hook);
-	if (ret && ret != -EEXIST) {
-		snprintf(err, errlen, "%s: not watched: cannot create clsact qdisc: %s",
-			 att->ifname, strerror(-ret));
-		return ret;
-	}
-	/* Someone else's qdisc is theirs: we will only remove our filter. */
-	att->qdisc_created = ret == 0;
-	if (!att->qdisc_created)
-		lnw_tc_sweep_stale(att->ifindex, att->ifname, prog_fd);
-	opts.priority = pick_pref(att);
-	ret = bpf_tc_attach(&hook, &opts);
-	if (ret == -EINVAL && opts.priority) {
-		/* that pref was taken by another kind meanwhile: the kernel's */
-		opts.priority = 0;
-		ret = bpf_tc_attach(&hook, &opts);
-	}
-	if (ret) {
-		snprintf(err, errlen, "%s: not watched: cannot attach tc filter: %s",
-			 att->ifname, strerror(-ret));
-		if (att->qdisc_created)
-			destroy_qdisc_if_empty(att->ifindex);
-		att->qdisc_created = false;
-		return ret;
-	}
-	att->handle = opts.handle;
-	att->priority = opts.priority;
-	att->kind = LNW_ATT_CLSACT;
-	return 0;
-}
-
-int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
-		  struct lnw_tc_att *att, char *err, size_t errlen)
+static void att_init(struct lnw_tc_att *att, int ifindex, const char *ifname)
 {
 	memset(att, 0, sizeof(*att));
 	att->ifindex = ifindex;
 	att->link_fd = -1;
 	snprintf(att->ifname, sizeof(att->ifname), "%s", ifname);
-	if (try_tcx) {
-		/* first in the chain: a program before it could end it (TCX_PASS) */
-		DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = LNW_BPF_F_BEFORE);
-		int fd = bpf_link_create(prog_fd, ifindex, LNW_BPF_TCX_INGRESS, &lopts);
+}
 
-		if (fd >= 0) {
-			att->link_fd = fd;
-			att->kind = LNW_ATT_TCX;
-			return 0;
-		}
-		if (fd != -EINVAL && fd != -EOPNOTSUPP) {
-			snprintf(err, errlen, "%s: not watched: tcx attach failed: %s", ifname,
-				 strerror(-fd));
-			return fd;
-		}
-		/* kernel without tcx for this device: fall through */
+/* lnwatch's own fds after attaching (ring, epoll, links, netlink, files
+ * read): a tcx link each device must leave these free. */
+#define FD_RESERVE 64
+
+/* The open-file limit leaves too few fds for one more tcx link. */
+static bool fds_short(int fd)
+{
+	struct rlimit rl;
+
+	return !getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	       (rlim_t)fd + FD_RESERVE >= rl.rlim_cur;
+}
+
+/* 0, -errno (err said), or 1: no tcx for this device, try clsact. The
+ * kernel waits out an RCU grace period under the RTNL lock in every tcx
+ * attach and detach (kernel/bpf/tcx.c: tcx_entry_sync): ~12 ms here, one
+ * device after another, whatever the caller batches. A tcx link holds an
+ * fd while it lives: when they run short, clsact (no fd), said once. */
+static int attach_tcx(struct lnw_tc_set *set, int prog_fd, struct lnw_tc_att *att,
+		      char *err, size_t errlen)
+{
+	/* first in the chain: a program before it could end it (TCX_PASS) */
+	DECLARE_LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = LNW_BPF_F_BEFORE);
+	int fd = bpf_link_create(prog_fd, att->ifindex, LNW_BPF_TCX_INGRESS, &lopts);
+	struct rlimit rl = {};
+
+	if (fd >= 0 && fds_short(fd)) {
+		close(fd);
+		fd = -EMFILE;
 	}
-	return attach_clsact(prog_fd, att, err, errlen);
+	if (fd >= 0) {
+		att->link_fd = fd;
+		att->kind = LNW_ATT_TCX;
+		return 0;
+	}
+	if (fd == -EINVAL || fd == -EOPNOTSUPP)
+		return 1; /* kernel without tcx for this device */
+	if (fd == -EMFILE || fd == -ENFILE) {
+		if (!set->said_fds_short) {
+			getrlimit(RLIMIT_NOFILE, &rl);
+			fprintf(stderr, "lnwatch: the open-file limit (ulimit -n %llu) leaves "
+				"no fd for a tcx link on every interface: %s and the ones "
+				"after it are watched through clsact\n",
+				(unsigned long long)rl.rlim_cur, att->ifname);
+			set->said_fds_short = true;
+		}
+		return 1;
+	}
+	snprintf(err, errlen, "%s: not watched: tcx attach failed: %s", att->ifname,
+		 strerror(-fd));
+	return fd;
+}
+
+/* Attach prog_fd at ingress of the device: tcx when the set tries it,
+ * else (or when tcx is refused) clsact. 0 or -errno with err said. */
+static int attach_one(struct lnw_tc_set *set, int prog_fd, int ifindex,
+		      const char *ifname, struct lnw_tc_att *att, char *err, size_t errlen)
+{
+	int ret = 1;
+
+	att_init(att, ifindex, ifname);
+	if (set->try_tcx)
+		ret = attach_tcx(set, prog_fd, att, err, errlen);
+	return ret <= 0 ? ret : lnw_clsact_attach(prog_fd, att, err, errlen);
 }
 
 void lnw_tc_detach(struct lnw_tc_att *att)
 {
-	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = att->ifindex,
-			    .attach_point = BPF_TC_INGRESS);
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts);
-
 	switch (att->kind) {
 	case LNW_ATT_TCX:
 		close(att->link_fd);
 		att->link_fd = -1;
 		break;
 	case LNW_ATT_CLSACT:
-		opts.handle = att->handle;
-		opts.priority = att->priority;
-		bpf_tc_detach(&hook, &opts); /* ENOENT: the device is gone */
-		if (att->qdisc_created)
-			destroy_qdisc_if_empty(att->ifindex);
+		lnw_clsact_detach(att);
 		break;
 	default:
 		break;
@@ -159,14 +120,30 @@ void lnw_tc_detach(struct lnw_tc_att *att)
 	att->kind = LNW_ATT_NONE;
 }
 
+/* The set is kept in ifindex order: a lookup is a binary search, so
+ * thousands of devices cost n log n, not n^2. Where ifindex is, or would
+ * go (-1 - that) if it is not there. */
+static int find_at(const struct lnw_tc_set *set, int ifindex)
+{
+	int lo = 0, hi = set->n - 1, mid;
+
+	while (lo <= hi) {
+		mid = lo + (hi - lo) / 2;
+		if (set->atts[mid].ifindex == ifindex)
+			return mid;
+		if (set->atts[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1 - lo;
+}
+
 static int find(const struct lnw_tc_set *set, int ifindex)
 {
-	int i;
+	int at = find_at(set, ifindex);
 
-	for (i = 0; i < set->n; i++)
-		if (set->atts[i].ifindex == ifindex)
-			return i;
-	return -1;
+	return at >= 0 ? at : -1;
 }
 
 bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex)
@@ -198,10 +175,25 @@ const char *lnw_link_layer_name(enum lnw_link_layer ll)
 	return ll == LNW_LL_ETHER ? "ethernet" : ll == LNW_LL_IP ? "ip" : "other";
 }
 
+/* A new attachment into its place (room already made). */
+static void insert(struct lnw_tc_set *set, const struct lnw_tc_att *att)
+{
+	int at = -1 - find_at(set, att->ifindex);
+
+	memmove(&set->atts[at + 1], &set->atts[at],
+		(size_t)(set->n - at) * sizeof(*set->atts));
+	set->atts[at] = *att;
+	if (!set->n)
+		set->kind = att->kind;
+	set->n++;
+	set->gen++;
+}
+
 int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		   char *err, size_t errlen)
 {
 	enum lnw_link_layer ll = lnw_link_layer_of(it->type);
+	struct lnw_tc_att att;
 	int ret;
 
 	if (lnw_tc_set_has(set, it->ifindex))
@@ -215,14 +207,122 @@ int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = lnw_tc_attach(set->prog_fd[ll], it->ifindex, it->name, set->try_tcx,
-			    &set->atts[set->n], err, errlen);
+	ret = attach_one(set, set->prog_fd[ll], it->ifindex, it->name, &att, err, errlen);
 	if (ret)
 		return ret;
-	if (!set->n)
-		set->kind = set->atts[0].kind;
-	set->n++;
-	set->gen++;
+	insert(set, &att);
+	return 0;
+}
+
+static int by_ifindex(const void *a, const void *b)
+{
+	const struct lnw_tc_att *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+/* What add_many tried for one device, and how it went. */
+struct try {
+	struct lnw_tc_att att;
+	int prog_fd;
+	int ret;                      /* 1: for clsact, not tried yet */
+	const struct lnw_iface *it;
+	char err[LNW_ATT_ERR_LEN];
+};
+
+/* The clsact ones together: a netlink batch, not round trips each. */
+static void attach_clsact_tries(struct try *t, int k)
+{
+	struct lnw_tc_att *atts = calloc((size_t)k + 1, sizeof(*atts));
+	char (*errs)[LNW_ATT_ERR_LEN] = calloc((size_t)k + 1, sizeof(*errs));
+	int *fds = calloc((size_t)k + 1, sizeof(*fds)), *rets = calloc((size_t)k + 1, sizeof(int));
+	int *of = calloc((size_t)k + 1, sizeof(*of));
+	int i, c = 0;
+
+	for (i = 0; i < k; i++)
+		if (t[i].ret == 1) {
+			if (atts && errs && fds && rets && of) {
+				atts[c] = t[i].att;
+				fds[c] = t[i].prog_fd;
+				of[c++] = i;
+			} else { /* no memory for a batch: one at a time */
+				t[i].ret = lnw_clsact_attach(t[i].prog_fd, &t[i].att,
+							     t[i].err, sizeof(t[i].err));
+			}
+		}
+	if (c && !lnw_clsact_attach_many(atts, fds, c, rets, errs))
+		for (i = 0; i < c; i++) {
+			t[of[i]].att = atts[i];
+			t[of[i]].ret = rets[i];
+			memcpy(t[of[i]].err, errs[i], sizeof(t[of[i]].err));
+		}
+	else
+		for (i = 0; i < c; i++)
+			t[of[i]].ret = lnw_clsact_attach(fds[i], &t[of[i]].att, t[of[i]].err,
+							 sizeof(t[of[i]].err));
+	free(atts);
+	free(errs);
+	free(fds);
+	free(rets);
+	free(of);
+}
+
+int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int n,
+			lnw_tc_added_fn added, void *ctx)
+{
+	struct try *t = calloc((size_t)n + 1, sizeof(*t));
+	enum lnw_link_layer ll;
+	int i, k = 0, ok = 0;
+
+	if (!t)
+		return -ENOMEM;
+	/* tcx one device after another (the kernel's pace), the others and
+	 * devices without tcx gathered for clsact */
+	for (i = 0; i < n; i++) {
+		if (lnw_tc_set_has(set, its[i].ifindex))
+			continue;
+		ll = lnw_link_layer_of(its[i].type);
+		t[k].it = &its[i];
+		att_init(&t[k].att, its[i].ifindex, its[i].name);
+		t[k].prog_fd = set->prog_fd[ll == LNW_LL_IP];
+		if (ll == LNW_LL_OTHER) {
+			snprintf(t[k].err, sizeof(t[k].err), "%s: not watched: link type %u "
+				 "has no parser in lnwatch (Ethernet and IP-only devices have)",
+				 its[i].name, its[i].type);
+			t[k].ret = -EPROTONOSUPPORT;
+		} else {
+			t[k].ret = set->try_tcx ? attach_tcx(set, t[k].prog_fd, &t[k].att, t[k].err,
+							     sizeof(t[k].err)) : 1;
+		}
+		k++;
+	}
+	attach_clsact_tries(t, k);
+	for (i = 0; i < k; i++)
+		ok += !t[i].ret;
+	if (lnw_grow(&set->atts, &set->cap, (size_t)set->n + (size_t)ok + 1, sizeof(*set->atts))) {
+		for (i = 0; i < k; i++)
+			if (!t[i].ret) {
+				lnw_tc_detach(&t[i].att);
+				t[i].ret = -ENOMEM;
+				snprintf(t[i].err, sizeof(t[i].err), "%s: not watched: out of "
+					 "memory", t[i].it->name);
+			}
+		ok = 0;
+	}
+	for (i = 0; i < k; i++) {
+		if (!t[i].ret) {
+			if (!set->n)
+				set->kind = t[i].att.kind;
+			set->atts[set->n++] = t[i].att;
+		}
+	}
+	if (ok) {
+		qsort(set->atts, (size_t)set->n, sizeof(*set->atts), by_ifindex);
+		set->gen++;
+	}
+	for (i = 0; i < k; i++)
+		added(ctx, t[i].it, t[i].ret, t[i].err);
+	free(t);
 	return 0;
 }
 
@@ -233,12 +333,16 @@ void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex)
 	if (i < 0)
 		return;
 	lnw_tc_detach(&set->atts[i]);
-	set->atts[i] = set->atts[--set->n];
+	memmove(&set->atts[i], &set->atts[i + 1],
+		(size_t)(set->n - i - 1) * sizeof(*set->atts));
+	set->n--;
 	set->gen++;
 }
 
 void lnw_tc_set_clear(struct lnw_tc_set *set)
 {
+	/* clsact filters and qdiscs in netlink batches, then the tcx links */
+	lnw_clsact_detach_many(set->atts, set->n);
 	while (set->n > 0)
 		lnw_tc_detach(&set->atts[--set->n]);
 	set->gen++;

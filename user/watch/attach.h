@@ -10,6 +10,8 @@
 
 enum lnw_attach_kind { LNW_ATT_NONE, LNW_ATT_TCX, LNW_ATT_CLSACT };
 
+#define LNW_ATT_ERR_LEN 256 /* room for why a device is not watched */
+
 /* Where tc ingress hands lnwatch a device's packet: at an Ethernet header,
  * or at the IP header (devices without a link layer: tun, WireGuard, ipip,
  * gre, sit, ppp). Other link types are not parsed. */
@@ -29,21 +31,19 @@ struct lnw_tc_att {
 	unsigned int priority;
 };
 
-/* Attach prog_fd at ingress of ifindex: tcx when try_tcx, else (or when
- * tcx is refused) clsact. Returns 0 or -errno with a message in err. */
-int lnw_tc_attach(int prog_fd, int ifindex, const char *ifname, bool try_tcx,
-		  struct lnw_tc_att *att, char *err, size_t errlen);
-/* Undo exactly what lnw_tc_attach did. Safe to call twice. */
+/* Undo exactly what attaching did. Safe to call twice. */
 void lnw_tc_detach(struct lnw_tc_att *att);
 const char *lnw_attach_kind_name(enum lnw_attach_kind kind);
 
-/* Every interface we are attached to; grows as interfaces appear. */
+/* Every interface we are attached to, in ifindex order; grows as
+ * interfaces appear. */
 struct lnw_tc_set {
 	struct lnw_tc_att *atts;
 	int n;
 	size_t cap;
 	int prog_fd[2];            /* by enum lnw_link_layer: ETHER, IP */
 	bool try_tcx;
+	bool said_fds_short;       /* fds ran short for tcx links: said once */
 	enum lnw_attach_kind kind; /* what the first attach took */
 	unsigned int gen;          /* changes whenever a device comes or goes */
 };
@@ -53,6 +53,13 @@ bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex);
  * link type lnwatch does not parse. */
 int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,
 		   char *err, size_t errlen);
+/* Attach to each of its[0..n) not in the set yet (tcx one after another,
+ * clsact in netlink batches), then added(ctx, it, 0 or -errno, why) for
+ * each tried. 0, or -ENOMEM when none could be tried. */
+typedef void (*lnw_tc_added_fn)(void *ctx, const struct lnw_iface *it, int ret,
+				const char *err);
+int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int n,
+			lnw_tc_added_fn added, void *ctx);
 /* The device is gone (or to be left): undo and forget it. */
 void lnw_tc_set_remove(struct lnw_tc_set *set, int ifindex);
 /* Detach everything and free; the set can be reused after. */

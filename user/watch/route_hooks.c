@@ -23,6 +23,7 @@
 
 #define FD_UNOPENED (-2) /* new in the watched set: read at once */
 #define FD_MISSING (-3)  /* no conf (no IPv4, or gone): tried again in turn */
+#define FD_CLOSED (-4)   /* read, and closed: no fd a device, opened in turn */
 /* Devices read per tick (~2-4 us each): `all`, which kube-proxy sets, is read
  * every tick; with more than 16 watched devices each is read every n/16. */
 #define READS_PER_TICK 16
@@ -107,6 +108,8 @@ static void read_device(struct lnw_route_hooks *h, struct lnw_conf_fd *c)
 	}
 	c->on = c->fd >= 0 && v != 0;
 	c->known = c->fd >= 0;
+	if (c->fd >= 0) /* thousands of devices: not thousands of fds */
+		close_conf(c, FD_CLOSED);
 	if (known && c->known && was != c->on)
 		note_change(h, c->ifindex, c->on);
 }
