@@ -101,7 +101,7 @@ jq -r --argjson rc "$JRC" '
 	(.interfaces[] | select(.route_localnet) | . as $i | ("dev", "effective") |
 	 "lnwatch_audit_route_localnet{ifname=\($i.ifname),scope=\(if . == "dev" then "device" else . end)} \($i.route_localnet[.])"),
 	"lnwatch_audit_guards{} \(.guards | length)",
-	(.nat_paths as $p | ("works", "broken", "partial", "blocked", "exposed", "guarded", "unused") |
+	(.nat_paths as $p | ("works", "broken", "partial", "blocked", "exposed", "guarded", "not-forwarded", "unused") |
 	 . as $s | "lnwatch_audit_dnat_paths{state=\($s)} \([$p[] | select(.status == $s)] | length)")
 ' "$TMPD/a.json" | sort >"$TMPD/json.cmp"
 if diff -u "$TMPD/json.cmp" "$TMPD/prom.cmp" >"$TMPD/diff"; then
