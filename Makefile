@@ -7,7 +7,8 @@ ARCH     ?= x86
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
 CC       ?= cc
-PKGS     := libbpf libelf zlib libmnl json-c libnftables libmicrohttpd libcap
+PKGS     := libbpf libelf zlib libmnl json-c libnftables libcap
+# libmicrohttpd is not linked: --metrics opens it (user/watch/metrics.c says why)
 
 # Debian 12 packages that `make deps` installs when missing (see README):
 # what building and running needs, and for `make check` what the tests
@@ -34,7 +35,7 @@ CFLAGS    ?= -O2 -g
 DEPFLAGS   = -MMD -MP
 ALL_CFLAGS = $(CFLAGS) $(WARN) $(DEPFLAGS) -I$(OUT) -Ibpf -Iuser -Itests \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables -lmicrohttpd -lcap)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz -lmnl -ljson-c -lnftables -lcap)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	     -fno-sanitize-recover=all
 # BPF_PROG() declares ctx and every argument: unused ones are expected.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # The container image, offline, FROM scratch: BINARY and the shared
 # libraries ldd names (deploy/put-elf.sh, as the kernel matrix's
-# initramfs), a static busybox for the Kubernetes audit container's loop
+# initramfs) and libmicrohttpd, which --metrics opens, a static busybox for the Kubernetes audit container's loop
 # (/bin/busybox, no applet links), an /etc/passwd for user names, built by
 # buildah from
 # deploy/image/Containerfile as IMAGE.
@@ -17,6 +17,10 @@ trap 'rm -rf "$ctx"' EXIT
 cp "$here/Containerfile" "$ctx/"
 put_elf "$ctx/rootfs" "$bin" /usr/sbin/lnwatch
 put_elf "$ctx/rootfs" /bin/busybox /bin/busybox
+# --metrics opens libmicrohttpd itself (dlopen): ldd does not name it
+mhd=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" && /x86-64/ { print $NF; exit }')
+[ -n "$mhd" ] || { echo "libmicrohttpd.so.12 not found (Debian: libmicrohttpd12)" >&2; exit 1; }
+put_elf "$ctx/rootfs" "$mhd" "$mhd"
 mkdir -p "$ctx/rootfs/etc" "$ctx/rootfs/tmp"
 chmod 1777 "$ctx/rootfs/tmp"
 echo 'root:x:0:0:root:/:/usr/sbin/lnwatch' >"$ctx/rootfs/etc/passwd"

@@ -101,10 +101,20 @@ check "a port already taken: exit 1" $rc 1
 if grep -q "cannot listen: Address already in use" "$TMPD/taken.err"; then ok "a port already taken: said"; \
 else fail "a port already taken: said" "$(cat "$TMPD/taken.err")"; fi
 
+# ---- libmicrohttpd is opened only for --metrics (2.5 MiB of RSS otherwise)
+if lnw_start "$NODE" -q; then
+	check "without --metrics: libmicrohttpd not mapped" \
+		"$(grep -c libmicrohttpd "/proc/$LNW_PID/maps")" 0
+	lnw_stop
+else
+	fail "without --metrics" "lnwatch did not start: $(tail -2 "$LNW_ERR")"
+fi
+
 # ---- the flood ------------------------------------------------------------------
 N=5000 M=300
 before=$(martian_dst)
 lnw_start "$NODE" -q --overhead --metrics 127.0.0.1:$PORT || { fail "start" "lnwatch did not start"; exit 1; }
+check_ge "with --metrics: libmicrohttpd mapped" "$(grep -c libmicrohttpd "/proc/$LNW_PID/maps")" 1
 prom_wait 'up{job="lnwatch"}' 1 && ok "prometheus scrapes lnwatch" ||
 	{ fail "prometheus scrapes lnwatch" "$(promq 'up') $(tail -3 "$TMPD/prometheus.log")"; exit 1; }
 # scrapes of our own all through the flood: they must not cost a packet
