@@ -69,19 +69,20 @@ def spoof($port): row("udp"; $port) as $r |
 	elif $r.status == "exposed" or $r.status == "spoofable" then "D" else "N" end;
 def covers($w): .dport == null or any(.dport[]; (split("-") | map(tonumber)) as $r |
 	$w >= $r[0] and $w <= ($r[1] // $r[0]));
-def dnat($p; $wire; $port): [.nat_paths[] | select(.kind == "to-loopback" and
+def hidden: .legacy_nat_entries != null; # DNATs the audit cannot read
+def dnat($p; $wire; $port): if hidden then "U" else [.nat_paths[] | select(.kind == "to-loopback" and
 	.to.addr == "127.0.0.1" and .to.port == $port and (.proto == $p or .proto == "any")
 	and covers($wire)) | .interfaces[] | select(.ifname == "eth0") | .state] as $s |
-	if ($s | index("works")) != null then "D" else "N" end;
+	if ($s | index("works")) != null then "D" else "N" end end;
 def ipn: split(".") | map(tonumber) | .[0] * 16777216 + .[1] * 65536 + .[2] * 256 + .[3];
 def has_addr($a): .daddr == null or any(.daddr[];
 	if test("/") then split("/") as $x | ($x[0] | ipn) as $b |
 		$a >= $b and $a < $b + pow(2; 32 - ($x[1] | tonumber))
 	else (split("-") | map(ipn)) as $r | $a >= $r[0] and $a <= ($r[1] // $r[0]) end);
-def from_lo($p; $addr; $wire): [.nat_paths[] | select(.kind == "from-loopback" and
+def from_lo($p; $addr; $wire): if hidden then "U" else [.nat_paths[] | select(.kind == "from-loopback" and
 	.to.addr == "172.17.0.2" and (.proto == $p or .proto == "any") and covers($wire)
 	and has_addr($addr | ipn)) | .interfaces[] | select(.ifname == "eth0") | .state] as $s |
-	if ($s | index("reachable")) != null then "D" else "N" end;
+	if ($s | index("reachable")) != null then "D" else "N" end end;
 [direct("udp"; 5000), direct("udp"; 5002), spoof(5000), spoof(5002),
  direct("tcp"; 5001), direct("tcp"; 5003), dnat("udp"; 8080; 5000), dnat("tcp"; 8081; 5001),
  from_lo("udp"; "127.0.0.1"; 8125), from_lo("udp"; "127.0.0.2"; 8125),
@@ -118,6 +119,11 @@ load_case() {
 	# as the previous case's fixes may have left them
 	rl "$NODE" all 0 && rl "$NODE" default 0 && rl "$NODE" eth0 1 &&
 	rl "$NODE" docker0 0 && ip netns exec "$NODE" nft flush ruleset || return 1
+	# a legacy case's tables: nft flush leaves them
+	ip netns exec "$NODE" sh -c 'for t in $(cat /proc/net/ip_tables_names 2>/dev/null); do
+		iptables-legacy -t $t -F && iptables-legacy -t $t -X || exit 1
+		for c in $(iptables-legacy -t $t -S | awk "\$1 == \"-P\" { print \$2 }"); do
+			iptables-legacy -t $t -P $c ACCEPT || exit 1; done; done' || return 1
 	case $1 in
 	*.nft) ip netns exec "$NODE" nft -f "$1" ;;
 	*.sh) ip netns exec "$NODE" bash -e "$1" ;;
@@ -204,6 +210,8 @@ prove_fixes() {
 	for i in "${!PROBES[@]}"; do
 		p=${PROBES[$i]}
 		got=$(delivered "$p" $(($2 + i)) $(($2 + 15 + i)))
+		# what the audit said it cannot tell, it gave no fix for
+		[ "${pred[$i]}" = U ] && continue
 		if [[ $p == dnat* ]]; then
 			[[ ${GOT[$i]}$got == DN ]] &&
 				fail "$1: fix keeps $p working" "$(echo "$fixes" | tr '\n' ';')"

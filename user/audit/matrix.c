@@ -468,6 +468,16 @@ int lnw_audit_analyse(struct lnw_audit_report *rep, const struct lnw_audit_net *
 		ret = analyse_guards(rep);
 	if (!ret)
 		ret = analyse_advice(rep);
+	/* DNATs out of sight: never "nothing exposed" */
+	if (!ret && rs->legacy_nat_rules > 0 && !rep->n_unknown++)
+		snprintf(rep->cannot_tell, sizeof(rep->cannot_tell),
+			 "iptables-legacy's nat table holds %d entries (rules, chains) the "
+			 "audit cannot read: a DNAT there may take 127.x (as Docker's does "
+			 "on a legacy host)", rs->legacy_nat_rules);
+	else if (!ret && rs->legacy_nat_rules < 0 && !rep->n_unknown++)
+		snprintf(rep->cannot_tell, sizeof(rep->cannot_tell),
+			 "iptables-legacy's nat table exists and could not be asked (%s): "
+			 "a DNAT there may take 127.x", strerror(-rs->legacy_nat_rules));
 	if (ret) {
 		snprintf(err, len, "analysing: %s", ret == -E2BIG ?
 			 "jumps between nat chains fan out into more paths to a DNAT "

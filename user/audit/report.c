@@ -699,6 +699,9 @@ struct json_object *lnw_audit_json(const struct lnw_audit_report *rep,
 	json_object_object_add(o, "exposed", json_object_new_int(rep->n_exposed));
 	json_object_object_add(o, "dormant_tables", lnw_json_str(rep->rs->dormant_tables[0] ?
 								rep->rs->dormant_tables : NULL));
+	/* DNATs out of sight (-errno: present, not readable) */
+	json_object_object_add(o, "legacy_nat_entries", rep->rs->legacy_nat_rules ?
+			       json_object_new_int(rep->rs->legacy_nat_rules) : NULL);
 	json_object_object_add(o, "cannot_tell", rep->n_unknown ?
 			       json_object_new_string(rep->cannot_tell) : NULL);
 	json_object_object_add(o, "exposure", j_rows(rep));

@@ -166,6 +166,8 @@ struct lnw_nft_ruleset {
 	int n_chains;
 	int n_undecoded;          /* xt extensions whose payload was not read */
 	char legacy_tables[128];  /* iptables-legacy tables present, "" none */
+	int legacy_nat_rules;     /* entries of legacy nat past its empty chains;
+				   * -errno: present, but it could not be asked */
 	char dormant_tables[256]; /* "ip t, inet u": flags dormant, never run */
 	bool ct_mark_set;         /* a rule may set a connection's mark */
 };
