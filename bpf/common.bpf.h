@@ -89,7 +89,7 @@ struct lnw_peer_key {
 	__u8 proto;
 	__u8 pad;
 };
-LNW_MAP(peers, BPF_MAP_TYPE_LRU_HASH, 4096, struct lnw_peer_key, __u8);
+LNW_MAP(peers, BPF_MAP_TYPE_LRU_HASH, LNW_PEERS_MAX, struct lnw_peer_key, __u8);
 
 static __always_inline void lnw_peer_key_of(struct lnw_peer_key *k, __u32 netns,
 					    __u32 local, __u16 local_port,

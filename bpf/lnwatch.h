@@ -85,6 +85,11 @@ struct lnw_hot_counter {
 };
 
 /* Indexes into the per-CPU "stats" array: the tool's own health. */
+/* The peers map (bpf/common.bpf.h): its size, and how many peers may be
+ * noted before a miss there no longer proves a first packet. */
+#define LNW_PEERS_MAX 16384
+#define LNW_PEERS_SURE (LNW_PEERS_MAX / 2)
+
 enum lnw_stat {
 	LNW_STAT_RB_LOST = 0,     /* events that could not be reserved */
 	LNW_STAT_CNT_FULL = 1,    /* counter map full: a key was not added */
@@ -92,6 +97,10 @@ enum lnw_stat {
 	LNW_STAT_TC_MISSED = 3,    /* martians in our namespace that our tc
 				    * program never saw: something ahead of it
 				    * hid them (or an unwatched device) */
+	LNW_STAT_PEERS_NEW = 4,    /* peers noted for the first time: past
+				    * LNW_PEERS_SURE a route-refused packet
+				    * not from a noted peer may still be a
+				    * reply (the LRU may have dropped it) */
 	LNW_STAT_MAX,
 };
 

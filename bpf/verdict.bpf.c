@@ -323,7 +323,10 @@ static __always_inline void lnw_peer_note(const struct lnw_event *e)
 	__u8 one = 1;
 
 	lnw_peer_key_of(&k, e->netns, e->daddr, e->dport, e->saddr, e->proto);
-	bpf_map_update_elem(&peers, &k, &one, BPF_ANY);
+	if (bpf_map_lookup_elem(&peers, &k)) /* and the LRU knows it is in use */
+		return;
+	if (!bpf_map_update_elem(&peers, &k, &one, BPF_NOEXIST))
+		lnw_stat_inc(LNW_STAT_PEERS_NEW);
 }
 
 /* An output route from a 127/8 source to a real device whose flag is off:

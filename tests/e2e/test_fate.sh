@@ -129,4 +129,42 @@ check "$name: local-refused, not reply-refused" \
 	"$(evvals 'select(.verdict=="local-refused" or .verdict=="reply-refused") | "\(.verdict) \(.ifname) \(.saddr):\(.sport)>\(.daddr):\(.dport) \(.comm) \(.route_localnet.effective)"')" \
 	"local-refused eth1 127.0.0.1:40123>$PEER_IP:7777 python3 0"
 
+# The same, after a flood of accepted packets from more forged sources than
+# lnwatch keeps peers for: a miss no longer proves a first packet, and the
+# event says it may be a reply instead of naming it one thing for sure.
+name="own datagram after 9,000 forged peers"
+ip netns exec "$NODE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+rl "$NODE" eth0 1
+lnw_start "$NODE" --route-hooks-always --verdict local-refused,reply-refused ||
+	fail "$name" "lnwatch did not start"
+ip netns exec "$PEER" python3 - "$NODE_MAC" <<-'PY'
+	import socket, struct, sys
+	def csum(b):
+	    s = sum(struct.unpack("!10H", b))
+	    s = (s >> 16) + (s & 0xFFFF)
+	    return ~(s + (s >> 16)) & 0xFFFF
+	mac = bytes.fromhex(sys.argv[1].replace(":", ""))
+	s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+	s.bind(("eth0", 0))
+	src_mac = s.getsockname()[4]
+	for i in range(9000):
+	    src = bytes([10, 204, i >> 8, i & 255])
+	    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28, i, 0, 64, 17, 0, src, bytes([127, 0, 0, 1]))
+	    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+	    s.send(mac + src_mac + b"\x08\x00" + ip + struct.pack("!HHHH", 40000, 5999, 8, 0))
+	PY
+sent=$(ip netns exec "$NODE" python3 -c '
+import errno, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 40124))
+try:
+    s.sendto(b"x", (sys.argv[1], 7777)); print("sent")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$PEER_IP")
+lnw_stop
+check_run "$name"
+check "$name: the kernel refused it" "$sent" EINVAL
+check "$name: local-refused, said maybe a reply" \
+	"$(evvals 'select(.sport == 40124) | "\(.verdict) \(.maybe_reply)"')" "local-refused true"
+
 e2e_done

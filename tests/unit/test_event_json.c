@@ -262,6 +262,8 @@ static json_object *model_event_json(const struct lnw_event_view *v)
 		ADD(o, "pid", v->pid > 0 ? json_object_new_int(v->pid) : NULL);
 		ADD(o, "comm", v->comm ? lnw_json_name(v->comm) : NULL);
 	}
+	if (v->maybe_reply)
+		ADD(o, "maybe_reply", json_object_new_boolean(1));
 	ADD(o, "join", !(e->flags & LNW_EVF_JOINED) ? NULL :
 		       json_object_new_string(e->flags & LNW_EVF_JOIN_SKB ? "skb" : "addr"));
 #undef ADD
@@ -346,6 +348,7 @@ static void rnd_event(struct lnw_event *e, struct lnw_event_view *v, char *ifnam
 		.comm = rnd() % 4 ? comm : NULL, .reason = rnd() % 3 ? reason : NULL,
 		.location = rnd() % 3 ? location : NULL, .latency = rnd() % 2,
 		.exposure = rnd() % 2,
+		.maybe_reply = rnd() % 7 == 0,
 	};
 }
 

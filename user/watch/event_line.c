@@ -125,6 +125,8 @@ static void verdict_detail(const struct lnw_event_view *v, char *buf, size_t len
 		lnw_name_printable(v->comm ? v->comm : "?", comm, sizeof(comm));
 		APPEND(" (pid %d %s)", v->pid, comm);
 	}
+	if (v->maybe_reply)
+		APPEND(" or a reply (more peers than lnwatch keeps)");
 	if (v->latency && e->latency_ns)
 		APPEND(" %lluus", (unsigned long long)e->latency_ns / 1000);
 	if (e->suppressed)
@@ -249,6 +251,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	room = NARROW_ADDRS - over;
 	/* a drop's reason says more than "drop" in a narrow column */
 	verdict = v->exposure ? "EXPOSED" :
+		  v->maybe_reply ? "own/reply?" :
 		  e->verdict == LNW_DROP && v->reason ? v->reason :
 		  lnw_verdict_name(e->verdict);
 	flag = flag_char(e->rl_eff);
@@ -508,6 +511,8 @@ size_t lnw_event_json_line(const struct lnw_event_view *v, char *buf, size_t len
 		p = LIT(p, ",\"comm\":");
 		p = put_str_or_null(p, v->comm, NAME_MAX_RAW);
 	}
+	if (v->maybe_reply)
+		p = LIT(p, ",\"maybe_reply\":true");
 	p = LIT(p, ",\"join\":");
 	p = !(e->flags & LNW_EVF_JOINED) ? LIT(p, "null") :
 	    e->flags & LNW_EVF_JOIN_SKB ? LIT(p, "\"skb\"") : LIT(p, "\"addr\"");

@@ -21,6 +21,7 @@ struct lnw_event_view {
 	const char *comm;        /* its command name, or NULL */
 	bool latency;            /* --latency: latency_ns is meaningful */
 	bool exposure;           /* lnw_is_exposure(ev), decided by the reader */
+	bool maybe_reply;        /* local-refused, but the peers table overflowed */
 };
 
 /* Events from a namespace other than own (--all-netns) name it after

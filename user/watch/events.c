@@ -22,6 +22,7 @@
 #include "events.h"
 #include "kernel.h"
 #include "ksyms.h"
+#include "counters.h"
 #include "route_hooks.h"
 
 #define DEADLINE_CHECK_EVERY 256 /* clock_gettime per 256 events */
@@ -105,6 +106,10 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 		v.pid = (int)e->pid;
 		v.comm = e->comm;
 	} else if (e->verdict == LNW_LOCAL_REFUSED) {
+		/* refused by the route and from no noted peer: a first packet,
+		 * unless more peers came than the LRU surely keeps */
+		v.maybe_reply = e->ifindex && lnw_stat_read(ev->stats_fd, LNW_STAT_PEERS_NEW) >
+					      LNW_PEERS_SURE;
 		local_refused_view(ev, e, &v, ifname, sizeof(ifname));
 	}
 	v.exposure = lnw_is_exposure(e);

@@ -23,13 +23,14 @@ struct lnw_events {
 	bool quiet;                 /* -q: exposures noted, no event lines */
 	struct lnw_owner_cache *owners; /* socket inode -> process */
 	struct lnw_ksyms *ksyms;        /* drop locations -> names */
+	int stats_fd;               /* BPF's stats: is the peers table past sure? */
 	long long mono_to_wall_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	long long deadline_ns;      /* a drain stops here (monotonic) */
 	unsigned long long seen;    /* events read so far */
 	struct lnw_exposures exposures;
 };
 
-/* Set json, wide, latency, kernel and hooks first. ksym_prog_fd (or -1) and
+/* Set json, wide, latency, kernel, hooks and stats_fd first. ksym_prog_fd (or -1) and
  * ksym_buf: the program that names drop locations, and where it writes. */
 int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,
 		    int ksym_prog_fd, const char *ksym_buf);

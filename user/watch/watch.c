@@ -370,6 +370,7 @@ int lnw_watch_main(int argc, char **argv)
 	app.events.kernel = &app.kernel;
 	app.events.hooks = &app.hooks;
 	app.events.netns = app.netns_ino;
+	app.events.stats_fd = bpf_map__fd(app.skel->maps.stats);
 	ret = lnw_events_open(&app.events, bpf_map__fd(app.skel->maps.events), stdout,
 			      bpf_program__fd(app.skel->progs.lnw_ksym),
 			      bpf_program__autoload(app.skel->progs.lnw_ksym) ?
