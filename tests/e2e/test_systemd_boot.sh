@@ -21,7 +21,8 @@ test_cleanup() { podman rm -f --time 0 "$CTR" >/dev/null 2>&1; }
 pkgs=$(ldd "$OUT/lnwatch" | awk '$3 ~ /^\// {print $3}' | while read -r l; do
 	dpkg -S "$(readlink -f "$l")" 2>/dev/null || dpkg -S "$l" 2>/dev/null
 done | cut -d: -f1 | sort -u | tr '\n' ',')
-want="systemd,systemd-sysv,dbus,python3-minimal,${pkgs%,}"
+# and the one --metrics opens (dlopen: ldd does not list it)
+want="systemd,systemd-sysv,dbus,python3-minimal,libmicrohttpd12,${pkgs%,}"
 if [ ! -f "$ROOT/.lnw-complete" ] || [ "$(cat "$ROOT/.lnw-complete")" != "$want" ]; then
 	rm -rf "$ROOT" "$ROOT.tmp"
 	if debootstrap --variant=minbase --include="$want" bookworm "$ROOT.tmp" \
