@@ -322,7 +322,10 @@ static __always_inline void lnw_peer_note(const struct lnw_event *e)
 	struct lnw_peer_key k;
 	__u8 one = 1;
 
-	lnw_peer_key_of(&k, e->netns, e->daddr, e->dport, e->saddr, e->proto);
+	/* port 0: a DNAT may have moved the port the wire showed (no sk_buff
+	 * to read it from, before 6.3): any port of that address */
+	lnw_peer_key_of(&k, e->netns, e->daddr,
+			e->flags & LNW_EVF_PORTS_UNKNOWN ? 0 : e->dport, e->saddr, e->proto);
 	if (bpf_map_lookup_elem(&peers, &k)) /* and the LRU knows it is in use */
 		return;
 	if (!bpf_map_update_elem(&peers, &k, &one, BPF_NOEXIST))
@@ -363,8 +366,12 @@ static __always_inline int lnw_reply_route(const struct flowi4 *flp,
 	/* to a peer whose packet to this address and port was accepted: a
 	 * reply; else the process's own first packet (a UDP sendto from a
 	 * 127.x-bound socket, refused before any sk_buff exists) */
-	e.verdict = bpf_map_lookup_elem(&peers, &peer) ? LNW_REPLY_REFUSED :
-							 LNW_LOCAL_REFUSED;
+	e.verdict = LNW_REPLY_REFUSED;
+	if (!bpf_map_lookup_elem(&peers, &peer)) {
+		peer.local_port = 0; /* noted without its port (lnw_peer_note) */
+		if (!bpf_map_lookup_elem(&peers, &peer))
+			e.verdict = LNW_LOCAL_REFUSED;
+	}
 	e.ifindex = dev->ifindex;
 	e.fib_oif = e.ifindex;
 	e.sport = bpf_ntohs(flp->uli.ports.sport);
