@@ -106,6 +106,19 @@ reply_case() { # NAME ETH1_FLAG WANT_REFUSED WANT_REPLIES
 reply_case "reply via a device with the flag off" 0 2 0
 reply_case "reply via a device with the flag on" 1 0 2
 
+# own_datagram SPORT: a datagram from 127.0.0.1:SPORT to the peer's port
+# 7777, sent in the node; prints "sent" or the errno's name.
+own_datagram() {
+	ip netns exec "$NODE" python3 -c '
+import errno, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[2])))
+try:
+    s.sendto(b"x", (sys.argv[1], 7777)); print("sent")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$PEER_IP" "$1"
+}
+
 # Not a reply: a local process's own first datagram from a 127.0.0.1-bound
 # socket to the peer. The output route refuses it (sendto: EINVAL), before
 # any sk_buff exists; seen with the route hooks attached, and named as the
@@ -114,14 +127,7 @@ name="a client's own datagram from 127.0.0.1"
 rl "$NODE" eth1 0
 ip netns exec "$NODE" nft flush ruleset
 lnw_start "$NODE" --route-hooks-always || fail "$name" "lnwatch did not start"
-sent=$(ip netns exec "$NODE" python3 -c '
-import errno, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 40123))
-try:
-    s.sendto(b"x", (sys.argv[1], 7777)); print("sent")
-except OSError as e:
-    print(errno.errorcode[e.errno])' "$PEER_IP")
+sent=$(own_datagram 40123)
 lnw_stop
 check_run "$name"
 check "$name: the kernel refused it" "$sent" EINVAL
@@ -153,14 +159,7 @@ ip netns exec "$PEER" python3 - "$NODE_MAC" <<-'PY'
 	    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
 	    s.send(mac + src_mac + b"\x08\x00" + ip + struct.pack("!HHHH", 40000, 5999, 8, 0))
 	PY
-sent=$(ip netns exec "$NODE" python3 -c '
-import errno, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 40124))
-try:
-    s.sendto(b"x", (sys.argv[1], 7777)); print("sent")
-except OSError as e:
-    print(errno.errorcode[e.errno])' "$PEER_IP")
+sent=$(own_datagram 40124)
 lnw_stop
 check_run "$name"
 check "$name: the kernel refused it" "$sent" EINVAL
