@@ -467,21 +467,25 @@ static int read_consistent(struct lnw_nfnl_ruleset *nl, char **json, char *err, 
 	return -EAGAIN;
 }
 
-/* iptables-legacy keeps its rules outside nf_tables, out of our sight. */
-static void read_legacy_tables(char *out, size_t len)
+/* iptables-legacy keeps its rules outside nf_tables, out of our sight.
+ * True when its nat table is among them. */
+static bool read_legacy_tables(char *out, size_t len)
 {
 	FILE *f = fopen("/proc/net/ip_tables_names", "re");
+	bool nat = false;
 	char line[64];
 	size_t o = 0;
 
 	out[0] = '\0';
 	if (!f)
-		return; /* ip_tables not loaded: there are none */
+		return false; /* ip_tables not loaded: there are none */
 	while (fgets(line, sizeof(line), f) && o + 2 < len) {
 		line[strcspn(line, "\n")] = '\0';
+		nat |= !strcmp(line, "nat");
 		o += (size_t)snprintf(out + o, len - o, "%s%s", o ? "," : "", line);
 	}
 	fclose(f);
+	return nat;
 }
 
 /* iptables-legacy's nat table: entries past its empty built-in chains (a
@@ -551,9 +555,7 @@ int lnw_nft_load(struct lnw_nft_ruleset *rs, char *err, size_t len)
 	lnw_nfnl_free(&nl);
 	if (ret)
 		return ret;
-	read_legacy_tables(rs->legacy_tables, sizeof(rs->legacy_tables));
-	if (!strcmp(rs->legacy_tables, "nat") || strstr(rs->legacy_tables, ",nat") ||
-	    !strncmp(rs->legacy_tables, "nat,", 4))
+	if (read_legacy_tables(rs->legacy_tables, sizeof(rs->legacy_tables)))
 		rs->legacy_nat_rules = legacy_nat_rules();
 	return 0;
 }
