@@ -42,16 +42,8 @@ for i in $(seq $((N / 2))); do
 done | ip -n "$NS" -batch - || die "cannot create $N veths"
 echo "scale.sh: $N interfaces made in $(( ($(us) - t0) / 1000 )) ms; $(uptime)" >&2
 
-# What is attached in the namespace: clsact qdiscs, and tcx links of
-# programs PROGS (ids; this bpftool predates tcx: type 11, no ifindex).
-attached() {
-	local tcx tc
-	tcx=$(bpftool -j link show 2>/dev/null | jq --arg ids " $1 " \
-		'[.[] | select((.type == 11 or .type == "tcx") and
-		  (.prog_id as $p | $ids | contains(" \($p) ")))] | length')
-	tc=$(ip netns exec "$NS" tc qdisc show | grep -c clsact)
-	echo $(( ${tcx:-0} + tc ))
-}
+# What of programs PROGS is attached in the bench namespace (lib.sh).
+attached() { lnw_attached_in "$NS" "$1"; }
 
 # one_round MODE: start, hold 1 s, stop; a JSON record on stdout.
 one_round() {

@@ -73,17 +73,8 @@ kcount() { ip netns exec "$NODE" nft -j list counter ip lnwsoak "$1" |
 
 # An instance's own programs (ids), while it runs.
 progs_of() { sed -n 's/^prog_id:\s*//p' /proc/"$1"/fdinfo/* 2>/dev/null | sort -un; }
-# What is attached in the node: tcx links, clsact qdiscs.
-# What is attached in the namespace: clsact qdiscs, and tcx links of
-# programs PROGS (ids; this bpftool predates tcx: type 11, no ifindex).
-attached() {
-	local tcx tc
-	tcx=$(bpftool -j link show 2>/dev/null | jq --arg ids " $1 " \
-		'[.[] | select((.type == 11 or .type == "tcx") and
-		  (.prog_id as $p | $ids | contains(" \($p) ")))] | length')
-	tc=$(ip netns exec "$NODE" tc qdisc show | grep -c clsact)
-	echo $(( ${tcx:-0} + tc ))
-}
+# What of programs PROGS is attached in the node namespace (lib.sh).
+attached() { lnw_attached_in "$NODE" "$1"; }
 # Programs of ids still loaded (none may be, once their lnwatch is gone).
 still_loaded() {
 	local id n=0

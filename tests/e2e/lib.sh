@@ -306,6 +306,18 @@ lnw_links() { # [TYPE]
 		'[.[] | select(.prog_id as $p | $ids | index($p)) | select($t == "" or (.type|tostring) == $t)] | length'
 }
 
+# What of programs PROGS (ids, space-separated) is attached in namespace
+# NS: their tcx links (bpftool 7.1 predates tcx: type 11, no ifindex)
+# and the namespace's clsact qdiscs. The bench's scale and soak runs.
+lnw_attached_in() { # NS PROGS
+	local tcx tc
+	tcx=$(bpftool -j link show 2>/dev/null | jq --arg ids " $2 " \
+		'[.[] | select((.type == 11 or .type == "tcx") and
+		  (.prog_id as $p | $ids | contains(" \($p) ")))] | length')
+	tc=$(ip netns exec "$1" tc qdisc show | grep -c clsact)
+	echo $(( ${tcx:-0} + tc ))
+}
+
 # Tracepoint links of this run's lnw_ programs on the tracepoint TP
 # (bpftool's tp_name).
 lnw_tp_links() { # TP
