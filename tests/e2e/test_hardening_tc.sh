@@ -163,4 +163,63 @@ else
 fi
 kill "$HOLD_PID" 2>/dev/null; wait "$HOLD_PID" 2>/dev/null
 
+# 7. Many interfaces (--attach auto): over 64, clsact filters in netlink
+# batches instead of a tcx link each (an RCU grace period under RTNL each
+# way), save on a device where another tcx program already is: there a tcx
+# link at the head, so that it does not blind lnwatch.
+echo "$(for i in $(seq 35); do echo "link add s$i type veth peer name t$i"
+	echo "link set s$i up"; echo "link set t$i up"; done)" | ip -n "$NODE" -batch - ||
+	fail "scale" "cannot create 70 veths"
+ours_on() { tc -n "$NODE" filter show dev "$1" ingress | grep -c 'name lnw_tc_ingress tag'; }
+ours_all() { # how many devices carry lnwatch's clsact filter
+	local d n=0
+	for d in $(ip -n "$NODE" -j link show | jq -r '.[].ifname'); do
+		[ "$(ours_on "$d")" -gt 0 ] && n=$((n + 1))
+	done
+	echo $n
+}
+tcx_links() { bpftool -j link show | jq '[.[] | select(.type == 11)] | length'; }
+links0=$(tcx_links)
+rm -f "$TMPD/held"
+bg "$NODE" "$TMPD/tcx_hold" "$TMPD/pass.bpf.o" eth0 "$TMPD/held"
+HOLD_PID=$BG_PID
+for i in $(seq 100); do [ -f "$TMPD/held" ] && break; sleep 0.05; done
+if [ -f "$TMPD/held" ]; then
+	lnw_start "$NODE" || fail "scale auto" "lnwatch did not start"
+	send4
+	ip -n "$NODE" link add late0 type veth peer name late1
+	ip -n "$NODE" link set late0 up
+	sleep 0.5
+	check "scale auto: the late device watched through clsact" "$(ours_on late0)" 1
+	check "scale auto: eth0 (foreign tcx program) by a tcx link, the 70 by clsact" \
+		"$(( $(tcx_links) - links0 )) $(ours_all)" "2 72"
+	lnw_stop
+	check "scale auto: exit code" "$LNW_RC" 0
+	check "scale auto: says it went clsact, once" "$(grep -c 'over 64 interfaces: tc ingress through clsact' "$LNW_ERR")" 1
+	check "scale auto: martians behind the foreign TCX_PASS program still seen" "$(martians)" 4
+	check "scale auto: attach path" "$(summ .paths.attach)" tcx+clsact
+	check "scale auto: nothing of lnwatch left (filters, tcx links)" \
+		"$(ours_all) $(( $(tcx_links) - links0 ))" "0 1"
+	check "scale auto: no qdisc left where lnwatch made it" \
+		"$(tc -n "$NODE" qdisc show | grep -c clsact)" 0
+else
+	fail "scale auto" "the foreign tcx program could not be attached"
+fi
+kill "$HOLD_PID" 2>/dev/null; wait "$HOLD_PID" 2>/dev/null
+ip -n "$NODE" link del late0 2>/dev/null
+lnw_start "$NODE" --attach tcx || fail "scale tcx" "lnwatch did not start"
+send4
+check "--attach tcx: a tcx link on every device, no filter" \
+	"$(( $(tcx_links) - links0 )) $(ours_all)" "71 0"
+lnw_stop
+check "--attach tcx: martians counted, path, nothing left" \
+	"$(martians) $(summ .paths.attach) $(( $(tcx_links) - links0 ))" "4 tcx 0"
+lnw_start "$NODE" --attach clsact || fail "attach clsact" "lnwatch did not start"
+send4
+lnw_stop
+check "--attach clsact: martians counted, path, nothing left" \
+	"$(martians) $(summ .paths.attach) $(ours_all)" "4 clsact 0"
+"$LNW" --attach bogus >/dev/null 2>"$TMPD/bogus.err"
+check "--attach bogus: usage error" "$? $(grep -c "invalid --attach 'bogus'" "$TMPD/bogus.err")" "64 1"
+
 e2e_done

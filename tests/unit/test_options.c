@@ -129,6 +129,23 @@ static void t_fallbacks_rejects(void)
 	}
 }
 
+static void t_attach_mode(void)
+{
+	static const char *const bad[] = { "", "Auto", "tcx,clsact", "tcx ", "none" };
+	enum lnw_attach_mode m = LNW_ATTACH_TCX;
+	size_t i;
+
+	CHECK(!lnw_parse_attach_mode("auto", &m) && m == LNW_ATTACH_AUTO, "auto -> %d", m);
+	CHECK(!lnw_parse_attach_mode("clsact", &m) && m == LNW_ATTACH_CLSACT, "clsact -> %d", m);
+	CHECK(!lnw_parse_attach_mode("tcx", &m) && m == LNW_ATTACH_TCX, "tcx -> %d", m);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = LNW_ATTACH_CLSACT;
+		CHECK(lnw_parse_attach_mode(bad[i], &m) == -EINVAL && m == LNW_ATTACH_CLSACT,
+		      "'%s' accepted or wrote %d", bad[i], m);
+	}
+	CHECK(lnw_parse_attach_mode(NULL, &m) == -EINVAL, "NULL accepted");
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 static void t_verdict_names(void)
@@ -391,6 +408,7 @@ int main(void)
 		{ "parse_uint bounds", t_uint_bounds },
 		{ "parse_fallbacks accepts names", t_fallbacks_accepts },
 		{ "parse_fallbacks rejects bad lists", t_fallbacks_rejects },
+		{ "parse_attach_mode: auto, tcx, clsact, nothing else", t_attach_mode },
 		{ "verdict_name every value", t_verdict_names },
 		{ "parse_cidr accepts /0../32 and a bare address", t_cidr_accepts },
 		{ "parse_cidr rejects bad prefix, junk, host bits", t_cidr_rejects },

@@ -142,7 +142,9 @@ int lnw_app_attach_ifaces(struct lnw_app *app, char *err, size_t len)
 
 	app->tc.prog_fd[LNW_LL_ETHER] = bpf_program__fd(lnw_app_tc_program(app, false));
 	app->tc.prog_fd[LNW_LL_IP] = bpf_program__fd(lnw_app_tc_program(app, true));
-	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT);
+	app->tc.try_tcx = app->kernel.has_tcx && !(o->fallbacks & LNW_FB_CLSACT) &&
+			  o->attach != LNW_ATTACH_CLSACT;
+	app->tc.tcx_max = o->attach == LNW_ATTACH_AUTO ? LNW_TCX_AUTO_MAX : 0;
 	/* before listing; with -i too: one deleted is said, and watched
 	 * again when one of that name comes back */
 	ret = lnw_link_monitor_open(&app->links);

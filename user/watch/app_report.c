@@ -169,7 +169,7 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 	struct lnw_summary s = {
 		.type = type,
 		.elapsed_s = (double)(lnw_mono_ns() - app->start_ns) / 1e9,
-		.attach = lnw_attach_kind_name(app->tc.kind),
+		.attach = lnw_tc_set_kind_name(&app->tc),
 		.join = lnw_app_join_path(app),
 		.reason_path = lnw_app_reason_path(app),
 		.delivery = bpf_program__autoload(app->skel->progs.lnw_sk_data_ready) ?

@@ -30,6 +30,50 @@ const char *lnw_attach_kind_name(enum lnw_attach_kind kind)
 	}
 }
 
+static int count_tcx(const struct lnw_tc_set *set)
+{
+	int i, tcx = 0;
+
+	for (i = 0; i < set->n; i++)
+		tcx += set->atts[i].kind == LNW_ATT_TCX;
+	return tcx;
+}
+
+const char *lnw_tc_set_kind_name(const struct lnw_tc_set *set)
+{
+	if (set->used[LNW_ATT_TCX] && set->used[LNW_ATT_CLSACT])
+		return "tcx+clsact";
+	return lnw_attach_kind_name(set->used[LNW_ATT_TCX] ? LNW_ATT_TCX :
+				    set->used[LNW_ATT_CLSACT] ? LNW_ATT_CLSACT :
+				    LNW_ATT_NONE);
+}
+
+/* Another program is on the device's tcx ingress: a clsact filter would
+ * run after it, and see nothing if it ends the chain (TCX_PASS). */
+static bool foreign_tcx(int ifindex)
+{
+	LIBBPF_OPTS(bpf_prog_query_opts, q);
+
+	return !bpf_prog_query_opts(ifindex, LNW_BPF_TCX_INGRESS, &q) && q.prog_cnt;
+}
+
+/* Whether to try tcx for `more` devices about to be added: past tcx_max
+ * the set goes clsact for good (said once), save where another tcx
+ * program is, so that lnwatch stays first in line there. */
+static bool scaled_now(struct lnw_tc_set *set, int more)
+{
+	if (!set->try_tcx || !set->tcx_max)
+		return false;
+	if (!set->scaled && count_tcx(set) + more > set->tcx_max) {
+		set->scaled = true;
+		fprintf(stderr, "lnwatch: over %d interfaces: tc ingress through "
+			"clsact filters from here on (a tcx link costs an RCU grace "
+			"period under RTNL, each way); --attach tcx insists\n",
+			set->tcx_max);
+	}
+	return set->scaled;
+}
+
 static void att_init(struct lnw_tc_att *att, int ifindex, const char *ifname)
 {
 	memset(att, 0, sizeof(*att));
@@ -99,7 +143,7 @@ static int attach_one(struct lnw_tc_set *set, int prog_fd, int ifindex,
 	int ret = 1;
 
 	att_init(att, ifindex, ifname);
-	if (set->try_tcx)
+	if (set->try_tcx && (!scaled_now(set, 1) || foreign_tcx(ifindex)))
 		ret = attach_tcx(set, prog_fd, att, err, errlen);
 	return ret <= 0 ? ret : lnw_clsact_attach(prog_fd, att, err, errlen);
 }
@@ -183,8 +227,7 @@ static void insert(struct lnw_tc_set *set, const struct lnw_tc_att *att)
 	memmove(&set->atts[at + 1], &set->atts[at],
 		(size_t)(set->n - at) * sizeof(*set->atts));
 	set->atts[at] = *att;
-	if (!set->n)
-		set->kind = att->kind;
+	set->used[att->kind] = true;
 	set->n++;
 	set->gen++;
 }
@@ -273,9 +316,14 @@ int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int
 	struct try *t = calloc((size_t)n + 1, sizeof(*t));
 	enum lnw_link_layer ll;
 	int i, k = 0, ok = 0;
+	bool scaled;
 
 	if (!t)
 		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		k += !lnw_tc_set_has(set, its[i].ifindex);
+	scaled = scaled_now(set, k);
+	k = 0;
 	/* tcx one device after another (the kernel's pace), the others and
 	 * devices without tcx gathered for clsact */
 	for (i = 0; i < n; i++) {
@@ -291,8 +339,10 @@ int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int
 				 its[i].name, its[i].type);
 			t[k].ret = -EPROTONOSUPPORT;
 		} else {
-			t[k].ret = set->try_tcx ? attach_tcx(set, t[k].prog_fd, &t[k].att, t[k].err,
-							     sizeof(t[k].err)) : 1;
+			bool tcx = set->try_tcx && (!scaled || foreign_tcx(its[i].ifindex));
+
+			t[k].ret = tcx ? attach_tcx(set, t[k].prog_fd, &t[k].att, t[k].err,
+						    sizeof(t[k].err)) : 1;
 		}
 		k++;
 	}
@@ -309,13 +359,11 @@ int lnw_tc_set_add_many(struct lnw_tc_set *set, const struct lnw_iface *its, int
 			}
 		ok = 0;
 	}
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < k; i++)
 		if (!t[i].ret) {
-			if (!set->n)
-				set->kind = t[i].att.kind;
+			set->used[t[i].att.kind] = true;
 			set->atts[set->n++] = t[i].att;
 		}
-	}
 	if (ok) {
 		qsort(set->atts, (size_t)set->n, sizeof(*set->atts), by_ifindex);
 		set->gen++;

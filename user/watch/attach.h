@@ -42,13 +42,24 @@ struct lnw_tc_set {
 	int n;
 	size_t cap;
 	int prog_fd[2];            /* by enum lnw_link_layer: ETHER, IP */
-	bool try_tcx;
+	bool try_tcx;              /* the kernel has tcx, --attach allows it */
+	int tcx_max;               /* past this many devices, clsact (save on a
+				    * device another tcx program is on); 0: none */
+	bool scaled;               /* past tcx_max: clsact from then on */
 	bool said_fds_short;       /* fds ran short for tcx links: said once */
-	enum lnw_attach_kind kind; /* what the first attach took */
+	bool used[LNW_ATT_CLSACT + 1]; /* kinds attached this run (the summary
+					* names them after the detach) */
 	unsigned int gen;          /* changes whenever a device comes or goes */
 };
 
+/* --attach auto: a tcx link and its release each wait an RCU grace
+ * period under RTNL (~12 ms): this many keeps start and stop under 1 s. */
+#define LNW_TCX_AUTO_MAX 64
+
 bool lnw_tc_set_has(const struct lnw_tc_set *set, int ifindex);
+/* What this run attached through: "tcx", "clsact", "tcx+clsact" or
+ * "none". */
+const char *lnw_tc_set_kind_name(const struct lnw_tc_set *set);
 /* Attach the program for its link type; -EPROTONOSUPPORT (err set) for a
  * link type lnwatch does not parse. */
 int lnw_tc_set_add(struct lnw_tc_set *set, const struct lnw_iface *it,

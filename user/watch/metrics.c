@@ -120,7 +120,7 @@ static void publish_locked(struct lnw_metrics *m, const struct lnw_app *app)
 
 	p->hooks_attached = app->hooks.attached;
 	p->flag_changes = app->flags.changes;
-	p->attach = lnw_attach_kind_name(app->tc.kind);
+	p->attach = lnw_tc_set_kind_name(&app->tc);
 	/* entries are only added, their fields fixed: cheap to copy whole */
 	p->n_exposures = app->events.exposures.n;
 	memcpy(p->exposures, app->events.exposures.v,

@@ -51,6 +51,7 @@ enum {
 	OPT_READY_FILE,
 	OPT_METRICS,
 	OPT_FALLBACK,
+	OPT_ATTACH,
 	OPT_RINGBUF,
 	OPT_VERDICT,
 	OPT_NETNS,
@@ -103,11 +104,27 @@ static const struct argp_option argp_opts[] = {
 	  "Serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR: "
 	  "127.0.0.1 by default, or numeric IPv4 or [IPv6]), bound where "
 	  "lnwatch starts, before --netns", 0 },
+	{ "attach", OPT_ATTACH, "MODE", 0,
+	  "tc ingress through: auto (default: tcx links, or clsact filters "
+	  "when over 64 interfaces), tcx, or clsact", 0 },
 	/* a test switch: hidden from --help, documented in the README's Tests */
 	{ "fallback", OPT_FALLBACK, "LIST", OPTION_HIDDEN,
 	  "Force old-kernel paths (tests): clsact,addr-join,infer,kallsyms", 0 },
 	{},
 };
+
+int lnw_parse_attach_mode(const char *s, enum lnw_attach_mode *out)
+{
+	static const char *const names[] = { "auto", "tcx", "clsact" };
+	unsigned int i;
+
+	for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum lnw_attach_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
 
 int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
 		   unsigned int *out)
@@ -388,6 +405,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return usage_error(state, "invalid --metrics '%s': want PORT, A.B.C.D:PORT or "
 					   "[IPv6]:PORT, numeric, PORT 1..65535", arg);
 		o->metrics = arg;
+		break;
+	case OPT_ATTACH:
+		if (lnw_parse_attach_mode(arg, &o->attach))
+			return usage_error(state, "invalid --attach '%s': want auto, tcx or clsact", arg);
 		break;
 	case OPT_FALLBACK:
 		if (lnw_parse_fallbacks(arg, &o->fallbacks))

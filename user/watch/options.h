@@ -18,6 +18,13 @@ enum lnw_fallback {
 	LNW_FB_KALLSYMS = 1 << 3,    /* name drop locations from /proc/kallsyms */
 };
 
+/* --attach: how tc ingress is attached. */
+enum lnw_attach_mode {
+	LNW_ATTACH_AUTO = 0, /* tcx, or clsact above LNW_TCX_AUTO_MAX devices */
+	LNW_ATTACH_TCX,      /* tcx on every device the kernel allows it on */
+	LNW_ATTACH_CLSACT,   /* clsact filters only */
+};
+
 struct lnw_options {
 	const char *ifaces[LNW_MAX_IFACES];
 	int n_ifaces;
@@ -28,6 +35,7 @@ struct lnw_options {
 	double duration_s;        /* 0: until a signal */
 	const char *ready_file;
 	unsigned int fallbacks;   /* enum lnw_fallback bits */
+	enum lnw_attach_mode attach; /* --attach */
 	unsigned int ringbuf_kib; /* ring buffer size */
 	unsigned int rate;        /* events/s per flow, 0: every packet */
 	unsigned int port;        /* -p: routed or original port, 0: any */
@@ -61,6 +69,7 @@ int lnw_options_parse(int argc, char **argv, unsigned int argp_flags,
  * -EINVAL write nothing. Numbers are digits only: no blank, no sign. */
 int lnw_parse_seconds(const char *s, double *out);
 int lnw_parse_fallbacks(const char *s, unsigned int *out);
+int lnw_parse_attach_mode(const char *s, enum lnw_attach_mode *out);
 int lnw_parse_uint(const char *s, unsigned int min, unsigned int max,
 		   unsigned int *out);
 /* "10.0.0.0/8" or "10.1.2.3" -> network and mask, network byte order. */

@@ -388,7 +388,7 @@ int lnw_watch_main(int argc, char **argv)
 		fprintf(stderr, "lnwatch: %d interface(s)%s, attach %s, join by %s, "
 			"martian reason %s, delivery %s, locations %s, route hooks %s "
 			"(%s), netns %u%s, types %s\n", app.tc.n, app.opts.n_ifaces ? "" : " (+ new ones)",
-			lnw_attach_kind_name(app.tc.kind), lnw_app_join_path(&app), lnw_app_reason_path(&app),
+			lnw_tc_set_kind_name(&app.tc), lnw_app_join_path(&app), lnw_app_reason_path(&app),
 			bpf_program__autoload(app.skel->progs.lnw_sk_data_ready) ?
 			"sk_data_ready" : "none", lnw_app_location_path(&app),
 			lnw_route_hooks_mode_name(app.hooks.mode),
