@@ -20,8 +20,6 @@
 /* Route to socket runs in one softirq: a fate later than this is not the
  * followed packet's (its sk_buff address may have been reused since). */
 #define LNW_FATE_WINDOW_NS 10000000ULL
-/* ring buffer space of one event: 8-byte header, 8-byte aligned */
-#define LNW_RB_RECORD ((sizeof(struct lnw_event) + 8 + 7) & ~7UL)
 
 /* Settings, written by the loader before load. */
 const volatile __u32 own_netns __weak = 0;     /* netns the loader watches */
@@ -450,6 +448,26 @@ static __always_inline struct lnw_held *lnw_held_slot(const struct lnw_flow_key 
 	return bpf_map_lookup_elem(&flows_held, &idx);
 }
 
+/* An event's time, to a jiffy where the caller is a tracing program (it
+ * has bpf_jiffies64; the coarse clock's helper is refused there): one
+ * clock read a tick per CPU and counter slot, kept beside its counts. A
+ * TSC read costs ~50 ns in a VM, a third of an emitted event. Exact with
+ * --latency. */
+static __always_inline __u64 lnw_event_time(struct lnw_hot_counter *hot,
+					    bool jiffies)
+{
+	__u64 j;
+
+	if (!hot || !jiffies || !tick_ns || want_latency)
+		return bpf_ktime_get_ns();
+	j = bpf_jiffies64();
+	if (j != hot->time_jiffies) {
+		hot->time_ns = bpf_ktime_get_ns();
+		hot->time_jiffies = j;
+	}
+	return hot->time_ns;
+}
+
 /* A jiffy read may lag the clock by a tick, and a tick may be late: the
  * last ticks of a window are left to the flow table. */
 #define LNW_JIFFY_SLACK 2
@@ -557,14 +575,22 @@ static __always_inline bool lnw_rate_limited(struct lnw_event *e,
 	return false;
 }
 
+/* What lnw_account decided. An unlimited flood's events check the ring's
+ * fill (for the reader's wakeup) one in LNW_WAKE_SAMPLE per CPU and
+ * counter slot: the query is a fifth of an event's cost. */
+enum lnw_send { LNW_HOLD = 0, LNW_SEND = 1, LNW_SEND_CHECK = 2 };
+#define LNW_WAKE_SAMPLE 64
+
 /* Every verdict goes through here: filter, count (exact), time, limit.
- * True when the event is to be sent: only then is it worth the caller's
- * while to fill the fields the limiter's key does not need, then lnw_emit.
+ * jiffies: the caller is a tracing program (it has bpf_jiffies64).
+ * Non-zero (enum lnw_send) when the event is to be sent: only then is it
+ * worth the caller's while to fill the fields the limiter's key does not
+ * need, then lnw_emit.
  * A flood's packet is counted, then held back by compares (lnw_held_back):
  * no hashing, and the clock is jiffies where the caller can read them. */
-static __always_inline bool lnw_account_clock(struct lnw_event *e,
-					      const struct lnw_inflight *in,
-					      bool jiffies)
+static __always_inline int lnw_account_clock(struct lnw_event *e,
+					     const struct lnw_inflight *in,
+					     bool jiffies)
 {
 	struct lnw_hot_counter *hot;
 	struct lnw_flow_key key;
@@ -572,7 +598,7 @@ static __always_inline bool lnw_account_clock(struct lnw_event *e,
 	__u64 now = e->ts_ns; /* a path that read the clock already */
 
 	if (lnw_filtered(e->verdict, e->saddr, e->dport, e->orig_dport))
-		return false;
+		return LNW_HOLD;
 	hot = lnw_count(e->netns, e->ifindex, e->verdict, e->reason, e->len);
 	if (want_latency) {
 		if (!e->ts_ns)
@@ -581,24 +607,25 @@ static __always_inline bool lnw_account_clock(struct lnw_event *e,
 	}
 	if (!rate_per_flow) {
 		if (!e->ts_ns)
-			e->ts_ns = bpf_ktime_get_ns();
-		return true;
+			e->ts_ns = lnw_event_time(hot, jiffies);
+		return !hot || !(hot->val.packets & (LNW_WAKE_SAMPLE - 1)) ?
+		       LNW_SEND_CHECK : LNW_SEND;
 	}
 	lnw_flow_key_of(e, &key);
 	h = lnw_held_slot(&key);
 	if (h && lnw_held_back(h, &key, &now, jiffies && !want_latency, hot))
-		return false;
-	e->ts_ns = now ? now : bpf_ktime_get_ns();
-	return !lnw_rate_limited(e, &key, h);
+		return LNW_HOLD;
+	e->ts_ns = now ? now : lnw_event_time(hot, jiffies);
+	return lnw_rate_limited(e, &key, h) ? LNW_HOLD : LNW_SEND_CHECK;
 }
 
-static __always_inline bool lnw_account(struct lnw_event *e,
-					const struct lnw_inflight *in)
+static __always_inline int lnw_account(struct lnw_event *e,
+				       const struct lnw_inflight *in)
 {
 	return lnw_account_clock(e, in, false);
 }
 
-static __always_inline void lnw_emit(struct lnw_event *e)
+static __always_inline void lnw_emit(struct lnw_event *e, int send)
 {
 	struct lnw_event *slot;
 	__u64 flags = BPF_RB_NO_WAKEUP;
@@ -610,22 +637,21 @@ static __always_inline void lnw_emit(struct lnw_event *e)
 	}
 	__builtin_memcpy(slot, e, sizeof(*slot));
 	/* No wakeup per event (it halves throughput); the reader drains on a
-	 * timer and is woken once, by the record that crosses wake_bytes: a
-	 * wakeup per record past it costs microseconds each. */
-	if (wake_bytes) {
-		__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-
-		if (avail >= wake_bytes && avail < wake_bytes + LNW_RB_RECORD)
-			flags = BPF_RB_FORCE_WAKEUP;
-	}
+	 * timer and is woken past wake_bytes, by a sampled record (a wakeup
+	 * costs microseconds: once a sample, not once a record). */
+	if (wake_bytes && send == LNW_SEND_CHECK &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(slot, flags);
 }
 
 static __always_inline void lnw_report(struct lnw_event *e,
 				       const struct lnw_inflight *in)
 {
-	if (lnw_account(e, in))
-		lnw_emit(e);
+	int send = lnw_account(e, in);
+
+	if (send)
+		lnw_emit(e, send);
 }
 
 /* The same, from a tracing program on the receive path: a held-back
@@ -633,8 +659,10 @@ static __always_inline void lnw_report(struct lnw_event *e,
 static __always_inline void lnw_report_rx(struct lnw_event *e,
 					  const struct lnw_inflight *in)
 {
-	if (lnw_account_clock(e, in, true))
-		lnw_emit(e);
+	int send = lnw_account_clock(e, in, true);
+
+	if (send)
+		lnw_emit(e, send);
 }
 
 #endif /* LNWATCH_COMMON_BPF_H */

@@ -82,6 +82,8 @@ struct lnw_hot_counter {
 	__u64 rate_limited;   /* of these, events held back: a part of the
 			       * LNW_STAT_RATE_LIMITED total, kept on this
 			       * cache line (the flood's) */
+	__u64 time_ns;        /* the clock, read once a jiffy: events' time */
+	__u64 time_jiffies;
 };
 
 /* Indexes into the per-CPU "stats" array: the tool's own health. */
@@ -139,7 +141,9 @@ struct lnw_flow_state {
 };
 
 struct lnw_event {
-	__u64 ts_ns;          /* bpf_ktime_get_ns() at the verdict */
+	__u64 ts_ns;          /* CLOCK_MONOTONIC at the verdict: to a jiffy
+			       * for the receive path's counted verdicts,
+			       * exact with --latency */
 	__u32 netns;
 	__u32 ifindex;
 	__u32 saddr;          /* network byte order, as routed */

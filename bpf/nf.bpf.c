@@ -22,7 +22,7 @@ int lnw_nf(struct bpf_nf_ctx *ctx)
 	struct sk_buff *skb = ctx->skb;
 	struct lnw_inflight *in = lnw_inflight_get();
 	struct lnw_event e;
-	int hook;
+	int hook, send;
 
 	/* most packets leave here: nothing to or from 127/8 on the wire */
 	if (!in || (in->state != LNW_IN_ARRIVED && in->state != LNW_IN_DNAT_AWAY) ||
@@ -60,10 +60,11 @@ int lnw_nf(struct bpf_nf_ctx *ctx)
 	e.sock_port = e.dport;
 	if (!lnw_filtered(e.verdict, e.saddr, e.dport, e.orig_dport))
 		lnw_count_exposure(&e);
-	if (!lnw_account(&e, in))
+	send = lnw_account(&e, in);
+	if (!send)
 		return LNW_NF_ACCEPT;
 	BPF_CORE_READ_STR_INTO(&e.ifname, state, in, name);
-	lnw_emit(&e);
+	lnw_emit(&e, send);
 	return LNW_NF_ACCEPT;
 }
 

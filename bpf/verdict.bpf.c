@@ -117,6 +117,7 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 				       bool inferred, void *location, bool cast)
 {
 	struct lnw_event e = {};
+	int send;
 	struct lnw_inflight *in;
 	struct net_device *dev;
 
@@ -166,13 +167,14 @@ static __always_inline int lnw_martian(struct sk_buff *skb, __u32 reason,
 		in = NULL; /* no ingress time to measure from */
 	}
 	/* under a flood most are only counted: the rest is read after */
-	if (!lnw_account_clock(&e, in, true))
+	send = lnw_account_clock(&e, in, true);
+	if (!send)
 		return 1;
 	e.drop_loc = (__u64)location;
 	if (!inferred)
 		lnw_read_flags_typed(dev, &e);
 	__builtin_memcpy(e.ifname, dev->name, sizeof(e.ifname));
-	lnw_emit(&e);
+	lnw_emit(&e, send);
 	return 1;
 }
 
@@ -186,6 +188,7 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 					     __u8 reason_src, void *location)
 {
 	struct lnw_event e = {};
+	int send;
 	struct net_device *dev;
 	int handled;
 
@@ -219,11 +222,12 @@ static __always_inline int lnw_preroute_drop(struct lnw_inflight *in,
 	e.drop_loc = (__u64)location;
 	e.len = BPF_CORE_READ(skb, len);
 	lnw_orig_from_ingress(in, &e);
-	if (!lnw_account(&e, in))
+	send = lnw_account(&e, in);
+	if (!send)
 		return handled;
 	lnw_read_flags(dev, &e);
 	BPF_CORE_READ_STR_INTO(&e.ifname, dev, name);
-	lnw_emit(&e);
+	lnw_emit(&e, send);
 	return handled;
 }
 
@@ -236,6 +240,7 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
 					     __u8 reason_src, void *location)
 {
 	struct lnw_event e = {};
+	int send;
 	struct sock *sk;
 
 	if (BPF_CORE_READ(skb, dev))
@@ -254,7 +259,8 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
 	e.reason_src = reason_src;
 	e.len = BPF_CORE_READ(skb, len);
 	lnw_read_ct_orig(skb, &e);
-	if (!lnw_account(&e, NULL))
+	send = lnw_account(&e, NULL);
+	if (!send)
 		return 0;
 	e.drop_loc = (__u64)location;
 	e.rl_all = e.rl_dev = e.rl_eff = LNW_FLAG_UNKNOWN;
@@ -262,7 +268,7 @@ static __always_inline int lnw_local_refused(struct sk_buff *skb, __u32 reason,
 	e.sock_ino = BPF_CORE_READ(sk, sk_socket, file, f_inode, i_ino);
 	e.pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(e.comm, sizeof(e.comm));
-	lnw_emit(&e);
+	lnw_emit(&e, send);
 	return 0;
 }
 
@@ -393,6 +399,7 @@ static __always_inline int lnw_fib(u32 tb_id, const struct flowi4 *flp,
 				   bool cast)
 {
 	struct lnw_event e = {};
+	int send;
 	struct lnw_inflight *in;
 	struct net_device *dev;
 	struct sk_buff *skb;
@@ -473,9 +480,10 @@ static __always_inline int lnw_fib(u32 tb_id, const struct flowi4 *flp,
 	 * whichever completes the datagram carries it to its socket. */
 	if ((e.flags & LNW_EVF_FRAGMENT) && (e.flags & LNW_EVF_PORTS_UNKNOWN))
 		return 0;
-	if (lnw_account_clock(&e, in, true)) {
+	send = lnw_account_clock(&e, in, true);
+	if (send) {
 		lnw_peer_note(&e);
-		lnw_emit(&e);
+		lnw_emit(&e, send);
 	} else if (lnw_filtered(e.verdict, e.saddr, e.dport, e.orig_dport)) {
 		lnw_peer_note(&e); /* not shown, but its reply is still a reply */
 	}
