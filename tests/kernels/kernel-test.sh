@@ -439,8 +439,9 @@ EOF
 # one (RFC 4291), route_localnet on or off. Counted as Ip6InHdrErrors moved;
 # the reason IP_INHDR where the kernel passes it (6.0+), else inferred.
 ipv6() {
-	rl "$NODE" eth0 1 # no IPv6 knob: the flag on changes nothing
+	rl "$NODE" eth0 0
 	lnw_start ipv6 || return 1
+	rl "$NODE" eth0 1 # no IPv6 knob: the flag on changes nothing
 	wait_hooks ipv6
 	h6() { in_ns "$NODE" awk '$1 == "Ip6InHdrErrors" { print $2 }' /proc/net/snmp6; }
 	before=$(h6)

@@ -213,9 +213,12 @@ static size_t narrow_addrs(const struct lnw_event_view *v, const char *dst,
 
 	if (strlen(src) + 1 + strlen(dcol) > room)
 		addr_text(v, true, false, src, src_len);
-	/* an IPv6 source may not fit even so: cut, whole with -w */
+	/* IPv6 addresses may not fit even so: cut (the source first), whole
+	 * with -w */
 	if (v->ev6 && strlen(src) + 1 + strlen(dcol) > room && room > strlen(dcol) + 6)
 		lnw_name_shorten(src, room - 1 - strlen(dcol));
+	if (v->ev6 && strlen(src) + 1 + strlen(dcol) > room && room > strlen(src) + 6)
+		lnw_name_shorten(dcol, room - 1 - strlen(src));
 	if (strlen(src) + 1 + strlen(dcol) > room && nat_changed(e))
 		snprintf(dcol, dcol_len, "DNAT>%s", dst);
 	if (strlen(src) + 1 + strlen(dcol) > room && nat_changed(e))

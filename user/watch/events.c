@@ -170,10 +170,24 @@ static void print_event6(struct lnw_events *ev, const struct lnw_event6 *e6)
 	put_event(ev, &v);
 }
 
-/* One more event read: < 0 stops ring_buffer__consume() after this record,
- * at the deadline. */
-static int counted(struct lnw_events *ev)
+/* A record of either ring, copied out (a foreign size is skipped rather
+ * than misread) and said. Returning < 0 stops ring_buffer__consume()
+ * after this record, at the deadline. */
+static int on_record(struct lnw_events *ev, const void *data, size_t len, bool v6)
 {
+	union {
+		struct lnw_event v4;
+		struct lnw_event6 v6;
+	} r;
+	size_t size = v6 ? sizeof(r.v6) : sizeof(r.v4);
+
+	if (len < size)
+		return 0;
+	memcpy(&r, data, size);
+	if (v6)
+		print_event6(ev, &r.v6);
+	else
+		print_event(ev, &r.v4);
 	ev->seen++;
 	if (ev->seen % DEADLINE_CHECK_EVERY == 0 && lnw_mono_ns() > ev->deadline_ns)
 		return -ECANCELED;
@@ -182,26 +196,12 @@ static int counted(struct lnw_events *ev)
 
 static int on_event(void *ctx, void *data, size_t len)
 {
-	struct lnw_events *ev = ctx;
-	struct lnw_event e;
-
-	if (len < sizeof(e))
-		return 0; /* a foreign record size: skip rather than misread */
-	memcpy(&e, data, sizeof(e));
-	print_event(ev, &e);
-	return counted(ev);
+	return on_record(ctx, data, len, false);
 }
 
 int lnw_events_on_record6(void *ctx, void *data, size_t len)
 {
-	struct lnw_events *ev = ctx;
-	struct lnw_event6 e6;
-
-	if (len < sizeof(e6))
-		return 0; /* a foreign record size: skip rather than misread */
-	memcpy(&e6, data, sizeof(e6));
-	print_event6(ev, &e6);
-	return counted(ev);
+	return on_record(ctx, data, len, true);
 }
 
 /* Fields the caller set before (json, wide, latency, kernel, hooks) are
