@@ -24,6 +24,10 @@ enum lnw_verdict {
 	LNW_DNAT_EXPOSED = 8,  /* to 127/8 on the wire, DNAT'd to a real
 				* address, and it got there (forwarded, or
 				* delivered here): whatever route_localnet */
+	LNW_SEEN6 = 9,       /* arrived at tc ingress with ::1 on the wire */
+	LNW_LO6_DST = 10,    /* ip6_rcv_core dropped it: dst ::1 on a real
+			      * device (RFC 4291; no knob lets it in) */
+	LNW_LO6_SRC = 11,    /* the same, src ::1 */
 	LNW_VERDICT_MAX,
 };
 
@@ -199,6 +203,8 @@ enum lnw_inflight_state {
 	LNW_IN_ACCEPTED = 2, /* the route input let it in; fate pending */
 	LNW_IN_DNAT_AWAY = 3, /* to 127/8 on the wire, DNAT'd to a real
 			       * address; where it goes is pending */
+	LNW_IN_LOOPBACK6 = 4, /* IPv6 with ::1 on the wire: the packet is in
+			       * the "inflight6" slot (struct lnw_inflight6) */
 };
 
 struct lnw_inflight {
@@ -217,6 +223,44 @@ struct lnw_inflight {
 	__u8 pad[7];
 	__u64 acc_jiffies;    /* when it was accepted (acc.ts_ns without them) */
 	struct lnw_event acc; /* accepted: its event, the base of its fate */
+};
+
+/* IPv6 with ::1 on the wire, as tc ingress saw it: its own per-CPU slot
+ * ("inflight6"), so struct lnw_inflight keeps IPv4's size. */
+struct lnw_inflight6 {
+	__u64 skb;            /* kernel sk_buff address, 0 without the kfunc */
+	__u32 ifindex;
+	__u32 len;            /* IPv6 header and payload */
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 sport;          /* 0 unless TCP/UDP right after the header */
+	__u16 dport;
+	__u8 proto;           /* the first next-header */
+	__u8 pad[3];
+};
+
+/* An IPv6 verdict (its own ring: "events6"); fields as struct lnw_event's.
+ * IPv6 has no route_localnet and no NAT before the drop: no flags, no
+ * original destination. */
+struct lnw_event6 {
+	__u64 ts_ns;
+	__u64 latency_ns;
+	__u64 drop_loc;
+	__u32 netns;
+	__u32 ifindex;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u32 len;
+	__u32 suppressed;
+	__u16 sport;
+	__u16 dport;
+	__u16 reason;         /* kernel enum skb_drop_reason value */
+	__u8 proto;
+	__u8 verdict;         /* enum lnw_verdict */
+	__u8 reason_src;      /* enum lnw_reason_src */
+	__u8 flags;           /* enum lnw_event_flags: the join */
+	__u8 pad[6];
+	char ifname[LNW_IFNAMSIZ];
 };
 
 #endif /* LNWATCH_H */

@@ -4,6 +4,7 @@
  * It only reads: every path returns LNW_TC_PASS with the packet untouched.
  */
 #include "common.bpf.h"
+#include "loopback6.bpf.h"
 
 /* TC_ACT_UNSPEC (clsact) and TCX_NEXT (tcx) are both -1: "as if absent". */
 #define LNW_TC_PASS (-1)
@@ -54,8 +55,12 @@ static __always_inline int lnw_ingress(struct __sk_buff *ctx, bool use_kfunc, bo
 		proto = vh->encap_proto;
 		off += sizeof(*vh);
 	}
-	if (proto != bpf_htons(LNW_ETH_P_IP))
+	if (proto != bpf_htons(LNW_ETH_P_IP)) {
+		if (proto == bpf_htons(LNW_ETH_P_IPV6))
+			lnw_ingress6(ctx, data + off, data_end, off,
+				     use_kfunc ? bpf_cast_to_kern_ctx(ctx) : NULL);
 		return LNW_TC_PASS;
+	}
 	iph = data + off;
 	if ((void *)(iph + 1) > data_end || iph->version != 4)
 		return LNW_TC_PASS;

@@ -18,6 +18,7 @@
 	   *(volatile __typeof__(*(ptr)) *)(ptr) = (val);		\
 	   __old; })
 #include "common.bpf.h"
+#include "loopback6.bpf.h"
 #include <bpf/bpf_tracing.h>
 
 /* Linux >= 6.2: a typed view of any kernel address, read by plain loads
@@ -293,6 +294,9 @@ static __always_inline int lnw_kfree(struct sk_buff *skb, void *location,
 	 * before it got there (a FORWARD or INPUT rule) */
 	if (in && (in->state == LNW_IN_ARRIVED || in->state == LNW_IN_DNAT_AWAY) &&
 	    lnw_preroute_drop(in, skb, reason, src, location))
+		return 0;
+	if (in && in->state == LNW_IN_LOOPBACK6 &&
+	    lnw_loopback6_drop(in, skb, reason, has_reason, location))
 		return 0;
 	return lnw_local_refused(skb, reason, src, location);
 }

@@ -234,6 +234,7 @@ struct expect {
 	bool slot;    /* the inflight slot filled */
 	bool ports;   /* ... with the frame's ports (else 0) */
 	bool refuse;  /* the kernel may refuse to run it (EINVAL) */
+	bool v6;      /* IPv6 ::1: seen6, and the packet in "inflight6" */
 };
 
 struct tc_case {
@@ -317,7 +318,8 @@ static const struct tc_case cases[] = {
 	  { .count = true, .slot = true, .ports = false } },
 	{ "vlan tag cut (16 bytes)",
 	  { UDP("10.0.0.2", "127.0.0.1"), .tpids = { Q }, .cut = 16 }, MISS },
-	{ "ipv6 to ::1 (ignored)", { .l3 = L3_IPV6 }, MISS },
+	{ "ipv6 ::1 to ::1 (seen6, in inflight6)", { .l3 = L3_IPV6 },
+	  { .count = true, .slot = true, .ports = true, .v6 = true } },
 	{ "arp for 127.0.0.1 (ignored)", { .l3 = L3_ARP }, MISS },
 	{ "version 6 with ethertype IPv4 (ignored)",
 	  { UDP("10.0.0.2", "127.0.0.1"), .version = 6 }, MISS },
@@ -423,6 +425,29 @@ static void run_taken_slot(struct bpf_program *prog)
 	clear_counters();
 }
 
+/* An IPv6 ::1 packet (put_ipv6): the slot only says where it is. */
+static void check_slot6(const struct lnw_inflight *in, const struct frame *f,
+			bool kfunc, __u32 ifindex)
+{
+	static struct lnw_inflight6 slots6[MAX_CPUS];
+	const struct lnw_inflight6 *in6 = &slots6[run_cpu];
+	static const __u8 lo6[16] = { [15] = 1 };
+	__u32 key = 0;
+
+	CHECK(in->state == LNW_IN_LOOPBACK6 && !in->skb && !in->saddr,
+	      "state %u, skb %#llx", in->state, (unsigned long long)in->skb);
+	CHECK(!bpf_map_lookup_elem(bpf_map__fd(skel->maps.inflight6), &key, slots6),
+	      "read inflight6: %s", strerror(errno));
+	CHECK(kfunc ? in6->skb != 0 : in6->skb == 0, "skb6 %#llx",
+	      (unsigned long long)in6->skb);
+	CHECK(in6->ifindex == ifindex && in6->len == f->len - 14 && in6->proto == 17,
+	      "ifindex %u len %u proto %u", in6->ifindex, in6->len, in6->proto);
+	CHECK(!memcmp(in6->saddr, lo6, 16) && !memcmp(in6->daddr, lo6, 16),
+	      "addresses not ::1");
+	CHECK(in6->sport == 1234 && in6->dport == 5001, "ports %u > %u",
+	      in6->sport, in6->dport);
+}
+
 static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c,
 		       const struct frame *f, bool kfunc, __u32 ifindex)
 {
@@ -440,6 +465,10 @@ static void check_slot(const struct lnw_inflight *slots, const struct tc_case *c
 			continue;
 		}
 		armed++;
+		if (c->want.v6) {
+			check_slot6(in, f, kfunc, ifindex);
+			continue;
+		}
 		CHECK(in->state == LNW_IN_ARRIVED, "state %u", in->state);
 		CHECK(in->ts_ns == 0, "ts_ns %llu without --latency",
 		      (unsigned long long)in->ts_ns);
@@ -483,7 +512,8 @@ static void check_counters(const struct tc_case *c, const struct frame *f,
 	      own_netns);
 	CHECK(keys[0].ifindex == ifindex, "ifindex %u, want %u", keys[0].ifindex,
 	      ifindex);
-	CHECK(keys[0].verdict == LNW_SEEN && keys[0].reason == 0 &&
+	CHECK(keys[0].verdict == (c->want.v6 ? LNW_SEEN6 : LNW_SEEN) &&
+	      keys[0].reason == 0 &&
 	      keys[0].pad == 0, "verdict %u reason %u pad %u", keys[0].verdict,
 	      keys[0].reason, keys[0].pad);
 	CHECK(vals[0].packets == 1 && vals[0].bytes == ip_len(&c->spec, f),

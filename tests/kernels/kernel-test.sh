@@ -435,6 +435,35 @@ EOF
 	in_ns "$NODE" "$NFT" delete table ip lnwk
 }
 
+# IPv6 ::1 from the neighbour, to and from it: ip6_rcv_core drops every
+# one (RFC 4291), route_localnet on or off. Counted as Ip6InHdrErrors moved;
+# the reason IP_INHDR where the kernel passes it (6.0+), else inferred.
+ipv6() {
+	rl "$NODE" eth0 0
+	lnw_start ipv6 || return 1
+	rl "$NODE" eth0 1 # no IPv6 knob: the flag on changes nothing
+	wait_hooks ipv6
+	h6() { in_ns "$NODE" awk '$1 == "Ip6InHdrErrors" { print $2 }' /proc/net/snmp6; }
+	before=$(h6)
+	in_ns "$PEER" "$PKTGEN" eth0 "$NODE_MAC" fe80::99:2 ::1 40000 5000 $N_DST
+	in_ns "$PEER" "$PKTGEN" -t eth0 "$NODE_MAC" ::1 fe80::1 40000 5001 $N_SRC
+	wait_events lo6-dst $N_DST
+	wait_events lo6-src $N_SRC
+	lnw_stop ipv6
+	check "ipv6: the kernel dropped them (Ip6InHdrErrors)" $(($(h6) - before)) $((N_DST + N_SRC))
+	check "ipv6: counters seen6 lo6-dst lo6-src" \
+		"$(cnt '.verdict=="seen6"') $(cnt '.verdict=="lo6-dst"') $(cnt '.verdict=="lo6-src"')" \
+		"$((N_DST + N_SRC)) $N_DST $N_SRC"
+	check "ipv6: lo6-dst events, tuple" "$(evvals 'select(.verdict=="lo6-dst") | '"$tuple")" \
+		"fe80::99:2:40000>::1:5000 eth0 $NODE_NETNS"
+	check "ipv6: lo6-src events, tuple" "$(evvals 'select(.verdict=="lo6-src") | '"$tuple")" \
+		"::1:40000>fe80::1:5001 eth0 $NODE_NETNS"
+	has SKB_DROP_REASON_IP_INHDR && want="IP_INHDR kernel" || want="$b_unspec inferred"
+	check "ipv6: reason, its source, join" \
+		"$(evvals 'select(.family==6) | "\(.reason) \(.reason_source) \(.join)"')" "$want $e_join"
+	info "ipv6 drop location: $(evvals 'select(.family==6) | .location')"
+}
+
 # --btf FILE: the types from a file, as BTFHub's would be given; here a
 # copy of this kernel's own, which must give the same verdicts.
 btf_file() {
@@ -474,6 +503,7 @@ no_btf() { # NAME WANT [OPTION...]: lnwatch fails, its error contains WANT
 }
 
 if direct; then
+	ipv6
 	dnat
 	btf_file
 	no_btf "no kernel BTF, no --btf: the error says to give --btf FILE" "--btf FILE"

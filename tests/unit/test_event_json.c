@@ -3,6 +3,7 @@
  * Unit tests of the event JSON (user/watch/event_line.h): interface names
  * as valid UTF-8, every field, ports unknown after DNAT. No kernel, no BPF.
  */
+#include <arpa/inet.h>
 #include "unit.h"
 #include "lib/json.h"
 #include "lib/text.h"
@@ -197,6 +198,13 @@ static json_object *model_ts(long long wall_ns)
 	return json_object_new_string(ts);
 }
 
+static json_object *model_addr6(const __u8 *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	return json_object_new_string(inet_ntop(AF_INET6, a, s, sizeof(s)));
+}
+
 static json_object *model_event_json(const struct lnw_event_view *v)
 {
 	static const char *const orig_src[] = { NULL, "ingress", "conntrack" };
@@ -213,20 +221,24 @@ static json_object *model_event_json(const struct lnw_event_view *v)
 	ADD(o, "netns", json_object_new_uint64(e->netns));
 	ADD(o, "ifindex", json_object_new_int((int)e->ifindex));
 	ADD(o, "ifname", lnw_json_name(v->ifname));
+	ADD(o, "family", json_object_new_int(v->ev6 ? 6 : 4));
 	ADD(o, "proto", json_object_new_string(lnw_proto_name(e->proto, pbuf, sizeof(pbuf))));
-	ADD(o, "saddr", lnw_json_addr(e->saddr));
+	ADD(o, "saddr", v->ev6 ? model_addr6(v->ev6->saddr) : lnw_json_addr(e->saddr));
 	ADD(o, "sport", ports ? json_object_new_int(e->sport) : NULL);
-	ADD(o, "daddr", lnw_json_addr(e->daddr));
+	ADD(o, "daddr", v->ev6 ? model_addr6(v->ev6->daddr) : lnw_json_addr(e->daddr));
 	ADD(o, "dport", ports && !(e->flags & LNW_EVF_PORTS_UNKNOWN) ?
 		       json_object_new_int(e->dport) : NULL);
-	ADD(o, "orig_daddr", lnw_json_addr(nat ? e->orig_daddr : e->daddr));
+	ADD(o, "orig_daddr", v->ev6 ? model_addr6(v->ev6->daddr) :
+		       lnw_json_addr(nat ? e->orig_daddr : e->daddr));
 	ADD(o, "orig_dport", ports ? json_object_new_int(nat ? e->orig_dport : e->dport) : NULL);
 	ADD(o, "nat", json_object_new_boolean(nat));
 	ADD(o, "orig_source", lnw_json_str(e->orig_src < 3 ? orig_src[e->orig_src] : NULL));
 	ADD(rl, "all", model_flag(e->rl_all));
 	ADD(rl, "dev", model_flag(e->rl_dev));
 	ADD(rl, "effective", model_flag(e->rl_eff));
-	ADD(o, "route_localnet", rl);
+	if (v->ev6) /* IPv6 has no such knob */
+		json_object_put(rl);
+	ADD(o, "route_localnet", v->ev6 ? NULL : rl);
 	ADD(o, "verdict", json_object_new_string(lnw_verdict_name(e->verdict)));
 	ADD(o, "reason", lnw_json_str(v->reason));
 	ADD(o, "location", lnw_json_str(v->location));
@@ -306,8 +318,28 @@ static void rnd_name(char *out, size_t max, bool valid)
 	out[o] = '\0';
 }
 
+/* An IPv6 record's addresses: ::1, zeros or random bytes, each. */
+static void rnd_addrs6(struct lnw_event6 *e6)
+{
+	__u8 *a[2] = { e6->saddr, e6->daddr };
+	int i, k;
+
+	memset(e6, 0, sizeof(*e6));
+	for (k = 0; k < 2; k++) {
+		switch (rnd() % 3) {
+		case 0:
+			a[k][15] = 1;
+			break;
+		case 1:
+			for (i = 0; i < 16; i++)
+				a[k][i] = (__u8)rnd();
+			break;
+		}
+	}
+}
+
 static void rnd_event(struct lnw_event *e, struct lnw_event_view *v, char *ifname,
-		      char *comm, char *reason, char *location)
+		      char *comm, char *reason, char *location, struct lnw_event6 *e6)
 {
 	static const __u8 protos[] = { 1, 6, 17, 0, 255, 47 };
 	static const __u8 flags[] = { 0, 1, LNW_FLAG_UNKNOWN, 7 };
@@ -350,6 +382,10 @@ static void rnd_event(struct lnw_event *e, struct lnw_event_view *v, char *ifnam
 		.exposure = rnd() % 2,
 		.maybe_reply = rnd() % 7 == 0,
 	};
+	if (rnd() % 4 == 0) {
+		rnd_addrs6(e6);
+		v->ev6 = e6;
+	}
 }
 
 static const char *plain(json_object *o)
@@ -365,13 +401,14 @@ static void t_json_line_equals_model(void)
 {
 	char ifname[32], comm[32], reason[64], location[64];
 	struct lnw_event_view v;
+	struct lnw_event6 e6;
 	struct lnw_event e;
 	int i;
 
 	for (i = 0; i < 20000 && !cur_failed; i++) {
 		json_object *fast, *model;
 
-		rnd_event(&e, &v, ifname, comm, reason, location);
+		rnd_event(&e, &v, ifname, comm, reason, location, &e6);
 		fast = roundtrip(lnw_event_json(&v));
 		model = roundtrip(model_event_json(&v));
 		CHECK(fast && model && json_object_equal(fast, model) &&

@@ -3,6 +3,7 @@
  * Unit tests of the human event lines (user/watch/event_line.h): columns
  * under the header, widths, NAT, flags, cached times. No kernel, no BPF.
  */
+#include <arpa/inet.h>
 #include "unit.h"
 #include "watch/verdict.h"
 
@@ -490,6 +491,47 @@ static void t_times_cached_per_second(void)
 	}
 }
 
+/* IPv6 (::1 on a wire): bracketed addresses with ports, '-' for the knob
+ * IPv6 lacks, under 80 columns narrow (a long source is cut, after its
+ * port), whole with -w. */
+static void t_ipv6_lines(void)
+{
+	static const struct { const char *src, *dst; __u8 verdict; } cases[] = {
+		{ "fe80::99:2", "::1", LNW_LO6_DST },
+		{ "::1", "fe80::1", LNW_LO6_SRC },
+		{ "fe80::b426:25ff:fe90:b58", "::1", LNW_LO6_DST },
+		{ "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff", "::1", LNW_LO6_DST },
+		{ "::1", "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff", LNW_LO6_SRC },
+	};
+	struct lnw_event e = mk_event("0.0.0.0", 40000, "0.0.0.0", 5000, 17, 0);
+	struct lnw_event6 e6 = {};
+	struct lnw_event_view v = { .ev = &e, .ev6 = &e6, .ifname = "eth0",
+				    .wall_ns = WALL_NS };
+	char line[LINE_LEN], want[64];
+	size_t i;
+
+	e.rl_all = e.rl_dev = e.rl_eff = LNW_FLAG_UNKNOWN;
+	for (i = 0; i < N(cases); i++) {
+		e.verdict = cases[i].verdict;
+		CHECK(inet_pton(AF_INET6, cases[i].src, e6.saddr) == 1 &&
+		      inet_pton(AF_INET6, cases[i].dst, e6.daddr) == 1, "bad case %zu", i);
+		lnw_format_event_line(&v, false, line, sizeof(line));
+		CHECK(strlen(line) <= LNW_NARROW_COLS, "case %zu: %zu columns: '%s'", i,
+		      strlen(line), line);
+		CHECK(at_col(line, hdr_col(false, "VERDICT"), lnw_verdict_name(e.verdict)) &&
+		      at_col(line, hdr_col(false, "RL"), "-"),
+		      "case %zu: verdict or RL misplaced: '%s'", i, line);
+		snprintf(want, sizeof(want), " [%s]:5000 ", cases[i].dst);
+		/* whole where it fits, else cut with a '~' */
+		CHECK(strstr(line, want) || (i == N(cases) - 1 && strchr(line, '~')),
+		      "case %zu: no '%s' in '%s'", i, want, line);
+		lnw_format_event_line(&v, true, line, sizeof(line));
+		snprintf(want, sizeof(want), " [%s]:40000 ", cases[i].src);
+		CHECK(strstr(line, want) && strstr(line, " -   -   -  "),
+		      "case %zu: wide: no '%s' or flags '-': '%s'", i, want, line);
+	}
+}
+
 /* A line cut by a short buffer stays terminated and within it. */
 static void t_line_short_buffer(void)
 {
@@ -528,6 +570,7 @@ int main(void)
 		{ "narrow NAT gives up the source port first", t_narrow_drops_sport_first },
 		{ "ifname shortened narrow, whole wide", t_ifname_narrow_wide },
 		{ "flag chars 0/1/?", t_flag_chars },
+		{ "IPv6 lines: [addr]:port, RL '-', narrow fits", t_ipv6_lines },
 		{ "line verdict and protocol names", t_line_verdicts_and_protos },
 		{ "time strings cached per second", t_times_cached_per_second },
 		{ "narrow line cut by a short buffer", t_line_short_buffer },

@@ -155,6 +155,9 @@ static void t_verdict_names(void)
 		{ LNW_MARTIAN_DST, "martian-dst" },
 		{ LNW_MARTIAN_SRC, "martian-src" },
 		{ LNW_ACCEPT, "accept" },
+		{ LNW_SEEN6, "seen6" },
+		{ LNW_LO6_DST, "lo6-dst" },
+		{ LNW_LO6_SRC, "lo6-src" },
 		{ LNW_VERDICT_MAX, "unknown" },
 		{ 200, "unknown" },
 		{ UINT_MAX, "unknown" },
@@ -301,7 +304,9 @@ static void t_verdicts_accepts(void)
 		{ "reply-refused", 1u << LNW_REPLY_REFUSED },
 		{ "accept,drop", 1u << LNW_ACCEPT | 1u << LNW_DROP },
 		{ "delivered,seen", 1u << LNW_DELIVERED | 1u << LNW_SEEN },
-		{ "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,local-refused,dnat-exposed",
+		{ "lo6-dst,lo6-src", 1u << LNW_LO6_DST | 1u << LNW_LO6_SRC },
+		{ "seen,martian-dst,martian-src,accept,drop,delivered,reply-refused,"
+		  "local-refused,dnat-exposed,seen6,lo6-dst,lo6-src",
 		  (1u << LNW_VERDICT_MAX) - 1 },
 		/* a name twice is the same filter */
 		{ "drop,drop", 1u << LNW_DROP },

@@ -3,6 +3,7 @@
  * Unit tests of lib/text: names made printable or valid UTF-8, addresses
  * formatted by hand. No kernel, no BPF.
  */
+#include <arpa/inet.h>
 #include "unit.h"
 #include "lib/text.h"
 
@@ -169,6 +170,34 @@ static void t_format_addr(void)
 	CHECK(buf[0] == 'X', "len 0: wrote '%c'", buf[0]);
 }
 
+static void t_format_addr6(void)
+{
+	static const struct {
+		const char *ip; __u16 port; __u8 proto; size_t len; const char *want;
+	} cases[] = {
+		{ "::1", 5000, 17, 64, "[::1]:5000" },
+		{ "::1", 0, 58, 64, "::1" },                 /* icmpv6: no port */
+		{ "fe80::a:0:0:1", 443, 6, 64, "[fe80::a:0:0:1]:443" },
+		{ "2001:db8:1:2:3:4:5:6", 65535, 6, 64, "[2001:db8:1:2:3:4:5:6]:65535" },
+		{ "::ffff:127.0.0.1", 1, 17, 64, "[::ffff:127.0.0.1]:1" },
+		{ "2001:db8::1", 80, 6, 8, "[2001:d" },      /* cut, terminated */
+	};
+	struct in6_addr a;
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		memset(buf, 'X', sizeof(buf));
+		CHECK(inet_pton(AF_INET6, cases[i].ip, &a) == 1, "case %zu: bad test", i);
+		lnw_format_addr6(buf, cases[i].len, a.s6_addr, cases[i].port,
+				 cases[i].proto);
+		CHECK(!strcmp(buf, cases[i].want), "case %zu: got '%s', want '%s'",
+		      i, buf, cases[i].want);
+		CHECK(cases[i].len == sizeof(buf) || buf[cases[i].len] == 'X',
+		      "case %zu: wrote past len %zu", i, cases[i].len);
+	}
+}
+
 int main(void)
 {
 	static const struct unit_case tests[] = {
@@ -178,6 +207,7 @@ int main(void)
 		{ "name_utf8 rejects overlong/surrogate/>U+10FFFF", t_name_utf8_strict },
 		{ "name_utf8 bounded", t_name_utf8_bounded },
 		{ "format_addr bounds, ports, cut", t_format_addr },
+		{ "format_addr6 brackets, ports, cut", t_format_addr6 },
 	};
 
 	return run_all(tests, N(tests));

@@ -156,6 +156,19 @@ void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
 	buf[n - 1] = '\0';
 }
 
+void lnw_format_addr6(char *buf, size_t len, const __u8 addr[16], __u16 port,
+		      __u8 proto)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(AF_INET6, addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	if (lnw_proto_has_ports(proto))
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s", a);
+}
+
 void lnw_name_shorten(char *name, size_t width)
 {
 	size_t cut = width - 1, k;

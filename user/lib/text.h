@@ -31,6 +31,9 @@ char *lnw_put_uint(char *p, unsigned long long v);
  * order. Formatted by hand: ~10x cheaper than snprintf in a flood's drain. */
 void lnw_format_addr(char *buf, size_t len, __u32 be_addr, __u16 port,
 		     __u8 proto);
+/* "fe80::1", or "[fe80::1]:80" when proto has ports (RFC 5952 form). */
+void lnw_format_addr6(char *buf, size_t len, const __u8 addr[16], __u16 port,
+		      __u8 proto);
 /* A name for a value, in tables of kernel constants. */
 struct lnw_named {
 	const char *name;

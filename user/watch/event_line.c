@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* One event as a line for a person, or as a line of JSON (written by hand:
  * json-c would cost a flood's -j drain 4x the rest). */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -94,6 +95,28 @@ static char flag_char(__u8 v)
 	return v == LNW_FLAG_UNKNOWN ? '?' : (char)('0' + (v != 0));
 }
 
+/* A route_localnet column: IPv6 has no such knob ('-'). */
+static char rl_char(const struct lnw_event_view *v, __u8 flag)
+{
+	return v->ev6 ? '-' : flag_char(flag);
+}
+
+/* The source or destination, with its port where the protocol has them
+ * and port is asked: IPv4's, or the IPv6 record's. */
+static void addr_text(const struct lnw_event_view *v, bool src, bool port,
+		      char *buf, size_t len)
+{
+	const struct lnw_event *e = v->ev;
+	__u16 p = src ? e->sport : e->dport;
+	__u8 proto = port ? e->proto : 0;
+
+	if (v->ev6)
+		lnw_format_addr6(buf, len, src ? v->ev6->saddr : v->ev6->daddr, p,
+				 proto);
+	else
+		lnw_format_addr(buf, len, src ? e->saddr : e->daddr, p, proto);
+}
+
 #define NARROW_FMT "%-8s %-7s %-4s %-40s " /* the header; lines: put_col */
 #define NARROW_TIME 8
 #define NARROW_PROTO 4
@@ -182,11 +205,20 @@ static size_t put_col(struct lnw_line *l, const char *s, size_t width)
  * port (ephemeral, mostly) first, then the DNAT's original: "DNAT>" marks
  * a DNAT shown whole only by -w (">" alone where even that has no room).
  * Returns the columns they take. */
-static size_t narrow_addrs(const struct lnw_event *e, const char *dst, char *src,
-			   size_t src_len, char *dcol, size_t dcol_len, size_t room)
+static size_t narrow_addrs(const struct lnw_event_view *v, const char *dst,
+			   char *src, size_t src_len, char *dcol, size_t dcol_len,
+			   size_t room)
 {
+	const struct lnw_event *e = v->ev;
+
 	if (strlen(src) + 1 + strlen(dcol) > room)
-		lnw_format_addr(src, src_len, e->saddr, 0, 0);
+		addr_text(v, true, false, src, src_len);
+	/* IPv6 addresses may not fit even so: cut (the source first), whole
+	 * with -w */
+	if (v->ev6 && strlen(src) + 1 + strlen(dcol) > room && room > strlen(dcol) + 6)
+		lnw_name_shorten(src, room - 1 - strlen(dcol));
+	if (v->ev6 && strlen(src) + 1 + strlen(dcol) > room && room > strlen(src) + 6)
+		lnw_name_shorten(dcol, room - 1 - strlen(src));
 	if (strlen(src) + 1 + strlen(dcol) > room && nat_changed(e))
 		snprintf(dcol, dcol_len, "DNAT>%s", dst);
 	if (strlen(src) + 1 + strlen(dcol) > room && nat_changed(e))
@@ -198,7 +230,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 			   char *buf, size_t len)
 {
 	const struct lnw_event *e = v->ev;
-	char tbuf[32], pbuf[8], src[32], dst[32], orig[32], dcol[72];
+	char tbuf[32], pbuf[8], src[48], dst[48], orig[32], dcol[88];
 	char detail[256], name[LNW_PRINTABLE_LEN(LNW_IFNAMSIZ) + NETNS_TAG_LEN];
 	char tag[NETNS_TAG_LEN];
 	const char *proto = lnw_proto_name(e->proto, pbuf, sizeof(pbuf)), *verdict;
@@ -212,8 +244,8 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	format_time(v->wall_ns, wide, tbuf, sizeof(tbuf));
 	lnw_name_printable(v->ifname, name, LNW_PRINTABLE_LEN(LNW_IFNAMSIZ));
 	netns_tag(e, tag);
-	lnw_format_addr(src, sizeof(src), e->saddr, e->sport, e->proto);
-	lnw_format_addr(dst, sizeof(dst), e->daddr, e->dport, e->proto);
+	addr_text(v, true, true, src, sizeof(src));
+	addr_text(v, false, true, dst, sizeof(dst));
 	if (dport_unknown(e) && lnw_proto_has_ports(e->proto)) /* "127.0.0.1:?" */
 		strcpy(strrchr(dst, ':') + 1, "?");
 	if (nat_changed(e)) {
@@ -229,8 +261,8 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 		verdict_detail(v, detail, sizeof(detail));
 		snprintf(buf, len, WIDE_FMT " %c   %c   %c  %s%s", tbuf,
 			 all_netns ? WIDE_IFNAME_NETNS : WIDE_IFNAME, name,
-			 proto, src, dcol, flag_char(e->rl_all),
-			 flag_char(e->rl_dev), flag_char(e->rl_eff),
+			 proto, src, dcol, rl_char(v, e->rl_all),
+			 rl_char(v, e->rl_dev), rl_char(v, e->rl_eff),
 			 lnw_verdict_name(e->verdict), detail);
 		return;
 	}
@@ -241,7 +273,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 	else /* any real name whole: addresses keep >= 21 columns */
 		iface_fit(name, tag, WIDE_IFNAME_NETNS);
 	over = strlen(name) > NARROW_IFNAME ? strlen(name) - NARROW_IFNAME : 0;
-	addrs = narrow_addrs(e, dst, src, sizeof(src), dcol, sizeof(dcol),
+	addrs = narrow_addrs(v, dst, src, sizeof(src), dcol, sizeof(dcol),
 			     NARROW_ADDRS - over);
 	if (addrs > NARROW_ADDRS - over) {
 		name[strlen(name) - strlen(tag)] = '\0';
@@ -254,7 +286,7 @@ void lnw_format_event_line(const struct lnw_event_view *v, bool wide,
 		  v->maybe_reply ? "own/reply?" :
 		  e->verdict == LNW_DROP && v->reason ? v->reason :
 		  lnw_verdict_name(e->verdict);
-	flag = flag_char(e->rl_eff);
+	flag = rl_char(v, e->rl_eff);
 
 	put_col(&l, tbuf, NARROW_TIME);
 	put_col(&l, name, NARROW_IFNAME);
@@ -399,6 +431,19 @@ static char *put_addr(char *p, __u32 be_addr)
 	return put_plain(p, a);
 }
 
+/* The source, destination (or original destination: IPv6 has no NAT
+ * before its drop), IPv4's or the IPv6 record's. */
+static char *put_addr_of(char *p, const struct lnw_event_view *v, bool src,
+			 __u32 be_addr)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!v->ev6)
+		return put_addr(p, be_addr);
+	lnw_format_addr6(a, sizeof(a), src ? v->ev6->saddr : v->ev6->daddr, 0, 0);
+	return put_plain(p, a);
+}
+
 static char *put_str_or_null(char *p, const char *s, size_t max_raw)
 {
 	return s ? lnw_json_put_str(p, s, max_raw) : LIT(p, "null");
@@ -441,31 +486,37 @@ size_t lnw_event_json_line(const struct lnw_event_view *v, char *buf, size_t len
 	p = put_int(p, (int)e->ifindex);
 	p = LIT(p, ",\"ifname\":");
 	p = lnw_json_put_str(p, v->ifname, NAME_MAX_RAW);
+	p = v->ev6 ? LIT(p, ",\"family\":6") : LIT(p, ",\"family\":4");
 	p = LIT(p, ",\"proto\":");
 	p = put_plain(p, lnw_proto_name(e->proto, pbuf, sizeof(pbuf)));
 	p = LIT(p, ",\"saddr\":");
-	p = put_addr(p, e->saddr);
+	p = put_addr_of(p, v, true, e->saddr);
 	p = LIT(p, ",\"sport\":");
 	p = put_port(p, e, true, e->sport);
 	p = LIT(p, ",\"daddr\":");
-	p = put_addr(p, e->daddr);
+	p = put_addr_of(p, v, false, e->daddr);
 	p = LIT(p, ",\"dport\":");
 	p = put_port(p, e, !dport_unknown(e), e->dport);
 	p = LIT(p, ",\"orig_daddr\":");
-	p = put_addr(p, nat ? e->orig_daddr : e->daddr);
+	p = put_addr_of(p, v, false, nat ? e->orig_daddr : e->daddr);
 	p = LIT(p, ",\"orig_dport\":");
 	p = put_port(p, e, true, nat ? e->orig_dport : e->dport);
 	p = LIT(p, ",\"nat\":");
 	p = put_bool(p, nat);
 	p = LIT(p, ",\"orig_source\":");
 	p = put_str_or_null(p, e->orig_src < 3 ? orig_src[e->orig_src] : NULL, TEXT_MAX_RAW);
-	p = LIT(p, ",\"route_localnet\":{\"all\":");
-	p = put_flag(p, e->rl_all);
-	p = LIT(p, ",\"dev\":");
-	p = put_flag(p, e->rl_dev);
-	p = LIT(p, ",\"effective\":");
-	p = put_flag(p, e->rl_eff);
-	p = LIT(p, "},\"verdict\":");
+	if (v->ev6) { /* no such knob */
+		p = LIT(p, ",\"route_localnet\":null");
+	} else {
+		p = LIT(p, ",\"route_localnet\":{\"all\":");
+		p = put_flag(p, e->rl_all);
+		p = LIT(p, ",\"dev\":");
+		p = put_flag(p, e->rl_dev);
+		p = LIT(p, ",\"effective\":");
+		p = put_flag(p, e->rl_eff);
+		*p++ = '}';
+	}
+	p = LIT(p, ",\"verdict\":");
 	p = put_plain(p, lnw_verdict_name(e->verdict));
 	p = LIT(p, ",\"reason\":");
 	p = put_str_or_null(p, v->reason, TEXT_MAX_RAW);

@@ -13,6 +13,7 @@
 /* What an event line needs beyond the raw record. */
 struct lnw_event_view {
 	const struct lnw_event *ev;
+	const struct lnw_event6 *ev6; /* IPv6: its addresses (ev: the rest) */
 	const char *ifname;      /* resolved, never NULL */
 	const char *reason;      /* kernel drop-reason name, or NULL */
 	const char *location;    /* drops: "function+0xoff" that freed it, or NULL */

@@ -24,6 +24,7 @@
 #include "ksyms.h"
 #include "counters.h"
 #include "route_hooks.h"
+#include "verdict.h"
 
 #define DEADLINE_CHECK_EVERY 256 /* clock_gettime per 256 events */
 
@@ -72,9 +73,25 @@ static void local_refused_view(struct lnw_events *ev, struct lnw_event *e,
 	}
 }
 
+/* The line or JSON record of an event, unless -q; both assembled by hand:
+ * the drain's cost under a flood. */
+static void put_event(struct lnw_events *ev, const struct lnw_event_view *v)
+{
+	char line[LNW_EVENT_JSON_MAX];
+
+	if (ev->quiet)
+		return;
+	if (ev->json)
+		lnw_event_json_line(v, line, sizeof(line));
+	else
+		lnw_format_event_line(v, ev->wide, line, sizeof(line));
+	fputs(line, ev->out);
+	putc('\n', ev->out);
+}
+
 static void print_event(struct lnw_events *ev, struct lnw_event *e)
 {
-	char ifname[IF_NAMESIZE] = "", line[LNW_EVENT_JSON_MAX];
+	char ifname[IF_NAMESIZE] = "";
 	struct lnw_event_view v = { .ev = e, .ifname = ifname, .pid = -1,
 				    .latency = ev->latency };
 	const struct lnw_proc *owner;
@@ -115,31 +132,76 @@ static void print_event(struct lnw_events *ev, struct lnw_event *e)
 	v.exposure = lnw_is_exposure(e);
 	if (v.exposure)
 		lnw_exposures_note(&ev->exposures, e, ifname, v.pid, v.comm);
-	if (ev->quiet)
-		return;
-	/* both assembled by hand: the drain's cost under a flood */
-	if (ev->json)
-		lnw_event_json_line(&v, line, sizeof(line));
+	put_event(ev, &v);
+}
+
+/* An IPv6 record, said as IPv4's are: its fields in an IPv4 record, its
+ * addresses beside it. The first ::1 drop says once that no knob helps. */
+static void print_event6(struct lnw_events *ev, const struct lnw_event6 *e6)
+{
+	char ifname[IF_NAMESIZE] = "";
+	struct lnw_event e = {
+		.ts_ns = e6->ts_ns, .netns = e6->netns, .ifindex = e6->ifindex,
+		.sport = e6->sport, .dport = e6->dport, .reason = e6->reason,
+		.len = e6->len, .latency_ns = e6->latency_ns, .drop_loc = e6->drop_loc,
+		.suppressed = e6->suppressed, .proto = e6->proto,
+		.verdict = e6->verdict, .reason_src = e6->reason_src,
+		.flags = e6->flags, .rl_all = LNW_FLAG_UNKNOWN,
+		.rl_dev = LNW_FLAG_UNKNOWN, .rl_eff = LNW_FLAG_UNKNOWN,
+	};
+	struct lnw_event_view v = { .ev = &e, .ev6 = e6, .ifname = ifname,
+				    .pid = -1, .latency = ev->latency };
+
+	memcpy(ifname, e6->ifname, sizeof(e6->ifname) < sizeof(ifname) ?
+	       sizeof(e6->ifname) : sizeof(ifname));
+	ifname[sizeof(ifname) - 1] = '\0';
+	if (!ifname[0] && !if_indextoname(e6->ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "if%u", e6->ifindex);
+	v.reason = e6->reason_src != LNW_REASON_NONE ?
+		   lnw_drop_reason_name(ev->kernel, e6->reason) : NULL;
+	v.wall_ns = (long long)e6->ts_ns + ev->mono_to_wall_ns;
+	if ((ev->json || ev->wide) && !ev->quiet)
+		v.location = lnw_ksyms_name(ev->ksyms, e6->drop_loc);
+	if (!ev->said_lo6 && !ev->json && (e6->verdict == LNW_LO6_DST ||
+					   e6->verdict == LNW_LO6_SRC)) {
+		fprintf(stderr, "lnwatch: %s\n", LNW_LO6_NOTE);
+		ev->said_lo6 = true;
+	}
+	put_event(ev, &v);
+}
+
+/* A record of either ring, copied out (a foreign size is skipped rather
+ * than misread) and said. Returning < 0 stops ring_buffer__consume()
+ * after this record, at the deadline. */
+static int on_record(struct lnw_events *ev, const void *data, size_t len, bool v6)
+{
+	union {
+		struct lnw_event v4;
+		struct lnw_event6 v6;
+	} r;
+	size_t size = v6 ? sizeof(r.v6) : sizeof(r.v4);
+
+	if (len < size)
+		return 0;
+	memcpy(&r, data, size);
+	if (v6)
+		print_event6(ev, &r.v6);
 	else
-		lnw_format_event_line(&v, ev->wide, line, sizeof(line));
-	fputs(line, ev->out);
-	putc('\n', ev->out);
+		print_event(ev, &r.v4);
+	ev->seen++;
+	if (ev->seen % DEADLINE_CHECK_EVERY == 0 && lnw_mono_ns() > ev->deadline_ns)
+		return -ECANCELED;
+	return 0;
 }
 
 static int on_event(void *ctx, void *data, size_t len)
 {
-	struct lnw_events *ev = ctx;
-	struct lnw_event e;
+	return on_record(ctx, data, len, false);
+}
 
-	if (len < sizeof(e))
-		return 0; /* a foreign record size: skip rather than misread */
-	memcpy(&e, data, sizeof(e));
-	print_event(ev, &e);
-	ev->seen++;
-	/* returning < 0 stops ring_buffer__consume() after this record */
-	if (ev->seen % DEADLINE_CHECK_EVERY == 0 && lnw_mono_ns() > ev->deadline_ns)
-		return -ECANCELED;
-	return 0;
+int lnw_events_on_record6(void *ctx, void *data, size_t len)
+{
+	return on_record(ctx, data, len, true);
 }
 
 /* Fields the caller set before (json, wide, latency, kernel, hooks) are

@@ -27,6 +27,7 @@ struct lnw_events {
 	long long mono_to_wall_ns;  /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	long long deadline_ns;      /* a drain stops here (monotonic) */
 	unsigned long long seen;    /* events read so far */
+	bool said_lo6;              /* the first ::1 drop's note is out */
 	struct lnw_exposures exposures;
 };
 
@@ -36,6 +37,8 @@ int lnw_events_open(struct lnw_events *ev, int ringbuf_fd, FILE *out,
 		    int ksym_prog_fd, const char *ksym_buf);
 /* Read what is in the ring for at most budget_ms (the caller sleeps on
  * the ring's fd and a timer). Returns events read or -errno. */
+/* The IPv6 ring's records ("events6"), for ring_buffer__add(ev->rb, ..., ev). */
+int lnw_events_on_record6(void *ctx, void *data, size_t len);
 int lnw_events_drain(struct lnw_events *ev, int budget_ms);
 void lnw_events_close(struct lnw_events *ev);
 

@@ -268,6 +268,12 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 			(unsigned long long)r->val.packets,
 			(unsigned long long)r->val.bytes);
 	}
+	for (i = 0; i < s->n_rows; i++)
+		if (s->rows[i].key.verdict == LNW_LO6_DST ||
+		    s->rows[i].key.verdict == LNW_LO6_SRC) {
+			fprintf(f, "lo6-*: %s\n", LNW_LO6_NOTE);
+			break;
+		}
 	if (!s->n_rows)
 		fputs(s->filtered ? "(no packet to or from 127.0.0.0/8 matched the "
 			"filters: -p, -s, --verdict)\n" :

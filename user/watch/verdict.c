@@ -14,6 +14,9 @@ const char *lnw_verdict_name(unsigned int verdict)
 		[LNW_REPLY_REFUSED] = "reply-refused",
 		[LNW_LOCAL_REFUSED] = "local-refused",
 		[LNW_DNAT_EXPOSED] = "dnat-exposed",
+		[LNW_SEEN6] = "seen6",
+		[LNW_LO6_DST] = "lo6-dst",
+		[LNW_LO6_SRC] = "lo6-src",
 	};
 
 	return verdict < LNW_VERDICT_MAX ? names[verdict] : "unknown";

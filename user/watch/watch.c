@@ -379,6 +379,13 @@ int lnw_watch_main(int argc, char **argv)
 		snprintf(err, sizeof(err), "cannot open ring buffer: %s", strerror(-ret));
 		goto cleanup;
 	}
+	/* IPv6's records (::1 on a wire): their own ring, read beside it */
+	ret = ring_buffer__add(app.events.rb, bpf_map__fd(app.skel->maps.events6),
+			       lnw_events_on_record6, &app.events);
+	if (ret) {
+		snprintf(err, sizeof(err), "cannot open the IPv6 ring: %s", strerror(-ret));
+		goto cleanup;
+	}
 	ret = start_flag_events(&app, err, sizeof(err));
 	if (!ret)
 		ret = setup_epoll(&app, err, sizeof(err));
