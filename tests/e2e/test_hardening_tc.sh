@@ -147,12 +147,19 @@ check "pref 1 taken: none seen, all counted as missed" "$(martians) $(summ .tc_m
 check "pref 1 taken: the filter kept, ours gone" "$(filters | grep -c foreign_pass) $(ours)" "1 0"
 tc -n "$NODE" qdisc del dev eth0 clsact
 
+# hold_pass: the foreign TCX_PASS program on the node's eth0, held by
+# HOLD_PID until killed; 1 when it could not be attached.
+hold_pass() {
+	local i
+	rm -f "$TMPD/held"
+	bg "$NODE" "$TMPD/tcx_hold" "$TMPD/pass.bpf.o" eth0 "$TMPD/held"
+	HOLD_PID=$BG_PID
+	for i in $(seq 100); do [ -f "$TMPD/held" ] && return 0; sleep 0.05; done
+	return 1
+}
+
 # 6. tcx: a foreign program attached first that returns TCX_PASS.
-rm -f "$TMPD/held"
-bg "$NODE" "$TMPD/tcx_hold" "$TMPD/pass.bpf.o" eth0 "$TMPD/held"
-HOLD_PID=$BG_PID
-for i in $(seq 100); do [ -f "$TMPD/held" ] && break; sleep 0.05; done
-if [ -f "$TMPD/held" ]; then
+if hold_pass; then
 	lnw_start "$NODE" || fail "tcx head" "lnwatch did not start"
 	send4
 	lnw_stop
@@ -180,11 +187,7 @@ ours_all() { # how many devices carry lnwatch's clsact filter
 }
 tcx_links() { bpftool -j link show | jq '[.[] | select(.type == 11)] | length'; }
 links0=$(tcx_links)
-rm -f "$TMPD/held"
-bg "$NODE" "$TMPD/tcx_hold" "$TMPD/pass.bpf.o" eth0 "$TMPD/held"
-HOLD_PID=$BG_PID
-for i in $(seq 100); do [ -f "$TMPD/held" ] && break; sleep 0.05; done
-if [ -f "$TMPD/held" ]; then
+if hold_pass; then
 	lnw_start "$NODE" || fail "scale auto" "lnwatch did not start"
 	send4
 	ip -n "$NODE" link add late0 type veth peer name late1
