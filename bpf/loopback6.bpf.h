@@ -66,12 +66,13 @@ static __always_inline int lnw_read6(struct __sk_buff *ctx, const void *kbase,
 
 /* The transport behind the extension headers from off (nexthdr the
  * first): its protocol, and TCP's or UDP's ports (0 when unknown: a later
- * fragment, too many headers, a short packet). */
-static __always_inline void lnw_l4_of6(struct __sk_buff *ctx, const void *kbase,
+ * fragment, too many headers, a short packet). Returns the event's flags
+ * for a fragment. */
+static __always_inline __u8 lnw_l4_of6(struct __sk_buff *ctx, const void *kbase,
 				       __u32 off, __u8 nexthdr, __u8 *proto,
 				       __u16 *sport, __u16 *dport)
 {
-	__u8 h[4];
+	__u8 h[4], flags = 0;
 	__u16 p[2];
 	int i;
 
@@ -84,9 +85,12 @@ static __always_inline void lnw_l4_of6(struct __sk_buff *ctx, const void *kbase,
 			break;
 		if (lnw_read6(ctx, kbase, off, h, sizeof(h)))
 			break;
-		if (nexthdr == LNW_NEXTHDR_FRAGMENT && ((h[2] << 8 | h[3]) & ~7)) {
-			*proto = h[0]; /* a later fragment: the first has the ports */
-			return;
+		if (nexthdr == LNW_NEXTHDR_FRAGMENT) {
+			flags = LNW_EVF_FRAGMENT;
+			if ((h[2] << 8 | h[3]) & ~7) {
+				*proto = h[0]; /* the first fragment has the ports */
+				return flags | LNW_EVF_PORTS_UNKNOWN;
+			}
 		}
 		off += nexthdr == LNW_NEXTHDR_FRAGMENT ? 8 : (h[1] + 1) * 8;
 		nexthdr = h[0];
@@ -97,6 +101,7 @@ static __always_inline void lnw_l4_of6(struct __sk_buff *ctx, const void *kbase,
 		*sport = bpf_ntohs(p[0]);
 		*dport = bpf_ntohs(p[1]);
 	}
+	return flags;
 }
 
 /* tc ingress, an IPv6 frame: ip6 is at data + off. skb: the kfunc's
@@ -135,8 +140,8 @@ static __always_inline void lnw_ingress6(struct __sk_buff *ctx, struct ipv6hdr *
 	in6->len = len;
 	__builtin_memcpy(in6->saddr, &ip6->saddr, 16);
 	__builtin_memcpy(in6->daddr, &ip6->daddr, 16);
-	lnw_l4_of6(ctx, NULL, off + sizeof(*ip6), ip6->nexthdr, &in6->proto,
-		   &in6->sport, &in6->dport);
+	in6->flags = lnw_l4_of6(ctx, NULL, off + sizeof(*ip6), ip6->nexthdr,
+				&in6->proto, &in6->sport, &in6->dport);
 	if (!lnw_filtered6(LNW_SEEN6, in6->dport))
 		lnw_count(own_netns, ifindex, LNW_SEEN6, 0, len);
 }
@@ -250,7 +255,8 @@ static __always_inline int lnw_loopback6_drop(struct lnw_inflight *in,
 	e.netns = dev->nd_net.net->ns.inum;
 	if (!all_netns && e.netns != own_netns)
 		return 1;
-	e.flags = LNW_EVF_JOINED | (in6->skb ? LNW_EVF_JOIN_SKB : 0);
+	e.flags = LNW_EVF_JOINED | (in6->skb ? LNW_EVF_JOIN_SKB : 0) |
+		  in6->flags;
 	e.proto = in6->proto;
 	e.sport = in6->sport;
 	e.dport = in6->dport;
@@ -275,8 +281,9 @@ static __always_inline bool lnw_loopback6_reason(__u32 reason, bool has_reason)
  * namespace's device, or ours hidden from tc) said from the sk_buff's own
  * headers, as IPv4's martians are; else, in our namespace, counted as
  * hidden from tc (tc_missed). Returns 1 when it was a ::1 drop. */
-static __always_inline int lnw_loopback6_unseen(struct sk_buff *skb, __u32 reason,
-						bool has_reason, void *location)
+static __always_inline int lnw_loopback6_unseen(struct sk_buff *skb,
+						__u32 reason, bool has_reason,
+						void *location)
 {
 	struct lnw_event6 e = {};
 	struct lnw_addrs6 a;
@@ -302,8 +309,8 @@ static __always_inline int lnw_loopback6_unseen(struct sk_buff *skb, __u32 reaso
 	}
 	if (bpf_probe_read_kernel(&nexthdr, 1, nh + 6)) /* ipv6hdr.nexthdr */
 		nexthdr = LNW_NEXTHDR_NONE;
-	lnw_l4_of6(NULL, nh, sizeof(struct ipv6hdr), nexthdr, &e.proto, &e.sport,
-		   &e.dport);
+	e.flags = lnw_l4_of6(NULL, nh, sizeof(struct ipv6hdr), nexthdr, &e.proto,
+			     &e.sport, &e.dport);
 	lnw_loopback6_say(&e, NULL, skb, dev, &a, reason, has_reason, location);
 	return 1;
 }
