@@ -453,6 +453,11 @@ static __always_inline struct lnw_held *lnw_held_slot(const struct lnw_flow_key 
  * clock read a tick per CPU and counter slot, kept beside its counts. A
  * TSC read costs ~50 ns in a VM, a third of an emitted event. Exact with
  * --latency. */
+/* When route_localnet was last written (lnw_sysctl, before the write
+ * takes effect): a time cached before it would put a packet the write let
+ * in before the write's own event. */
+__u64 lnw_flag_write_ns __weak;
+
 static __always_inline __u64 lnw_event_time(struct lnw_hot_counter *hot,
 					    bool jiffies)
 {
@@ -461,7 +466,7 @@ static __always_inline __u64 lnw_event_time(struct lnw_hot_counter *hot,
 	if (!hot || !jiffies || !tick_ns || want_latency)
 		return bpf_ktime_get_ns();
 	j = bpf_jiffies64();
-	if (j != hot->time_jiffies) {
+	if (j != hot->time_jiffies || hot->time_ns < lnw_flag_write_ns) {
 		hot->time_ns = bpf_ktime_get_ns();
 		hot->time_jiffies = j;
 	}

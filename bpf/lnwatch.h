@@ -233,10 +233,11 @@ struct lnw_inflight6 {
 	__u32 len;            /* IPv6 header and payload */
 	__u8 saddr[16];
 	__u8 daddr[16];
-	__u16 sport;          /* 0 unless TCP/UDP right after the header */
+	__u16 sport;          /* TCP/UDP's, behind any extension headers */
 	__u16 dport;
-	__u8 proto;           /* the first next-header */
-	__u8 pad[3];
+	__u8 proto;           /* the transport (a later fragment's too) */
+	__u8 flags;           /* LNW_EVF_FRAGMENT, LNW_EVF_PORTS_UNKNOWN */
+	__u8 pad[2];
 };
 
 /* An IPv6 verdict (its own ring: "events6"); fields as struct lnw_event's.

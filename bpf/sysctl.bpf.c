@@ -46,6 +46,7 @@ int lnw_sysctl(struct bpf_sysctl *ctx)
 	if (!e)
 		return LNW_SYSCTL_ALLOW;
 	e->ts_ns = bpf_ktime_get_ns();
+	lnw_flag_write_ns = e->ts_ns; /* events' cached times end here */
 	e->netns = netns;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->uid = (__u32)bpf_get_current_uid_gid();

@@ -298,6 +298,8 @@ static __always_inline int lnw_kfree(struct sk_buff *skb, void *location,
 	if (in && in->state == LNW_IN_LOOPBACK6 &&
 	    lnw_loopback6_drop(in, skb, reason, has_reason, location))
 		return 0;
+	if (lnw_loopback6_unseen(skb, reason, has_reason, location))
+		return 0;
 	return lnw_local_refused(skb, reason, src, location);
 }
 

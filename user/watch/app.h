@@ -46,6 +46,7 @@ struct lnw_app {
 	int unwatched[MAX_UNWATCHED]; /* ifindexes of devices not parsed */
 	int n_unwatched;
 	struct lnw_metrics *metrics;  /* --metrics: the exporter, or NULL */
+	bool tc_missed_said;          /* the first packet hidden from tc, said */
 };
 
 /* app_ifaces.c: -i names exactly, or every non-loopback interface, now
@@ -63,6 +64,9 @@ const char *lnw_app_location_path(const struct lnw_app *app);
 void lnw_app_report_route_hooks(const struct lnw_app *app, bool initial);
 void lnw_app_report_route_localnet_on(const struct lnw_app *app);
 void lnw_app_say_flag_changes(struct lnw_app *app);
+/* The first packet our namespace dropped that our tc program never saw,
+ * said on stderr when it happens (the summary gives the total). */
+void lnw_app_say_tc_missed(struct lnw_app *app);
 void lnw_app_print_counters(struct lnw_app *app, const char *type);
 /* What the summary and the metrics share; both read only what is fixed
  * once the watch runs (the kernel's names, the netns, the programs), so

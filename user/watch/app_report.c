@@ -211,6 +211,21 @@ void lnw_app_print_counters(struct lnw_app *app, const char *type)
 	free(rows);
 }
 
+void lnw_app_say_tc_missed(struct lnw_app *app)
+{
+	unsigned long long n;
+
+	/* with -i, a packet on another device is expected to be unseen */
+	if (app->tc_missed_said || app->opts.n_ifaces)
+		return;
+	n = lnw_stat_read(bpf_map__fd(app->skel->maps.stats), LNW_STAT_TC_MISSED);
+	if (!n)
+		return;
+	app->tc_missed_said = true;
+	fprintf(stderr, "lnwatch: WARNING: packets %s: %s\n", LNW_TC_MISSED_WHAT,
+		LNW_TC_MISSED_WHY);
+}
+
 /* What the last read of the flags found changed, writer unknown (a write
  * through /proc/sys was said when it happened). */
 void lnw_app_say_flag_changes(struct lnw_app *app)

@@ -173,8 +173,8 @@ static void render_stats(FILE *f, const struct lnw_app *app)
 		 lnw_stat_read(fd, LNW_STAT_CNT_FULL));
 	/* with -i, a martian on another device is expected to be unseen */
 	if (!app->opts.n_ifaces)
-		counter1(f, "lnwatch_tc_missed_total", "Martians dropped here that "
-			 "never crossed lnwatch's tc program (another program ahead "
+		counter1(f, "lnwatch_tc_missed_total", "Packets to or from 127/8 "
+			 "or ::1 dropped here that never crossed lnwatch's tc program (another program ahead "
 			 "hides packets)", lnw_stat_read(fd, LNW_STAT_TC_MISSED));
 }
 

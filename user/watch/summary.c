@@ -281,9 +281,8 @@ void lnw_summary_print(FILE *f, const struct lnw_summary *s, bool wide)
 	fprintf(f, "lost events: %llu   counter map overflow: %llu   held back by -r: %llu\n",
 		s->lost_events, s->counter_overflow, s->rate_limited);
 	if (s->tc_missed)
-		fprintf(f, "WARNING: %llu martian(s) dropped here never crossed lnwatch's tc "
-			"program:\n  another tc program ahead of it hides packets (see: tc "
-			"filter show; bpftool net)\n", s->tc_missed);
+		fprintf(f, "WARNING: %llu packet(s) %s:\n  %s\n", s->tc_missed,
+			LNW_TC_MISSED_WHAT, LNW_TC_MISSED_WHY);
 	exposures_print(f, s);
 	if (s->latency)
 		latency_print(f, s->latency);

@@ -10,6 +10,13 @@
 #include "counters.h"
 #include "exposures.h"
 
+/* Packets our namespace dropped that our tc program never saw (tc_missed):
+ * the summary's warning and the first one's, on stderr. */
+#define LNW_TC_MISSED_WHAT "to or from 127/8 or ::1, dropped here, never " \
+	"crossed lnwatch's tc program"
+#define LNW_TC_MISSED_WHY "another tc program ahead of it hides packets " \
+	"(see: tc filter show; bpftool net)"
+
 struct lnw_prog_cost {
 	const char *name;
 	unsigned long long run_cnt;

@@ -303,6 +303,7 @@ static int watch(struct lnw_app *app, char *err, size_t len)
 			err[0] = '\0';
 			ret = lnw_route_hooks_update(&app->hooks, &app->tc, err, len);
 			lnw_app_say_flag_changes(app);
+			lnw_app_say_tc_missed(app);
 			lnw_metrics_publish(app->metrics, app);
 			if (ret > 0)
 				lnw_app_report_route_hooks(app, false);
