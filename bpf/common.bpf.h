@@ -448,16 +448,16 @@ static __always_inline struct lnw_held *lnw_held_slot(const struct lnw_flow_key 
 	return bpf_map_lookup_elem(&flows_held, &idx);
 }
 
-/* An event's time, to a jiffy where the caller is a tracing program (it
- * has bpf_jiffies64; the coarse clock's helper is refused there): one
- * clock read a tick per CPU and counter slot, kept beside its counts. A
- * TSC read costs ~50 ns in a VM, a third of an emitted event. Exact with
- * --latency. */
 /* When route_localnet was last written (lnw_sysctl, before the write
  * takes effect): a time cached before it would put a packet the write let
  * in before the write's own event. */
 __u64 lnw_flag_write_ns __weak;
 
+/* An event's time, to a jiffy where the caller is a tracing program (it
+ * has bpf_jiffies64; the coarse clock's helper is refused there): one
+ * clock read a tick per CPU and counter slot, kept beside its counts. A
+ * TSC read costs ~50 ns in a VM, a third of an emitted event. Exact with
+ * --latency. */
 static __always_inline __u64 lnw_event_time(struct lnw_hot_counter *hot,
 					    bool jiffies)
 {

@@ -191,8 +191,10 @@ struct lnw_flag_event {
 	__u32 uid;
 	char comm[16];
 	char name[LNW_SYSCTL_NAME_LEN]; /* as the kernel names it, '/' separated */
-	char old_value[8];    /* as written: text, e.g. "0\n" */
-	char new_value[8];
+	char old_value[8];    /* as the kernel shows it: text, e.g. "0\n" */
+	char new_value[24];   /* as written (the kernel parses at most 21) */
+	__s32 new_len;        /* its bytes, or -E2BIG: longer than new_value */
+	__u32 file_pos;       /* where in the file it was written */
 };
 
 /* The packet this CPU is receiving: set by tc ingress, advanced by the

@@ -55,8 +55,9 @@ int lnw_sysctl(struct bpf_sysctl *ctx)
 		e->name[0] = '\0';
 	if (bpf_sysctl_get_current_value(ctx, e->old_value, sizeof(e->old_value)) < 0)
 		e->old_value[0] = '\0';
-	if (bpf_sysctl_get_new_value(ctx, e->new_value, sizeof(e->new_value)) < 0)
-		e->new_value[0] = '\0';
+	/* the loader tells a write the kernel will refuse or ignore by these */
+	e->new_len = bpf_sysctl_get_new_value(ctx, e->new_value, sizeof(e->new_value));
+	e->file_pos = ctx->file_pos;
 	/* rare, and the loader must attach the route hooks now: wake it */
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	return LNW_SYSCTL_ALLOW;

@@ -30,6 +30,15 @@ sysctl_node net.ipv4.conf.all.route_localnet=0
 sysctl_node net.ipv4.conf.default.route_localnet=1
 sysctl_node net.ipv4.conf.default.route_localnet=0
 sysctl_node net.ipv4.conf.eth0.route_localnet=0 # the same value: no change
+# writes the kernel does not take: refused (EINVAL), and at a file offset
+# (ignored: kernel.sysctl_writes_strict); the program sees both: no change
+RL=/proc/sys/net/ipv4/conf/eth0/route_localnet
+ip netns exec "$NODE" sh -c "echo abc >$RL" 2>/dev/null
+ip netns exec "$NODE" sh -c "printf 1 | dd of=$RL bs=1 seek=1 conv=notrunc status=none"
+ip netns exec "$NODE" sh -c "echo 1 >/proc/sys/net/ipv4/conf/all/route_localnet"
+ip netns exec "$NODE" sh -c "echo xyz >/proc/sys/net/ipv4/conf/all/route_localnet" 2>/dev/null
+ip netns exec "$NODE" sh -c "echo 0 >/proc/sys/net/ipv4/conf/all/route_localnet"
+REFUSED_LEFT=$(ip netns exec "$NODE" cat $RL)
 # another namespace's flag is not ours
 ip netns exec "$PEER" sysctl -qw net.ipv4.conf.eth0.route_localnet=1
 # not through /proc/sys: seen by the periodic read, writer unknown
@@ -48,16 +57,16 @@ check "eth0 writes, with their writer" \
 check "eth0: on, off in turn" \
 	"$(jq -r 'select(.type=="flag-change" and .source=="sysctl-write" and .scope=="dev") | "\(.old)>\(.new)"' "$LNW_OUT" | sort | uniq -c | awk '{print $1, $2}' | paste -sd, -)" \
 	"$ROUNDS 0>1,$ROUNDS 1>0"
-check "all, default: their scope" \
-	"$(jq -r 'select(.type=="flag-change" and .scope!="dev") | "\(.scope) \(.old)>\(.new)"' "$LNW_OUT" | paste -sd, -)" \
-	"all 0>1,all 1>0,default 0>1,default 1>0"
+check "all, default: their scope (refused and ignored writes: none)" \
+	"$REFUSED_LEFT $(jq -r 'select(.type=="flag-change" and .scope!="dev") | "\(.scope) \(.old)>\(.new)"' "$LNW_OUT" | paste -sd, -)" \
+	"0 all 0>1,all 1>0,default 0>1,default 1>0,all 0>1,all 1>0"
 check "netlink: seen by the read, writer unknown" \
 	"$(jq -r 'select(.type=="flag-change" and .source=="periodic-read") | "\(.ifname) \(.old)>\(.new) \(.writer)"' "$LNW_OUT" | paste -sd, -)" \
 	"eth0 0>1 null,eth0 1>0 null"
-check "no change counted twice, none from the peer" "$(changes 'true')" $((2 * ROUNDS + 6))
+check "no change counted twice, none from the peer" "$(changes 'true')" $((2 * ROUNDS + 8))
 check "netns of each" "$(jq -r 'select(.type=="flag-change") | .netns' "$LNW_OUT" | sort -u)" \
 	"$(netns_inode "$NODE")"
-check "summary: changes" "$(summ .flag_changes)" $((2 * ROUNDS + 6))
+check "summary: changes" "$(summ .flag_changes)" $((2 * ROUNDS + 8))
 check "summary: how writes are seen" "$(summ .paths.flag_writes)" cgroup/sysctl
 # each round attaches and detaches; `all` and the netlink writes may fall
 # within one read of each other on a loaded machine: at least the rounds,
@@ -87,5 +96,33 @@ check "text: the change line, the name escaped" \
 check "text: no escape byte reaches the terminal" "$(grep -c $'\033' "$LNW_OUT")" 0
 check "text: under 80 columns" "$(awk 'length > 79' "$LNW_OUT" | grep -c route_localnet)" 0
 sysctl_node net.ipv4.conf.eth0.route_localnet=0
+
+# What the kernel takes from a write, with the kernel as the oracle: each
+# value written to default/route_localnet (after a "0"), the kernel's value
+# read after each write, and lnwatch's changes must be exactly its moves.
+DEF=/proc/sys/net/ipv4/conf/default/route_localnet
+lnw_start "$NODE" || fail "write values" "lnwatch did not start"
+prev=0 moves=()
+for v in '1\n' '0x10' '010' '-1' '1 abc' 'abc' '1abc' '08' '+1' '' ' \n' \
+	'2147483648' '0x' '7' '  1\t' '00000000000000000001' '000000000000000000001'; do
+	for w in '0\n' "$v"; do
+		ip netns exec "$NODE" sh -c "printf '$w' >$DEF" 2>/dev/null
+		k=$(ip netns exec "$NODE" cat $DEF)
+		k=$((k != 0))
+		[ "$k" != "$prev" ] && moves+=("$prev>$k")
+		prev=$k
+	done
+done
+# and one at an offset (kernel.sysctl_writes_strict=1 ignores it)
+ip netns exec "$NODE" sh -c "printf 0 >$DEF; printf 1 | dd of=$DEF bs=1 seek=1 conv=notrunc status=none"
+k=$(ip netns exec "$NODE" cat $DEF); k=$((k != 0))
+[ "$k" != "$prev" ] && moves+=("$prev>$k")
+sleep 0.3
+lnw_stop
+check_ge "write values: the kernel took some and refused others" "${#moves[@]}" 10
+check "write values: lnwatch's changes are exactly the kernel's moves" \
+	"$(jq -r 'select(.type=="flag-change" and .scope=="default") | "\(.old)>\(.new)"' "$LNW_OUT" | paste -sd' ' -)" \
+	"${moves[*]}"
+ip netns exec "$NODE" sh -c "printf 0 >$DEF"
 
 e2e_done

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* net.ipv4.conf values, read from /proc/sys/net/ipv4/conf. */
+#include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 
@@ -74,4 +78,39 @@ int lnw_conf_effective(enum lnw_conf_knob knob, int all, int dev)
 	default:
 		return all || dev;
 	}
+}
+
+/* kernel/sysctl.c: TMPBUFLEN, the most proc_get_long() reads of a number */
+#define PROC_NUM_MAX 21
+
+int lnw_sysctl_int_write(const char *text, size_t len, long long *value)
+{
+	char tmp[PROC_NUM_MAX + 1], *end;
+	unsigned long long v;
+	size_t n, used;
+	bool neg;
+
+	while (len && isspace((unsigned char)*text)) { /* proc_skip_spaces */
+		text++;
+		len--;
+	}
+	if (!len)
+		return 0; /* nothing: EINVAL */
+	n = len < PROC_NUM_MAX ? len : PROC_NUM_MAX;
+	memcpy(tmp, text, n);
+	tmp[n] = '\0';
+	neg = tmp[0] == '-' && len > 1;
+	if (!isdigit((unsigned char)tmp[neg]))
+		return 0;
+	errno = 0;
+	v = strtoull(tmp + neg, &end, 0);
+	used = (size_t)(end - tmp);
+	if (errno || used == PROC_NUM_MAX)
+		return 0; /* too long to tell its end: the kernel refuses it */
+	if (used < len && !memchr(" \t\n", text[used], 3))
+		return 0;
+	if (v > (unsigned long long)INT_MAX + neg)
+		return 0;
+	*value = neg ? -(long long)v : (long long)v;
+	return 1;
 }

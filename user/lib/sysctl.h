@@ -2,6 +2,8 @@
 #ifndef LNW_LIB_SYSCTL_H
 #define LNW_LIB_SYSCTL_H
 
+#include <stddef.h>
+
 /* net.ipv4.conf.* of the current network namespace, from /proc/sys/net
  * (which follows the reader's namespace: after setns() it is that one's). */
 
@@ -25,5 +27,13 @@ int lnw_conf_read_fd(int fd, int *out);
 int lnw_conf_read(const char *dir, enum lnw_conf_knob knob, int *out);
 /* The value the kernel acts on, from `all` and the device's own. */
 int lnw_conf_effective(enum lnw_conf_knob knob, int all, int dev);
+
+/* Whether proc_dointvec(), which parses every net.ipv4.conf write, takes
+ * TEXT (LEN bytes written at offset 0) for one int: 1 and *value, or 0
+ * (it fails the write with EINVAL). Its rules: blanks first; an optional
+ * '-'; digits in base 0 (0x hex, 0 octal), at most 20 characters with the
+ * sign; then the end, or a blank, tab or newline (and anything after it,
+ * unread); an int's range. */
+int lnw_sysctl_int_write(const char *text, size_t len, long long *value);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "lib/caps.h"
 #include "lib/json.h"
+#include "lib/sysctl.h"
 #include "lib/text.h"
 #include "lib/util.h"
 #include "lnwatch.h"
@@ -201,6 +202,64 @@ static void say(struct lnw_flag_events *fe, const struct flag_change *c)
 	fflush(fe->out);
 }
 
+/* The value the kernel holds after a write to it in our namespace: the
+ * write runs on after the program's record, so a value still the old one
+ * is read again for a few ms. -1 if unreadable (the device went). */
+static int value_after_write(const char *dir, int old_value)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i, v = -1;
+
+	for (i = 0; i < 5; i++) {
+		if (lnw_conf_read(dir, LNW_CONF_ROUTE_LOCALNET, &v))
+			return -1;
+		v = v != 0; /* any non-zero value is on */
+		if (v != old_value)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	return v;
+}
+
+/* kernel.sysctl_writes_strict: 1 (the default) ignores a write at an
+ * offset; other settings apply it, or part of it. */
+#define WRITES_STRICT 1
+
+int lnw_writes_strict(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/sysctl_writes_strict", "re");
+	int v = WRITES_STRICT;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = WRITES_STRICT;
+		fclose(f);
+	}
+	return v;
+}
+
+/* What the write made of the flag: 0 or 1, LNW_WRITE_NOT_TAKEN (refused
+ * or ignored by the kernel), or -1 when its record cannot tell (too long
+ * a value, an offset under another writes_strict): then it is read back
+ * in our namespace, or taken as written in another. */
+#define LNW_WRITE_NOT_TAKEN (-2)
+static int value_written(const struct lnw_flag_events *fe, const struct lnw_flag_event *e,
+			 const char *dir, int old_value)
+{
+	long long v;
+	int now;
+
+	if (e->file_pos && fe->writes_strict == WRITES_STRICT)
+		return LNW_WRITE_NOT_TAKEN;
+	if (!e->file_pos && e->new_len >= 0 && (size_t)e->new_len < sizeof(e->new_value))
+		return lnw_sysctl_int_write(e->new_value, (size_t)e->new_len, &v) ?
+		       v != 0 : LNW_WRITE_NOT_TAKEN;
+	if (e->netns != fe->own_netns || old_value < 0)
+		return value_of(e->new_value);
+	now = value_after_write(dir, old_value);
+	return now == old_value ? LNW_WRITE_NOT_TAKEN : now;
+}
+
 int lnw_flag_events_on_record(void *ctx, void *data, size_t len)
 {
 	struct lnw_flag_events *fe = ctx;
@@ -219,7 +278,17 @@ int lnw_flag_events_on_record(void *ctx, void *data, size_t len)
 	c.netns = e.netns;
 	c.dir = dir;
 	c.old_value = value_of(e.old_value);
-	c.new_value = value_of(e.new_value);
+	c.new_value = value_written(fe, &e, dir, c.old_value);
+	if (c.new_value == LNW_WRITE_NOT_TAKEN) {
+		if (fe->verbose) {
+			char name[LNW_PRINTABLE_LEN(16)];
+
+			lnw_name_printable(dir, name, sizeof(name));
+			fprintf(stderr, "lnwatch: pid %u wrote route_localnet %s: refused or "
+				"ignored by the kernel, no change\n", e.pid, name);
+		}
+		return 0;
+	}
 	if (c.old_value == c.new_value)
 		return 0; /* rewritten with the same value: nothing changed */
 	say(fe, &c);

@@ -19,6 +19,9 @@ struct lnw_flag_events {
 	FILE *out;
 	bool json;
 	long long mono_to_wall_ns;
+	unsigned int own_netns;         /* where /proc/sys reads (confirming) */
+	bool verbose;
+	int writes_strict;              /* kernel.sysctl_writes_strict */
 	struct lnw_route_hooks *hooks;
 	struct bpf_link *link;          /* the cgroup/sysctl attachment */
 	char cgroup[256];               /* where it is attached, or "" */
@@ -31,7 +34,12 @@ struct lnw_flag_events {
  * are only seen by the periodic read. */
 int lnw_flag_events_attach(struct lnw_flag_events *fe, struct bpf_program *prog,
 			   char *err, size_t len);
-/* ring_buffer_sample_fn for the "flag_events" ring; ctx is fe. */
+/* kernel.sysctl_writes_strict (global), 1 (its default) if unreadable. */
+int lnw_writes_strict(void);
+/* ring_buffer_sample_fn for the "flag_events" ring; ctx is fe. The
+ * program sees a write before the kernel parses it: in our namespace the
+ * value is read back, and a write the kernel refused ("abc") or ignored
+ * (at a file offset) is no change. */
 int lnw_flag_events_on_record(void *ctx, void *data, size_t len);
 /* A change the periodic read found: dir "all" or a device. */
 void lnw_flag_events_seen(struct lnw_flag_events *fe, unsigned int netns,

@@ -208,6 +208,9 @@ static int start_flag_events(struct lnw_app *app, char *err, size_t len)
 	fe->out = stdout;
 	fe->json = app->opts.json;
 	fe->mono_to_wall_ns = app->events.mono_to_wall_ns;
+	fe->own_netns = app->netns_ino;
+	fe->verbose = app->opts.verbose;
+	fe->writes_strict = lnw_writes_strict();
 	fe->hooks = &app->hooks;
 	ret = ring_buffer__add(app->events.rb, bpf_map__fd(app->skel->maps.flag_events),
 			       lnw_flag_events_on_record, fe);
