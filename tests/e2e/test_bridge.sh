@@ -84,4 +84,22 @@ rl "$NODE" br0 0
 once_case "port and bridge" "$CT" eth0 "$BR_MAC" br0
 once_case "macvlan lower and upper" "$PEER" eth0 "$MV_MAC" mv0
 
+# The same for ::1 (IPv6: no knob): ip6_rcv_core drops them on the upper
+# device, counted in its namespace's Ip6InHdrErrors.
+hdr_errors() { ip netns exec "$NODE" awk '$1 == "Ip6InHdrErrors" { print $2 }' /proc/net/snmp6; }
+once6_case() {
+	local name=$1 ns=$2 dev=$3 mac=$4 route_dev=$5 before
+	before=$(hdr_errors)
+	lnw_start "$NODE" || { fail "$name" "lnwatch did not start"; return; }
+	ip netns exec "$ns" "$PKTGEN" "$dev" "$mac" fe80::2 ::1 40000 5000 $N
+	lnw_stop
+	check_run "$name"
+	check "$name: the kernel's header errors" $(($(hdr_errors) - before)) $N
+	check "$name: seen6 once per frame, in all" "$(cnt '.verdict=="seen6"')" $N
+	check "$name: lo6-dst on $route_dev, with the kernel's reason" \
+		"$(cnt ".verdict==\"lo6-dst\" and .ifname==\"$route_dev\"") $(evvals .reason)" "$N IP_INHDR"
+}
+once6_case "::1, port and bridge" "$CT" eth0 "$BR_MAC" br0
+once6_case "::1, macvlan lower and upper" "$PEER" eth0 "$MV_MAC" mv0
+
 e2e_done
