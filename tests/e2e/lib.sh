@@ -224,6 +224,16 @@ topo_basic() {
 
 mac_of() { ip -n "$1" -j link show "$2" | jq -r '.[0].address'; }
 
+# topo_other: topo_basic and a third namespace OTHER, its eth0 to the
+# peer's eth1 (another namespace's traffic); OTHER_MAC, OTHER_INO.
+topo_other() {
+	topo_basic || return 1
+	OTHER="$TAG-other"
+	netns_add "$OTHER" && veth_pair "$OTHER" eth0 "$PEER" eth1 || return 1
+	OTHER_MAC=$(mac_of "$OTHER" eth0)
+	OTHER_INO=$(netns_inode "$OTHER")
+}
+
 # rl NS IFACE VALUE: route_localnet inside a test namespace only.
 rl() { ip netns exec "$1" sysctl -qw "net.ipv4.conf.$2.route_localnet=$3"; }
 

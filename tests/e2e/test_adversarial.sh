@@ -7,12 +7,7 @@
 # the route_localnet write that let it in.
 . "$(dirname "$0")/lib.sh"
 
-topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
-OTHER="$TAG-other"
-netns_add "$OTHER" && veth_pair "$OTHER" eth0 "$PEER" eth1 ||
-	{ fail "topology" "cannot build namespaces"; exit 1; }
-OTHER_MAC=$(mac_of "$OTHER" eth0)
-OTHER_INO=$(netns_inode "$OTHER")
+topo_other || { fail "topology" "cannot build namespaces"; exit 1; }
 SRC6=fe80::99:2
 
 snmp6() { ip netns exec "$1" awk -v k="$2" '$1 == k { print $2 }' /proc/net/snmp6; }

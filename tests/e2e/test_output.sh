@@ -5,12 +5,7 @@
 # matched nothing, -I totals, elapsed_s.
 . "$(dirname "$0")/lib.sh"
 
-topo_basic || { fail "topology" "cannot build namespaces"; exit 1; }
-OTHER="$TAG-other"
-netns_add "$OTHER" && veth_pair "$OTHER" eth0 "$PEER" eth1 ||
-	{ fail "topology" "cannot build namespaces"; exit 1; }
-OTHER_MAC=$(mac_of "$OTHER" eth0)
-OTHER_INO=$(netns_inode "$OTHER")
+topo_other || { fail "topology" "cannot build namespaces"; exit 1; }
 send() { # IFACE MAC DPORT COUNT
 	ip netns exec "$PEER" "$PKTGEN" "$1" "$2" $PEER_IP 127.0.0.1 40000 "$3" "$4"
 }
