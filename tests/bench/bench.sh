@@ -39,15 +39,7 @@ OUT=$(cd "${OUT:-$HERE/../../build}" && pwd)
 LNW=$OUT/lnwatch # release build, not lnwatch-san
 # shellcheck source=../e2e/lib.sh
 . "$HERE/../e2e/lib.sh"
-# lib.sh named its namespaces and temp dir for the e2e suite, whose
-# leftover check looks for lnwt*: the bench's are lnwb*.
-rmdir "$TMPD"
-TMPD=$(mktemp -d /tmp/lnwb.XXXXXX)
-TAG="lnwb$$"
-NODE="$TAG-node"
-PEER="$TAG-peer"
-NODE_IP=10.213.0.1
-PEER_IP=10.213.0.2
+lnw_bench_names "lnwb$$" 10.213.0
 BLAST=$OUT/blast
 FLOOR=$OUT/bench_floor
 TC_COST=$OUT/tc_cost

@@ -20,8 +20,7 @@ OUT=$(cd "${OUT:-$HERE/../../build}" && pwd)
 LNW=$OUT/lnwatch
 # shellcheck source=../e2e/lib.sh
 . "$HERE/../e2e/lib.sh"
-rmdir "$TMPD"
-TMPD=$(mktemp -d /tmp/lnwb.XXXXXX)
+lnw_bench_names "lnwb-scale$$" 10.215.0
 NS="lnwb-scale-$$"
 N=4000 ROUNDS=3 TCX_ROUNDS=1 JSON=$OUT/bench_scale.json
 while getopts n:r:R:o:h o; do

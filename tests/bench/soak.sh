@@ -26,13 +26,7 @@ LNW=$OUT/lnwatch
 PKTGEN=$OUT/pktgen
 # shellcheck source=../e2e/lib.sh
 . "$HERE/../e2e/lib.sh"
-rmdir "$TMPD"
-TMPD=$(mktemp -d /tmp/lnwb.XXXXXX)
-TAG="lnwb-soak$$"
-NODE="$TAG-node"
-PEER="$TAG-peer"
-NODE_IP=10.214.0.1
-PEER_IP=10.214.0.2
+lnw_bench_names "lnwb-soak$$" 10.214.0
 SECS=${SOAK_SECONDS:-1800} SAMPLE=10 CSV=$OUT/soak.csv
 while getopts t:s:o:h o; do
 	case $o in

@@ -132,6 +132,18 @@ TMPD=$(mktemp -d "/tmp/lnwt.$LNW_RUN_TAG.XXXXXX")
 NAMESPACES=()
 PIDS=()
 FAILS=0
+# lnw_bench_names TAG NET: a bench script's names instead (tests/bench):
+# the e2e suite's leftover check looks for lnwt*, the bench's are lnwb*;
+# NODE NET.1, PEER NET.2.
+lnw_bench_names() {
+	rmdir "$TMPD"
+	TMPD=$(mktemp -d /tmp/lnwb.XXXXXX)
+	TAG=$1
+	NODE="$TAG-node"
+	PEER="$TAG-peer"
+	NODE_IP=$2.1
+	PEER_IP=$2.2
+}
 TAP_N=0 # checks reported: the plan
 
 cleanup() {
